@@ -1,0 +1,182 @@
+//! The annotation grammar: `sql!`, `#[derive(Table)]`, `#[derive(SqlEnum)]`
+//! and `#[touches(..)]`, parsed with syn.
+//!
+//! The proc macros and `cargo migsafe` call the same parsers, so the
+//! footprint the CLI reads from a git revision is the one the compiler sees.
+//! Each parser collects every error (with its span) before returning.
+
+mod parse;
+mod scan;
+
+pub use parse::{parse_enum, parse_sql, parse_table, parse_touches, Parsed};
+pub use scan::scan_file;
+
+use serde::Serialize;
+
+/// One annotated place in the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub file: String,
+    pub line: u32,
+    /// The item it belongs to (`PLACE_ORDER`, `Order`, `settle`).
+    pub item: String,
+    pub decl: Decl,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Decl {
+    Query(SqlDecl),
+    Table(TableDecl),
+    SqlEnum(EnumDecl),
+    Touches(TouchesDecl),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SqlDecl {
+    pub sql: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableDecl {
+    pub rust_name: String,
+    /// As written in `#[migsafe(table = "…")]`.
+    pub table: String,
+    pub fields: Vec<FieldDecl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldDecl {
+    pub field: String,
+    pub column: String,
+    pub rust_type: RustType,
+    pub line: u32,
+}
+
+/// A field's type, reduced to what decoding cares about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RustType {
+    /// As written (`Option<String>`).
+    pub text: String,
+    /// Wrapped in `Option`.
+    pub optional: bool,
+    /// The last path segment of the (unwrapped) type: `String`, `i64`, `OrderStatus`, `Vec<u8>`.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumDecl {
+    pub rust_name: String,
+    pub target: EnumTarget,
+    pub variants: Vec<VariantDecl>,
+    /// A `#[migsafe(other)]` catch-all variant exists.
+    pub has_other: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EnumTarget {
+    /// A database enum type.
+    Type { name: String },
+    /// A text column holding these values (`table.column`).
+    Column { table: String, column: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariantDecl {
+    pub variant: String,
+    /// The database value (after rename / rename_all); `None` for the `other` variant.
+    pub value: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TouchesDecl {
+    pub refs: Vec<TouchRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TouchRef {
+    pub access: crate::footprint::Access,
+    /// `schema.table` or `table`, as written.
+    pub table: String,
+    pub column: String,
+    pub line: u32,
+}
+
+/// serde-style `rename_all` conventions, applied to a PascalCase variant name.
+pub fn apply_rename_all(rule: &str, variant: &str) -> Option<String> {
+    let words = split_words(variant);
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    Some(match rule {
+        "lowercase" => variant.to_lowercase(),
+        "UPPERCASE" => variant.to_uppercase(),
+        "PascalCase" => variant.to_string(),
+        "camelCase" => {
+            let mut s = String::new();
+            for (i, w) in lower.iter().enumerate() {
+                if i == 0 {
+                    s.push_str(w);
+                } else {
+                    s.push_str(&capitalize(w));
+                }
+            }
+            s
+        }
+        "snake_case" => lower.join("_"),
+        "SCREAMING_SNAKE_CASE" => lower.join("_").to_uppercase(),
+        "kebab-case" => lower.join("-"),
+        "SCREAMING-KEBAB-CASE" => lower.join("-").to_uppercase(),
+        _ => return None,
+    })
+}
+
+pub const RENAME_ALL_RULES: &[&str] = &["lowercase", "UPPERCASE", "PascalCase", "camelCase", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case", "SCREAMING-KEBAB-CASE"];
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn split_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let boundary = c.is_uppercase()
+            && !cur.is_empty()
+            && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+        if boundary {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rename_all_follows_serde() {
+        assert_eq!(apply_rename_all("snake_case", "AwaitingConfirmation").unwrap(), "awaiting_confirmation");
+        assert_eq!(apply_rename_all("SCREAMING_SNAKE_CASE", "New").unwrap(), "NEW");
+        assert_eq!(apply_rename_all("camelCase", "AwaitingConfirmation").unwrap(), "awaitingConfirmation");
+        assert_eq!(apply_rename_all("kebab-case", "HTTPError").unwrap(), "http-error");
+        assert_eq!(apply_rename_all("lowercase", "Pending").unwrap(), "pending");
+        assert!(apply_rename_all("Title Case", "X").is_none());
+    }
+}

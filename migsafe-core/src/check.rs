@@ -1,0 +1,1 @@
+//! Comparing two revisions: filled in by the check step.

@@ -1,0 +1,79 @@
+//! Identifier normalisation: how a dialect folds and qualifies names.
+
+use crate::Dialect;
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
+
+/// The name of an identifier as the database stores it: PostgreSQL folds
+/// unquoted names to lower case and keeps quoted ones; MySQL and SQLite
+/// compare column and (here) table names case-blind, so they are folded too.
+pub fn ident(dialect: Dialect, id: &Ident) -> String {
+    match (dialect, id.quote_style) {
+        (Dialect::Postgres, Some(_)) => id.value.clone(),
+        _ => id.value.to_lowercase(),
+    }
+}
+
+/// The key of a table, view, type or index: `name` in the default schema,
+/// `schema.name` elsewhere.
+pub fn object_name(dialect: Dialect, name: &ObjectName) -> String {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .filter_map(|p| match p {
+            ObjectNamePart::Identifier(i) => Some(ident(dialect, i)),
+            _ => None,
+        })
+        .collect();
+    qualify(dialect, &parts)
+}
+
+/// Join name parts into a key, dropping the default schema (and a catalog).
+pub fn qualify(dialect: Dialect, parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [.., schema, name] => {
+            if schema.eq_ignore_ascii_case(dialect.default_schema()) {
+                name.clone()
+            } else {
+                format!("{schema}.{name}")
+            }
+        }
+    }
+}
+
+/// Normalise a name written in an annotation (`"billing.invoices"`, `"Orders"`).
+pub fn annotation_name(dialect: Dialect, written: &str) -> String {
+    let parts: Vec<String> = written
+        .split('.')
+        .map(|p| {
+            let p = p.trim();
+            if p.len() >= 2 && p.starts_with('"') && p.ends_with('"') {
+                p[1..p.len() - 1].to_string()
+            } else if dialect == Dialect::Postgres {
+                p.to_lowercase()
+            } else {
+                p.to_lowercase()
+            }
+        })
+        .collect();
+    qualify(dialect, &parts)
+}
+
+/// The unqualified part of a key.
+pub fn base_name(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_and_qualifies() {
+        assert_eq!(annotation_name(Dialect::Postgres, "public.Orders"), "orders");
+        assert_eq!(annotation_name(Dialect::Postgres, "billing.invoices"), "billing.invoices");
+        assert_eq!(annotation_name(Dialect::Postgres, "\"Mixed\""), "Mixed");
+        assert_eq!(base_name("billing.invoices"), "invoices");
+    }
+}

@@ -1,0 +1,388 @@
+//! Recognising sqlx, refinery, Flyway, diesel, dbmate and golang-migrate
+//! layouts, ordering migrations as each tool does and pairing undo scripts.
+
+use super::{Migration, MigrationSource, Script};
+use crate::diag::{Diagnostic, Location};
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// The tool a migration file's name belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// `<version>_<name>/up.sql` + `down.sql`.
+    Diesel,
+    /// `<version>_<name>.sql`, or `.up.sql` / `.down.sql` (sqlx and golang-migrate).
+    Sqlx,
+    /// `V<version>__<name>.sql` with Flyway's `U<version>__` undo and `R__` repeatables.
+    Flyway,
+    /// `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down` sections.
+    Dbmate,
+}
+
+/// Files that may sit in a migrations folder without being migrations.
+fn is_incidental(rel: &str) -> bool {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    file.starts_with('.')
+        || file.eq_ignore_ascii_case("README.md")
+        || file.eq_ignore_ascii_case("README")
+        || file == "metadata.toml"
+        || file.ends_with(".md")
+        || file.ends_with(".txt")
+}
+
+/// Order key: versioned migrations by numeric version parts, then Flyway's
+/// repeatables by description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    repeatable: bool,
+    parts: Vec<u128>,
+    text: String,
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.repeatable
+            .cmp(&other.repeatable)
+            .then_with(|| cmp_parts(&self.parts, &other.parts))
+            .then_with(|| self.text.cmp(&other.text))
+    }
+}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn cmp_parts(a: &[u128], b: &[u128]) -> Ordering {
+    let n = a.len().max(b.len());
+    for i in 0..n {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        match x.cmp(&y) {
+            Ordering::Equal => continue,
+            o => return o,
+        }
+    }
+    Ordering::Equal
+}
+
+fn digits(s: &str) -> Option<u128> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Versions longer than u128 are not versions anyone writes; saturate.
+    Some(s.parse().unwrap_or(u128::MAX))
+}
+
+struct Pending {
+    key: Key,
+    version: String,
+    name: String,
+    layout: Layout,
+    up: Option<Script>,
+    down: Option<Script>,
+    id: String,
+}
+
+/// Discover the migrations of `src`, in the order their tool applies them.
+pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut by_id: BTreeMap<String, Pending> = BTreeMap::new();
+
+    for f in &src.files {
+        let rel = f.path.trim_start_matches("./");
+        let shown = src.display_path(rel);
+        if is_incidental(rel) {
+            continue;
+        }
+        if f.text.contains('\0') {
+            diags.push(Diagnostic::error(Location::new(&shown, 1, 1), "binary file in the migrations folder (it holds a NUL byte); migrations must be SQL text"));
+            continue;
+        }
+        if !rel.ends_with(".sql") {
+            diags.push(Diagnostic::warning(
+                Location::new(&shown, 1, 1),
+                "not a .sql file: ignored (no migration tool migsafe knows runs it)",
+            ));
+            continue;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        let script = |text: &str, first_line: u32| Script { path: shown.clone(), text: text.to_string(), first_line };
+        match parts.as_slice() {
+            // diesel: <version>_<name>/up.sql | down.sql
+            [dir, file @ ("up.sql" | "down.sql")] => {
+                let (ver, name) = dir.split_once('_').unwrap_or((dir, ""));
+                let compact: String = ver.chars().filter(|c| *c != '-').collect();
+                let Some(num) = digits(&compact) else {
+                    diags.push(unknown_name(&shown));
+                    continue;
+                };
+                let entry = by_id.entry(dir.to_string()).or_insert_with(|| Pending {
+                    key: Key { repeatable: false, parts: vec![num], text: compact.clone() },
+                    version: ver.to_string(),
+                    name: name.to_string(),
+                    layout: Layout::Diesel,
+                    up: None,
+                    down: None,
+                    id: format!("{dir}/up.sql"),
+                });
+                if *file == "up.sql" {
+                    entry.up = Some(script(&f.text, 1));
+                } else {
+                    entry.down = Some(script(&f.text, 1));
+                }
+            }
+            [file] => {
+                let Some(p) = classify_file(file) else {
+                    diags.push(unknown_name(&shown));
+                    continue;
+                };
+                match p {
+                    FileKind::Flyway { version, parts, name, undo, repeatable } => {
+                        let key_id = if repeatable { format!("R__{name}") } else { format!("V{version}") };
+                        let entry = by_id.entry(key_id).or_insert_with(|| Pending {
+                            key: Key { repeatable, parts: parts.clone(), text: name.clone() },
+                            version: version.clone(),
+                            name: name.clone(),
+                            layout: Layout::Flyway,
+                            up: None,
+                            down: None,
+                            id: String::new(),
+                        });
+                        if undo {
+                            entry.down = Some(script(&f.text, 1));
+                        } else {
+                            entry.id = rel.to_string();
+                            entry.name = name;
+                            entry.up = Some(script(&f.text, 1));
+                        }
+                    }
+                    FileKind::Versioned { version, num, name, direction } => {
+                        let entry = by_id.entry(format!("{num:040}_{version}")).or_insert_with(|| Pending {
+                            key: Key { repeatable: false, parts: vec![num], text: version.clone() },
+                            version: version.clone(),
+                            name: name.clone(),
+                            layout: Layout::Sqlx,
+                            up: None,
+                            down: None,
+                            id: String::new(),
+                        });
+                        match direction {
+                            Direction::Up => {
+                                entry.id = rel.to_string();
+                                entry.up = Some(script(&f.text, 1));
+                            }
+                            Direction::Down => entry.down = Some(script(&f.text, 1)),
+                            Direction::Simple => {
+                                entry.id = rel.to_string();
+                                if let Some((up, down)) = dbmate_sections(&f.text) {
+                                    entry.layout = Layout::Dbmate;
+                                    entry.up = Some(script(&up.0, up.1));
+                                    entry.down = down.map(|d| script(&d.0, d.1));
+                                } else {
+                                    entry.up = Some(script(&f.text, 1));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => diags.push(Diagnostic::warning(
+                Location::new(&shown, 1, 1),
+                "SQL file nested in a folder no migration tool reads: ignored",
+            )),
+        }
+    }
+
+    let mut pending: Vec<Pending> = by_id.into_values().collect();
+    pending.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut out = Vec::new();
+    for p in pending {
+        match p.up {
+            Some(up) => out.push(Migration {
+                id: p.id,
+                version: p.version,
+                name: p.name,
+                layout: p.layout,
+                up,
+                down: p.down,
+            }),
+            None => {
+                let path = p.down.map(|d| d.path).unwrap_or_default();
+                diags.push(Diagnostic::error(
+                    Location::new(path, 1, 1),
+                    "a down / undo script without its up migration",
+                ));
+            }
+        }
+    }
+    (out, diags)
+}
+
+fn unknown_name(shown: &str) -> Diagnostic {
+    Diagnostic::error(
+        Location::new(shown, 1, 1),
+        "migration file name fits no known layout (sqlx `<version>_<name>.sql`, Flyway/refinery `V<n>__<name>.sql`, diesel `<version>_<name>/up.sql`, dbmate, golang-migrate `<n>_<name>.up.sql`)",
+    )
+}
+
+enum Direction {
+    Up,
+    Down,
+    Simple,
+}
+
+enum FileKind {
+    Flyway { version: String, parts: Vec<u128>, name: String, undo: bool, repeatable: bool },
+    Versioned { version: String, num: u128, name: String, direction: Direction },
+}
+
+fn classify_file(file: &str) -> Option<FileKind> {
+    let stem = file.strip_suffix(".sql")?;
+    // Flyway / refinery: V1__x, V1.2__x, V1_2__x, U1__x, R__x.
+    let first = stem.chars().next()?;
+    if matches!(first, 'V' | 'U' | 'R' | 'v' | 'u' | 'r') {
+        if let Some((ver, name)) = stem[1..].split_once("__") {
+            if first.eq_ignore_ascii_case(&'R') && ver.is_empty() {
+                return Some(FileKind::Flyway { version: String::new(), parts: vec![], name: name.to_string(), undo: false, repeatable: true });
+            }
+            let parts: Option<Vec<u128>> = ver.split(['.', '_']).map(digits).collect();
+            if let Some(parts) = parts {
+                return Some(FileKind::Flyway {
+                    version: ver.to_string(),
+                    parts,
+                    name: name.to_string(),
+                    undo: first.eq_ignore_ascii_case(&'U'),
+                    repeatable: false,
+                });
+            }
+        }
+    }
+    // sqlx / golang-migrate / dbmate: <digits>_<name>[.up|.down].sql
+    let (body, direction) = if let Some(b) = stem.strip_suffix(".up") {
+        (b, Direction::Up)
+    } else if let Some(b) = stem.strip_suffix(".down") {
+        (b, Direction::Down)
+    } else {
+        (stem, Direction::Simple)
+    };
+    let (ver, name) = body.split_once('_').unwrap_or((body, ""));
+    let num = digits(ver)?;
+    Some(FileKind::Versioned { version: ver.to_string(), num, name: name.to_string(), direction })
+}
+
+type Section = (String, u32);
+
+/// dbmate keeps both directions in one file behind `-- migrate:up` and
+/// `-- migrate:down`. Returns the sections with their first lines.
+fn dbmate_sections(text: &str) -> Option<(Section, Option<Section>)> {
+    let mut up: Option<(String, u32)> = None;
+    let mut down: Option<(String, u32)> = None;
+    let mut cur: Option<bool> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with("-- migrate:up") {
+            cur = Some(true);
+            up = Some((String::new(), i as u32 + 2));
+            continue;
+        }
+        if t.starts_with("-- migrate:down") {
+            cur = Some(false);
+            down = Some((String::new(), i as u32 + 2));
+            continue;
+        }
+        let target = match cur {
+            Some(true) => up.as_mut(),
+            Some(false) => down.as_mut(),
+            None => None,
+        };
+        if let Some((buf, _)) = target {
+            buf.push_str(line);
+            buf.push('\n');
+        }
+    }
+    let up = up?;
+    let down = down.filter(|(d, _)| !d.trim().is_empty());
+    Some((up, down))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrations::SourceFile;
+
+    fn ids(files: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
+        let src = MigrationSource::new(
+            "migrations",
+            files.iter().map(|(p, t)| SourceFile::new(*p, *t)).collect(),
+        );
+        let (m, d) = discover(&src);
+        (m.iter().map(|m| format!("{}{}", m.id, if m.down.is_some() { "+down" } else { "" })).collect(), d)
+    }
+
+    #[test]
+    fn flyway_orders_numerically_and_pairs_undo() {
+        let (m, d) = ids(&[
+            ("V12__add_status.sql", "x"),
+            ("V1__create_orders.sql", "x"),
+            ("V2.1__x.sql", "x"),
+            ("V2__y.sql", "x"),
+            ("U12__drop_status.sql", "x"),
+            ("R__views.sql", "x"),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(m, ["V1__create_orders.sql", "V2__y.sql", "V2.1__x.sql", "V12__add_status.sql+down", "R__views.sql"]);
+    }
+
+    #[test]
+    fn diesel_strips_dashes_and_pairs_down() {
+        let (m, d) = ids(&[
+            ("2024-02-13-110000_b/up.sql", "x"),
+            ("2024-02-13-110000_b/down.sql", "x"),
+            ("00000000000000_diesel_initial_setup/up.sql", "x"),
+            ("2023-11-02-101500_a/up.sql", "x"),
+        ]);
+        assert!(d.is_empty());
+        assert_eq!(m, ["00000000000000_diesel_initial_setup/up.sql", "2023-11-02-101500_a/up.sql", "2024-02-13-110000_b/up.sql+down"]);
+    }
+
+    #[test]
+    fn sqlx_reversible_golang_migrate_and_simple() {
+        let (m, _) = ids(&[
+            ("20240220000000_t.down.sql", "x"),
+            ("20240220000000_t.up.sql", "x"),
+            ("20231201000000_i.sql", "x"),
+            ("3_c.up.sql", "x"),
+        ]);
+        assert_eq!(m, ["3_c.up.sql", "20231201000000_i.sql", "20240220000000_t.up.sql+down"]);
+    }
+
+    #[test]
+    fn dbmate_sections_keep_their_lines() {
+        let src = MigrationSource::new(
+            "db/migrations",
+            vec![SourceFile::new("20240101_x.sql", "-- migrate:up\nCREATE TABLE a (id int);\n\n-- migrate:down\nDROP TABLE a;\n")],
+        );
+        let (m, d) = discover(&src);
+        assert!(d.is_empty());
+        assert_eq!(m[0].layout, Layout::Dbmate);
+        assert_eq!(m[0].up.first_line, 2);
+        let down = m[0].down.as_ref().unwrap();
+        assert_eq!(down.first_line, 5);
+        assert_eq!(down.text.trim(), "DROP TABLE a;");
+        assert_eq!(down.path, "db/migrations/20240101_x.sql");
+    }
+
+    #[test]
+    fn unknown_names_binary_files_and_orphan_undos_are_reported() {
+        let (m, d) = ids(&[("create_users.sql", "x"), ("V1__bin.sql", "a\0b"), ("U3__x.sql", "x"), ("notes.md", "x")]);
+        assert!(m.is_empty());
+        let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("migrations/create_users.sql:1:1: error: migration file name fits no known layout")));
+        assert!(msgs.iter().any(|m| m.contains("V1__bin.sql") && m.contains("binary")));
+        assert!(msgs.iter().any(|m| m.contains("U3__x.sql") && m.contains("without its up")));
+    }
+}

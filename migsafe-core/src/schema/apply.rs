@@ -1,0 +1,937 @@
+//! Applying migration statements to the [`Schema`], one at a time.
+
+use super::events::{ConstraintKind, DataVerb};
+use super::types::{normalize, Family};
+use super::{Change, Column, EnumType, Event, ForeignKey, Index, Removal, Schema, Table, View};
+use crate::diag::{Diagnostic, Location};
+use crate::footprint::{analyze_statement, Access};
+use crate::ident::{ident, object_name, qualify};
+use crate::migrations::{discover, Migration, MigrationSource, Script};
+use crate::sql::{parse_script, StatementBody};
+use crate::Dialect;
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, ColumnDef, ColumnOption,
+    CreateIndex, CreateTable, DataType, Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, Statement,
+    TableConstraint, UserDefinedTypeRepresentation,
+};
+use sqlparser::tokenizer::Token;
+
+/// The result of applying a whole migrations folder.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub migrations: Vec<Migration>,
+    pub schema: Schema,
+    /// Events of each migration's up script, in order.
+    pub events: Vec<MigrationEvents>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MigrationEvents {
+    pub migration: usize,
+    pub events: Vec<Event>,
+}
+
+impl History {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error)
+    }
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+/// Discover, order and apply every migration of `src`.
+pub fn analyze(dialect: Dialect, src: &MigrationSource) -> History {
+    let (migrations, mut diagnostics) = discover(src);
+    let mut schema = Schema::new(dialect);
+    let mut events = Vec::new();
+    for (i, m) in migrations.iter().enumerate() {
+        let (ev, diags) = apply_script(&mut schema, &m.up);
+        diagnostics.extend(diags);
+        events.push(MigrationEvents { migration: i, events: ev });
+    }
+    History { migrations, schema, events, diagnostics }
+}
+
+/// Apply one script to `schema`, returning what happened and any problems.
+pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Diagnostic>) {
+    let dialect = schema.dialect;
+    let mut events = Vec::new();
+    let mut diags = Vec::new();
+    for (idx, st) in parse_script(dialect, &script.path, &script.text, script.first_line).into_iter().enumerate() {
+        let mut ctx = Ctx { schema: &mut *schema, at: st.location.clone(), text: st.text.to_uppercase(), changes: Vec::new(), diags: Vec::new() };
+        match &st.body {
+            StatementBody::Parsed(p) => ctx.statement(&p.statement),
+            StatementBody::Error { location, message } => match classify_unparsed(&st.text) {
+                Some(c) => ctx.changes.push(c),
+                None => ctx.diags.push(Diagnostic::error(location.clone(), format!("this statement does not parse as {dialect} SQL: {message}"))),
+            },
+        }
+        let Ctx { changes, diags: d, .. } = ctx;
+        diags.extend(d);
+        for change in changes {
+            events.push(Event {
+                change,
+                at: st.location.clone(),
+                statement: st.text.clone(),
+                statement_index: idx,
+                comments: st.leading_comments.clone(),
+            });
+        }
+    }
+    (events, diags)
+}
+
+/// Statements sqlparser cannot parse but whose kind we recognise by their first words.
+fn classify_unparsed(text: &str) -> Option<Change> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(|w| w.to_uppercase())
+        .collect();
+    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+    let skip_or_replace: Vec<&str> = w.iter().copied().filter(|x| !matches!(*x, "OR" | "REPLACE" | "CONSTRAINT" | "TEMP" | "TEMPORARY" | "UNIQUE" | "DEFINER")).collect();
+    let no_effect = |what: &str| Some(Change::NoSchemaEffect { what: what.to_string() });
+    let unmodelled = |what: &str, reason: &str| Some(Change::Unmodelled { what: what.to_string(), reason: reason.to_string() });
+    match skip_or_replace.as_slice() {
+        ["COMMENT", ..] => no_effect("COMMENT"),
+        ["GRANT", ..] | ["REVOKE", ..] => no_effect("privileges"),
+        ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control"),
+        ["SET", ..] | ["RESET", ..] => no_effect("session setting"),
+        ["ANALYZE", ..] | ["VACUUM", ..] | ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance"),
+        ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW"),
+        ["SELECT", ..] | ["PERFORM", ..] => unmodelled("SELECT", "a SELECT in a migration usually calls a function whose effect migsafe cannot see"),
+        ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] | ["ALTER", "EXTENSION", ..] => no_effect("extension"),
+        ["CREATE", "FUNCTION", ..] | ["CREATE", "PROCEDURE", ..] | ["DROP", "FUNCTION", ..] | ["DROP", "PROCEDURE", ..] | ["ALTER", "FUNCTION", ..] => {
+            unmodelled("function", "functions are not modelled: code calling it, or a trigger using it, may change behaviour")
+        }
+        ["CREATE", "TRIGGER", ..] | ["CREATE", "CONSTRAINT", "TRIGGER", ..] | ["DROP", "TRIGGER", ..] | ["ALTER", "TRIGGER", ..] => {
+            unmodelled("trigger", "triggers are not modelled: one can reject or rewrite the writes of either release")
+        }
+        ["CREATE", "RULE", ..] | ["DROP", "RULE", ..] | ["CREATE", "POLICY", ..] | ["DROP", "POLICY", ..] | ["ALTER", "POLICY", ..] => {
+            unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed")
+        }
+        ["DO", ..] => unmodelled("DO block", "anonymous code blocks are not modelled: they can change anything"),
+        ["CREATE", "AGGREGATE", ..] | ["CREATE", "OPERATOR", ..] | ["CREATE", "CAST", ..] | ["CREATE", "COLLATION", ..] | ["CREATE", "TEXT", ..] | ["CREATE", "LANGUAGE", ..] => {
+            no_effect("database object that holds no data")
+        }
+        ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence"),
+        ["CREATE", "SCHEMA", ..] => no_effect("schema"),
+        ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification"),
+        _ => None,
+    }
+}
+
+struct Ctx<'a> {
+    schema: &'a mut Schema,
+    at: Location,
+    /// The statement's text, upper-cased, for the few flags sqlparser drops.
+    text: String,
+    changes: Vec<Change>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Functions whose value differs per row: a column added with such a default rewrites the table.
+const VOLATILE: &[&str] = &["random", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1", "clock_timestamp", "nextval", "timeofday", "uuid"];
+
+fn is_volatile(e: &Expr) -> bool {
+    let s = e.to_string().to_lowercase();
+    VOLATILE.iter().any(|f| s.contains(&format!("{f}(")))
+}
+
+impl<'a> Ctx<'a> {
+    fn d(&self) -> Dialect {
+        self.schema.dialect
+    }
+
+    fn name(&self, n: &ObjectName) -> String {
+        object_name(self.d(), n)
+    }
+
+    fn warn(&mut self, msg: String) {
+        self.diags.push(Diagnostic::warning(self.at.clone(), msg));
+    }
+
+    fn no_effect(&mut self, what: &str) {
+        self.changes.push(Change::NoSchemaEffect { what: what.to_string() });
+    }
+
+    fn unmodelled(&mut self, what: &str, reason: &str) {
+        self.changes.push(Change::Unmodelled { what: what.to_string(), reason: reason.to_string() });
+    }
+
+    fn statement(&mut self, s: &Statement) {
+        match s {
+            Statement::CreateTable(ct) => self.create_table(ct),
+            Statement::AlterTable(at) => {
+                let key = self.name(&at.name);
+                if !self.schema.tables.contains_key(&key) {
+                    if self.schema.views.contains_key(&key) {
+                        for op in &at.operations {
+                            if let AlterTableOperation::RenameTable { table_name: RenameTableNameKind::To(n) | RenameTableNameKind::As(n) } = op {
+                                self.rename_view(&key, n);
+                            }
+                        }
+                        return;
+                    }
+                    if at.if_exists {
+                        self.no_effect("ALTER TABLE IF EXISTS on a missing table");
+                    } else {
+                        self.missing(&key, "table");
+                    }
+                    return;
+                }
+                for op in &at.operations {
+                    self.alter_table_op(&key, op);
+                }
+            }
+            Statement::CreateIndex(ci) => self.create_index(ci),
+            Statement::Drop { object_type, if_exists, names, cascade, table, .. } => {
+                for n in names {
+                    self.drop(*object_type, n, *if_exists, *cascade, table.as_ref());
+                }
+            }
+            Statement::CreateView(cv) => {
+                let key = self.name(&cv.name);
+                let fp = analyze_statement(self.d(), self.schema, &Statement::Query(cv.query.clone()));
+                let columns = if cv.columns.is_empty() { fp.output.clone() } else { cv.columns.iter().map(|c| ident(self.d(), &c.name)).collect() };
+                let reads = fp.columns.iter().filter(|u| u.access == Access::Read || u.access == Access::Filter).map(|u| (u.table.clone(), u.column.clone())).collect();
+                if let Some(issue) = fp.issues.first() {
+                    self.warn(format!("view `{key}`: {}", issue.message()));
+                }
+                self.schema.views.insert(key.clone(), View { name: key.clone(), materialized: cv.materialized, columns, reads, created: self.at.clone() });
+                self.changes.push(Change::ViewCreated { view: key, materialized: cv.materialized });
+            }
+            Statement::AlterView { name, columns, query, .. } => {
+                let key = self.name(name);
+                let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
+                let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
+                let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
+                self.schema.views.insert(key.clone(), View { name: key.clone(), materialized: false, columns: cols, reads, created: self.at.clone() });
+                self.changes.push(Change::ViewCreated { view: key, materialized: false });
+            }
+            Statement::CreateType { name, representation } => {
+                let key = self.name(name);
+                match representation {
+                    Some(UserDefinedTypeRepresentation::Enum { labels }) => {
+                        let values = labels.iter().map(|l| l.value.clone()).collect();
+                        self.schema.enums.insert(key.clone(), EnumType { name: key.clone(), values, created: self.at.clone() });
+                        self.changes.push(Change::EnumCreated { ty: key });
+                    }
+                    _ => self.no_effect("composite or range type"),
+                }
+            }
+            Statement::AlterType(at) => self.alter_type(at),
+            Statement::CreateDomain(cd) => {
+                // A domain behaves as its base type in the catalog.
+                let key = self.name(&cd.name);
+                let ty = normalize(self.d(), &cd.data_type.to_string());
+                self.schema.domains.insert(key, ty);
+                self.no_effect("domain");
+            }
+            Statement::RenameTable(renames) => {
+                for r in renames {
+                    let from = self.name(&r.old_name);
+                    if self.schema.tables.contains_key(&from) {
+                        self.rename_table(&from, &r.new_name);
+                    } else {
+                        self.missing(&from, "table");
+                    }
+                }
+            }
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => self.data(s),
+            Statement::Query(_) => self.unmodelled("SELECT", "a SELECT in a migration usually calls a function whose effect migsafe cannot see"),
+            Statement::CreateFunction(_) | Statement::DropFunction(_) | Statement::CreateProcedure { .. } | Statement::DropProcedure { .. } | Statement::AlterFunction(_) => {
+                self.unmodelled("function", "functions are not modelled: code calling it, or a trigger using it, may change behaviour")
+            }
+            Statement::CreateTrigger(_) | Statement::DropTrigger(_) => {
+                self.unmodelled("trigger", "triggers are not modelled: one can reject or rewrite the writes of either release")
+            }
+            Statement::CreatePolicy(_) | Statement::DropPolicy(_) | Statement::AlterPolicy(_) => {
+                self.unmodelled("policy", "row-level policies are not modelled: they can change which rows and writes succeed")
+            }
+            Statement::Comment { .. } => self.no_effect("COMMENT"),
+            Statement::Grant(_) | Statement::Revoke(_) => self.no_effect("privileges"),
+            Statement::StartTransaction { .. } | Statement::Commit { .. } | Statement::Rollback { .. } | Statement::Savepoint { .. } => {
+                self.no_effect("transaction control")
+            }
+            Statement::Set(_) | Statement::Pragma { .. } => self.no_effect("session setting"),
+            Statement::CreateExtension(_) | Statement::DropExtension(_) => self.no_effect("extension"),
+            Statement::CreateSchema { .. } => self.no_effect("schema"),
+            Statement::CreateSequence { .. } => self.no_effect("sequence"),
+            Statement::Analyze(_) | Statement::Vacuum(_) => self.no_effect("maintenance"),
+            Statement::Truncate(t) => {
+                for tn in &t.table_names {
+                    let key = self.name(&tn.name);
+                    self.changes.push(Change::DataChange { table: key, verb: DataVerb::Delete, columns: vec![], values: vec![], whole_table: true });
+                }
+            }
+            other => {
+                let text = other.to_string();
+                match classify_unparsed(&text) {
+                    Some(c) => self.changes.push(c),
+                    None => {
+                        let kind: String = text.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+                        self.unmodelled(&kind, "migsafe does not model this kind of statement")
+                    }
+                }
+            }
+        }
+    }
+
+    fn missing(&mut self, key: &str, what: &str) {
+        let why = match self.schema.removal(key, None) {
+            Some(r) => format!(" (it was removed at {}:{})", r.at.file, r.at.line),
+            None => " (perhaps created by a statement migsafe does not model)".to_string(),
+        };
+        self.warn(format!("{what} `{key}` does not exist at this point{why}"));
+        self.unmodelled(&format!("{what} {key}"), &format!("{what} `{key}` is not in the schema model"));
+    }
+
+    fn column_type(&self, dt: &DataType) -> super::SqlType {
+        let written = dt.to_string();
+        let mut ty = normalize(self.d(), &written);
+        let bare = written.trim_end_matches("[]");
+        let key = crate::ident::annotation_name(self.d(), bare);
+        if ty.family != Family::Array {
+            if self.schema.enums.contains_key(&key) {
+                ty.family = Family::Enum;
+                ty.catalog = "USER-DEFINED".into();
+                ty.user_type = Some(key);
+            } else if let Some(dom) = self.schema.domains.get(&key) {
+                let mut t = dom.clone();
+                t.written = written.clone();
+                ty = t;
+            }
+        }
+        ty
+    }
+
+    fn new_column(&mut self, def: &ColumnDef, table_pk: &mut Vec<String>, uniques: &mut Vec<Vec<String>>, fks: &mut Vec<ForeignKey>, checks: &mut Vec<String>) -> Column {
+        let d = self.d();
+        let name = ident(d, &def.name);
+        let ty = self.column_type(&def.data_type);
+        let upper = ty.written.to_uppercase();
+        let serial = d == Dialect::Postgres && upper.contains("SERIAL") || d == Dialect::Mysql && upper == "SERIAL";
+        let mut col = Column {
+            name: name.clone(),
+            ty,
+            nullable: true,
+            default: None,
+            identity: serial,
+            generated: false,
+            created: self.at.clone(),
+            changed: None,
+        };
+        if serial {
+            col.nullable = false;
+        }
+        let mut pk = false;
+        for opt in &def.options {
+            match &opt.option {
+                ColumnOption::NotNull => col.nullable = false,
+                ColumnOption::Null => col.nullable = true,
+                ColumnOption::Default(e) => col.default = Some(e.to_string()),
+                ColumnOption::PrimaryKey(_) => pk = true,
+                ColumnOption::Unique(_) => uniques.push(vec![name.clone()]),
+                ColumnOption::ForeignKey(fk) => fks.push(ForeignKey {
+                    name: opt.name.as_ref().map(|n| ident(d, n)),
+                    columns: vec![name.clone()],
+                    references: self.name(&fk.foreign_table),
+                    referred_columns: fk.referred_columns.iter().map(|c| ident(d, c)).collect(),
+                }),
+                ColumnOption::Check(c) => checks.push(c.expr.to_string()),
+                ColumnOption::Generated { generation_expr: Some(_), .. } => col.generated = true,
+                ColumnOption::Generated { generated_as, generation_expr: None, .. } => {
+                    col.identity = true;
+                    if matches!(generated_as, GeneratedAs::Always | GeneratedAs::ByDefault) && d == Dialect::Postgres {
+                        col.nullable = false;
+                    }
+                }
+                ColumnOption::Identity(_) => col.identity = true,
+                ColumnOption::DialectSpecific(tokens) => {
+                    for t in tokens {
+                        if let Token::Word(w) = t {
+                            let v = w.value.to_uppercase();
+                            if v == "AUTO_INCREMENT" || v == "AUTOINCREMENT" {
+                                col.identity = true;
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if pk {
+            table_pk.push(name.clone());
+            if d != Dialect::Sqlite {
+                col.nullable = false;
+            }
+            if d == Dialect::Sqlite && col.ty.written.eq_ignore_ascii_case("INTEGER") {
+                // INTEGER PRIMARY KEY is the rowid: SQLite fills it.
+                col.identity = true;
+            }
+        }
+        if d == Dialect::Mysql && col.identity {
+            col.nullable = false;
+        }
+        col
+    }
+
+    fn create_table(&mut self, ct: &CreateTable) {
+        let key = self.name(&ct.name);
+        if self.schema.tables.contains_key(&key) {
+            if ct.if_not_exists {
+                self.no_effect("CREATE TABLE IF NOT EXISTS on an existing table");
+            } else if ct.or_replace {
+                self.schema.tables.remove(&key);
+            } else {
+                self.warn(format!("table `{key}` already exists"));
+                return;
+            }
+        }
+        let mut pk = Vec::new();
+        let mut uniques = Vec::new();
+        let mut fks = Vec::new();
+        let mut checks = Vec::new();
+        let mut columns = Vec::new();
+        for def in &ct.columns {
+            let c = self.new_column(def, &mut pk, &mut uniques, &mut fks, &mut checks);
+            columns.push(c);
+        }
+        if let Some(q) = &ct.query {
+            let fp = analyze_statement(self.d(), self.schema, &Statement::Query(q.clone()));
+            for name in fp.output {
+                columns.push(Column {
+                    name,
+                    ty: normalize(self.d(), "unknown"),
+                    nullable: true,
+                    default: None,
+                    identity: false,
+                    generated: false,
+                    created: self.at.clone(),
+                    changed: None,
+                });
+            }
+        }
+        let mut table = Table { name: key.clone(), columns, primary_key: pk, unique: uniques, foreign_keys: fks, checks, created: self.at.clone() };
+        for c in &ct.constraints {
+            self.table_constraint(&mut table, c);
+        }
+        if table.primary_key.len() == 1 && self.d() == Dialect::Sqlite {
+            let pk = table.primary_key[0].clone();
+            if let Some(col) = table.column_mut(&pk) {
+                if col.ty.written.eq_ignore_ascii_case("INTEGER") {
+                    col.identity = true;
+                }
+            }
+        }
+        self.schema.tables.insert(key.clone(), table);
+        self.changes.push(Change::TableCreated { table: key });
+    }
+
+    fn table_constraint(&mut self, table: &mut Table, c: &TableConstraint) -> Option<(ConstraintKind, Vec<String>)> {
+        let d = self.d();
+        let cols_of = |cols: &[sqlparser::ast::IndexColumn]| -> Vec<String> {
+            cols.iter()
+                .filter_map(|ic| match &ic.column.expr {
+                    Expr::Identifier(i) => Some(ident(d, i)),
+                    _ => None,
+                })
+                .collect()
+        };
+        match c {
+            TableConstraint::PrimaryKey(pk) => {
+                let cols = cols_of(&pk.columns);
+                if d != Dialect::Sqlite {
+                    for name in &cols {
+                        if let Some(col) = table.column_mut(name) {
+                            col.nullable = false;
+                        }
+                    }
+                }
+                table.primary_key = cols.clone();
+                Some((ConstraintKind::PrimaryKey, cols))
+            }
+            TableConstraint::Unique(u) => {
+                let cols = cols_of(&u.columns);
+                table.unique.push(cols.clone());
+                Some((ConstraintKind::Unique, cols))
+            }
+            TableConstraint::ForeignKey(fk) => {
+                let cols: Vec<String> = fk.columns.iter().map(|i| ident(d, i)).collect();
+                table.foreign_keys.push(ForeignKey {
+                    name: fk.name.as_ref().map(|n| ident(d, n)),
+                    columns: cols.clone(),
+                    references: self.name(&fk.foreign_table),
+                    referred_columns: fk.referred_columns.iter().map(|c| ident(d, c)).collect(),
+                });
+                Some((ConstraintKind::ForeignKey, cols))
+            }
+            TableConstraint::Check(ch) => {
+                table.checks.push(ch.expr.to_string());
+                Some((ConstraintKind::Check, vec![]))
+            }
+            _ => None,
+        }
+    }
+
+    fn alter_table_op(&mut self, key: &str, op: &AlterTableOperation) {
+        let d = self.d();
+        match op {
+            AlterTableOperation::AddColumn { if_not_exists, column_def, .. } => {
+                let name = ident(d, &column_def.name);
+                if self.schema.column(key, &name).is_some() {
+                    if !*if_not_exists {
+                        self.warn(format!("column `{name}` already exists in `{key}`"));
+                    }
+                    return;
+                }
+                let (mut pk, mut u, mut f, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+                let col = self.new_column(column_def, &mut pk, &mut u, &mut f, &mut c);
+                let volatile = column_def.options.iter().any(|o| matches!(&o.option, ColumnOption::Default(e) if is_volatile(e))) || col.ty.written.to_uppercase().contains("SERIAL");
+                self.changes.push(Change::ColumnAdded {
+                    table: key.to_string(),
+                    column: name,
+                    ty: col.ty.clone(),
+                    nullable: col.nullable,
+                    default: col.default.clone(),
+                    volatile_default: volatile,
+                });
+                if let Some(t) = self.schema.tables.get_mut(key) {
+                    t.columns.push(col);
+                    t.primary_key.extend(pk);
+                    t.unique.extend(u);
+                    t.foreign_keys.extend(f);
+                    t.checks.extend(c);
+                }
+            }
+            AlterTableOperation::DropColumn { column_names, if_exists, .. } => {
+                for n in column_names {
+                    let name = ident(d, n);
+                    let present = self.schema.column(key, &name).is_some();
+                    if !present {
+                        if !*if_exists {
+                            self.warn(format!("column `{name}` does not exist in `{key}`"));
+                        }
+                        continue;
+                    }
+                    if let Some(t) = self.schema.tables.get_mut(key) {
+                        t.columns.retain(|c| c.name != name);
+                        t.primary_key.retain(|c| *c != name);
+                        t.unique.retain(|u| !u.contains(&name));
+                        t.foreign_keys.retain(|f| !f.columns.contains(&name));
+                    }
+                    self.schema.indexes.retain(|_, i| !(i.table == key && i.columns.contains(&name)));
+                    self.schema.removed.push(Removal { table: key.to_string(), column: Some(name.clone()), renamed_to: None, at: self.at.clone() });
+                    self.changes.push(Change::ColumnDropped { table: key.to_string(), column: name });
+                }
+            }
+            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
+                let from = ident(d, old_column_name);
+                let to = ident(d, new_column_name);
+                self.rename_column(key, &from, &to);
+            }
+            AlterTableOperation::RenameTable { table_name: RenameTableNameKind::To(n) | RenameTableNameKind::As(n) } => {
+                self.rename_table(key, n);
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let name = ident(d, column_name);
+                if self.schema.column(key, &name).is_none() {
+                    self.warn(format!("column `{name}` does not exist in `{key}`"));
+                    return;
+                }
+                self.alter_column(key, &name, op);
+            }
+            AlterTableOperation::ChangeColumn { old_name, new_name, data_type, options, .. } => {
+                let from = ident(d, old_name);
+                let to = ident(d, new_name);
+                if self.schema.column(key, &from).is_none() {
+                    self.warn(format!("column `{from}` does not exist in `{key}`"));
+                    return;
+                }
+                if from != to {
+                    self.rename_column(key, &from, &to);
+                }
+                self.redefine_column(key, &to, data_type, options);
+            }
+            AlterTableOperation::ModifyColumn { col_name, data_type, options, .. } => {
+                let name = ident(d, col_name);
+                if self.schema.column(key, &name).is_none() {
+                    self.warn(format!("column `{name}` does not exist in `{key}`"));
+                    return;
+                }
+                self.redefine_column(key, &name, data_type, options);
+            }
+            AlterTableOperation::AddConstraint { constraint, not_valid } => {
+                let mut table = match self.schema.tables.remove(key) {
+                    Some(t) => t,
+                    None => return,
+                };
+                let res = self.table_constraint(&mut table, constraint);
+                self.schema.tables.insert(key.to_string(), table);
+                let using_index = constraint.to_string().to_uppercase().contains("USING INDEX");
+                match res {
+                    Some((kind, columns)) => self.changes.push(Change::ConstraintAdded { table: key.to_string(), constraint: kind, columns, not_valid: *not_valid, using_index }),
+                    None => self.no_effect("constraint"),
+                }
+            }
+            AlterTableOperation::DropConstraint { name, .. } => {
+                let n = ident(d, name);
+                if let Some(t) = self.schema.tables.get_mut(key) {
+                    t.foreign_keys.retain(|f| f.name.as_deref() != Some(n.as_str()));
+                    if n == format!("{}_pkey", crate::ident::base_name(key)) {
+                        t.primary_key.clear();
+                    }
+                }
+                self.changes.push(Change::ConstraintDropped { table: key.to_string(), name: n });
+            }
+            AlterTableOperation::DropPrimaryKey { .. } => {
+                if let Some(t) = self.schema.tables.get_mut(key) {
+                    t.primary_key.clear();
+                }
+                self.changes.push(Change::ConstraintDropped { table: key.to_string(), name: "PRIMARY KEY".into() });
+            }
+            AlterTableOperation::DropForeignKey { name, .. } => {
+                let n = ident(d, name);
+                if let Some(t) = self.schema.tables.get_mut(key) {
+                    t.foreign_keys.retain(|f| f.name.as_deref() != Some(n.as_str()));
+                }
+                self.changes.push(Change::ConstraintDropped { table: key.to_string(), name: n });
+            }
+            AlterTableOperation::DropIndex { name } => {
+                let n = qualify(d, &[ident(d, name)]);
+                self.schema.indexes.remove(&n);
+                self.changes.push(Change::IndexDropped { index: n, table: Some(key.to_string()), concurrently: false });
+            }
+            AlterTableOperation::RenameConstraint { .. }
+            | AlterTableOperation::EnableTrigger { .. }
+            | AlterTableOperation::DisableTrigger { .. }
+            | AlterTableOperation::EnableRowLevelSecurity
+            | AlterTableOperation::DisableRowLevelSecurity
+            | AlterTableOperation::ForceRowLevelSecurity
+            | AlterTableOperation::NoForceRowLevelSecurity
+            | AlterTableOperation::OwnerTo { .. }
+            | AlterTableOperation::SetLogged
+            | AlterTableOperation::SetUnlogged
+            | AlterTableOperation::ReplicaIdentity { .. }
+            | AlterTableOperation::ValidateConstraint { .. }
+            | AlterTableOperation::Algorithm { .. }
+            | AlterTableOperation::Lock { .. }
+            | AlterTableOperation::AutoIncrement { .. }
+            | AlterTableOperation::SetOptionsParens { .. }
+            | AlterTableOperation::SetTblProperties { .. } => self.no_effect("table option"),
+            other => {
+                let text = other.to_string();
+                self.unmodelled(&format!("ALTER TABLE {key} {text}"), "migsafe does not model this ALTER TABLE operation")
+            }
+        }
+    }
+
+    /// MySQL CHANGE / MODIFY: the column is redefined whole.
+    fn redefine_column(&mut self, key: &str, name: &str, data_type: &DataType, options: &[ColumnOption]) {
+        let new_ty = self.column_type(data_type);
+        let Some(old) = self.schema.column(key, name).cloned() else { return };
+        let mut nullable = true;
+        let mut default = None;
+        let mut identity = false;
+        for o in options {
+            match o {
+                ColumnOption::NotNull => nullable = false,
+                ColumnOption::Null => nullable = true,
+                ColumnOption::Default(e) => default = Some(e.to_string()),
+                ColumnOption::PrimaryKey(_) => nullable = false,
+                ColumnOption::DialectSpecific(toks) => {
+                    if toks.iter().any(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("AUTO_INCREMENT"))) {
+                        identity = true;
+                        nullable = false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if old.ty != new_ty {
+            self.changes.push(Change::ColumnTypeChanged { table: key.into(), column: name.into(), from: old.ty.clone(), to: new_ty.clone(), using: false });
+        }
+        if old.nullable && !nullable {
+            self.changes.push(Change::SetNotNull { table: key.into(), column: name.into() });
+        } else if !old.nullable && nullable {
+            self.changes.push(Change::DropNotNull { table: key.into(), column: name.into() });
+        }
+        if old.default.is_some() && default.is_none() {
+            self.changes.push(Change::DropDefault { table: key.into(), column: name.into() });
+        } else if let (Some(dflt), true) = (&default, old.default != default) {
+            self.changes.push(Change::SetDefault { table: key.into(), column: name.into(), default: dflt.clone() });
+        }
+        let at = self.at.clone();
+        if let Some(c) = self.schema.tables.get_mut(key).and_then(|t| t.column_mut(name)) {
+            c.ty = new_ty;
+            c.nullable = nullable;
+            c.default = default;
+            c.identity = identity || (c.identity && !nullable);
+            c.changed = Some(at);
+        }
+    }
+
+    fn alter_column(&mut self, key: &str, name: &str, op: &AlterColumnOperation) {
+        let at = self.at.clone();
+        let new_ty = match op {
+            AlterColumnOperation::SetDataType { data_type, .. } => Some(self.column_type(data_type)),
+            _ => None,
+        };
+        let Some(col) = self.schema.tables.get_mut(key).and_then(|t| t.column_mut(name)) else { return };
+        let change = match op {
+            AlterColumnOperation::SetNotNull => {
+                col.nullable = false;
+                Change::SetNotNull { table: key.into(), column: name.into() }
+            }
+            AlterColumnOperation::DropNotNull => {
+                col.nullable = true;
+                Change::DropNotNull { table: key.into(), column: name.into() }
+            }
+            AlterColumnOperation::SetDefault { value } => {
+                col.default = Some(value.to_string());
+                Change::SetDefault { table: key.into(), column: name.into(), default: value.to_string() }
+            }
+            AlterColumnOperation::DropDefault => {
+                col.default = None;
+                if col.ty.written.to_uppercase().contains("SERIAL") {
+                    col.identity = false;
+                }
+                Change::DropDefault { table: key.into(), column: name.into() }
+            }
+            AlterColumnOperation::SetDataType { using, .. } => {
+                let to = new_ty.unwrap_or_else(|| col.ty.clone());
+                let from = std::mem::replace(&mut col.ty, to.clone());
+                Change::ColumnTypeChanged { table: key.into(), column: name.into(), from, to, using: using.is_some() }
+            }
+            AlterColumnOperation::AddGenerated { .. } => {
+                col.identity = true;
+                col.nullable = false;
+                Change::NoSchemaEffect { what: "identity".into() }
+            }
+        };
+        col.changed = Some(at);
+        self.changes.push(change);
+    }
+
+    fn rename_column(&mut self, key: &str, from: &str, to: &str) {
+        let Some(t) = self.schema.tables.get_mut(key) else { return };
+        let Some(c) = t.column_mut(from) else {
+            self.warn(format!("column `{from}` does not exist in `{key}`"));
+            return;
+        };
+        c.name = to.to_string();
+        for pk in t.primary_key.iter_mut().filter(|c| *c == from) {
+            *pk = to.to_string();
+        }
+        for u in t.unique.iter_mut().flatten().filter(|c| *c == from) {
+            *u = to.to_string();
+        }
+        for i in self.schema.indexes.values_mut().filter(|i| i.table == key) {
+            for c in i.columns.iter_mut().filter(|c| *c == from) {
+                *c = to.to_string();
+            }
+        }
+        self.schema.removed.push(Removal { table: key.to_string(), column: Some(from.to_string()), renamed_to: Some(to.to_string()), at: self.at.clone() });
+        self.changes.push(Change::ColumnRenamed { table: key.to_string(), from: from.to_string(), to: to.to_string() });
+    }
+
+    /// The key a rename target gets: PostgreSQL keeps the table in its schema.
+    fn renamed_key(&self, from: &str, to: &ObjectName) -> String {
+        let new = self.name(to);
+        if to.0.len() == 1 {
+            if let Some((schema, _)) = from.rsplit_once('.') {
+                return format!("{schema}.{new}");
+            }
+        }
+        new
+    }
+
+    fn rename_table(&mut self, from: &str, to: &ObjectName) {
+        let to = self.renamed_key(from, to);
+        let Some(mut t) = self.schema.tables.remove(from) else { return };
+        t.name = to.clone();
+        self.schema.tables.insert(to.clone(), t);
+        for i in self.schema.indexes.values_mut().filter(|i| i.table == from) {
+            i.table = to.clone();
+        }
+        self.schema.removed.push(Removal { table: from.to_string(), column: None, renamed_to: Some(to.clone()), at: self.at.clone() });
+        self.changes.push(Change::TableRenamed { from: from.to_string(), to });
+    }
+
+    fn rename_view(&mut self, from: &str, to: &ObjectName) {
+        let to = self.renamed_key(from, to);
+        let Some(mut v) = self.schema.views.remove(from) else { return };
+        v.name = to.clone();
+        self.schema.views.insert(to.clone(), v);
+        self.schema.removed.push(Removal { table: from.to_string(), column: None, renamed_to: Some(to.clone()), at: self.at.clone() });
+        self.changes.push(Change::ViewRenamed { from: from.to_string(), to });
+    }
+
+    fn create_index(&mut self, ci: &CreateIndex) {
+        let d = self.d();
+        let table = self.name(&ci.table_name);
+        let columns: Vec<String> = ci
+            .columns
+            .iter()
+            .map(|ic| match &ic.column.expr {
+                Expr::Identifier(i) => ident(d, i),
+                other => other.to_string(),
+            })
+            .collect();
+        let name = match &ci.name {
+            Some(n) => self.name(n),
+            None => format!("{}_{}_idx", crate::ident::base_name(&table), columns.join("_")),
+        };
+        if !self.schema.has_relation(&table) {
+            self.missing(&table, "table");
+            return;
+        }
+        if self.schema.indexes.contains_key(&name) && ci.if_not_exists {
+            self.no_effect("CREATE INDEX IF NOT EXISTS on an existing index");
+            return;
+        }
+        self.schema.indexes.insert(
+            name.clone(),
+            Index { name: name.clone(), table: table.clone(), columns: columns.clone(), unique: ci.unique, concurrently: ci.concurrently, partial: ci.predicate.is_some(), created: self.at.clone() },
+        );
+        self.changes.push(Change::IndexCreated { index: name, table, columns, unique: ci.unique, concurrently: ci.concurrently });
+    }
+
+    fn drop(&mut self, ty: ObjectType, n: &ObjectName, if_exists: bool, cascade: bool, on_table: Option<&ObjectName>) {
+        let key = self.name(n);
+        match ty {
+            ObjectType::Table => {
+                if self.schema.tables.remove(&key).is_none() {
+                    if !if_exists {
+                        self.missing(&key, "table");
+                    }
+                    return;
+                }
+                self.schema.indexes.retain(|_, i| i.table != key);
+                if cascade {
+                    let dependent: Vec<String> = self.schema.views.values().filter(|v| v.reads.iter().any(|(t, _)| *t == key)).map(|v| v.name.clone()).collect();
+                    for v in dependent {
+                        self.schema.views.remove(&v);
+                        self.schema.removed.push(Removal { table: v.clone(), column: None, renamed_to: None, at: self.at.clone() });
+                        self.changes.push(Change::ViewDropped { view: v });
+                    }
+                }
+                self.schema.removed.push(Removal { table: key.clone(), column: None, renamed_to: None, at: self.at.clone() });
+                self.changes.push(Change::TableDropped { table: key });
+            }
+            ObjectType::View | ObjectType::MaterializedView => {
+                if self.schema.views.remove(&key).is_none() {
+                    if !if_exists {
+                        self.missing(&key, "view");
+                    }
+                    return;
+                }
+                self.schema.removed.push(Removal { table: key.clone(), column: None, renamed_to: None, at: self.at.clone() });
+                self.changes.push(Change::ViewDropped { view: key });
+            }
+            ObjectType::Index => {
+                let removed = self.schema.indexes.remove(&key);
+                let table = removed.map(|i| i.table).or_else(|| on_table.map(|t| self.name(t)));
+                let concurrently = self.text.contains("CONCURRENTLY");
+                self.changes.push(Change::IndexDropped { index: key, table, concurrently });
+            }
+            ObjectType::Type => {
+                if self.schema.enums.remove(&key).is_some() {
+                    self.changes.push(Change::EnumDropped { ty: key });
+                } else {
+                    self.schema.domains.remove(&key);
+                    self.no_effect("type");
+                }
+            }
+            ObjectType::Schema => {
+                let prefix = format!("{key}.");
+                let tables: Vec<String> = self.schema.tables.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+                for t in tables {
+                    self.schema.tables.remove(&t);
+                    self.schema.removed.push(Removal { table: t.clone(), column: None, renamed_to: None, at: self.at.clone() });
+                    self.changes.push(Change::TableDropped { table: t });
+                }
+            }
+            _ => self.no_effect("DROP of an object that holds no rows"),
+        }
+    }
+
+    fn alter_type(&mut self, at: &sqlparser::ast::AlterType) {
+        let key = self.name(&at.name);
+        if !self.schema.enums.contains_key(&key) {
+            self.unmodelled(&format!("ALTER TYPE {key}"), "the type is not an enum migsafe knows");
+            return;
+        }
+        match &at.operation {
+            AlterTypeOperation::AddValue(av) => {
+                let value = av.value.value.clone();
+                let Some(e) = self.schema.enums.get_mut(&key) else { return };
+                if e.values.contains(&value) {
+                    if !av.if_not_exists {
+                        self.warn(format!("enum `{key}` already has the value '{value}'"));
+                    }
+                    return;
+                }
+                let pos = match &av.position {
+                    Some(AlterTypeAddValuePosition::Before(v)) => e.values.iter().position(|x| *x == v.value),
+                    Some(AlterTypeAddValuePosition::After(v)) => e.values.iter().position(|x| *x == v.value).map(|p| p + 1),
+                    None => None,
+                };
+                match pos {
+                    Some(p) => e.values.insert(p, value.clone()),
+                    None => e.values.push(value.clone()),
+                }
+                self.changes.push(Change::EnumValueAdded { ty: key, value });
+            }
+            AlterTypeOperation::RenameValue(rv) => {
+                let Some(e) = self.schema.enums.get_mut(&key) else { return };
+                if let Some(v) = e.values.iter_mut().find(|v| **v == rv.from.value) {
+                    *v = rv.to.value.clone();
+                }
+                self.changes.push(Change::EnumValueRenamed { ty: key, from: rv.from.value.clone(), to: rv.to.value.clone() });
+            }
+            AlterTypeOperation::Rename(r) => {
+                let new_key = self.renamed_key(&key, &ObjectName::from(vec![r.new_name.clone()]));
+                if let Some(mut e) = self.schema.enums.remove(&key) {
+                    e.name = new_key.clone();
+                    self.schema.enums.insert(new_key.clone(), e);
+                }
+                for t in self.schema.tables.values_mut() {
+                    for c in &mut t.columns {
+                        if c.ty.user_type.as_deref() == Some(key.as_str()) {
+                            c.ty.user_type = Some(new_key.clone());
+                        }
+                    }
+                }
+                self.changes.push(Change::EnumRenamed { from: key, to: new_key });
+            }
+        }
+    }
+
+    fn data(&mut self, s: &Statement) {
+        let fp = analyze_statement(self.d(), self.schema, s);
+        let (verb, whole) = match s {
+            Statement::Insert(_) => (DataVerb::Insert, false),
+            Statement::Update(u) => (DataVerb::Update, u.selection.is_none()),
+            Statement::Delete(d) => (DataVerb::Delete, d.selection.is_none()),
+            _ => return,
+        };
+        let access = match verb {
+            DataVerb::Insert => crate::footprint::TableAccess::Insert,
+            DataVerb::Update => crate::footprint::TableAccess::Update,
+            DataVerb::Delete => crate::footprint::TableAccess::Delete,
+        };
+        let Some(table) = fp.tables.iter().find(|t| t.access == access).map(|t| t.table.clone()) else {
+            self.unmodelled("data change", "the statement's target table is not in the schema model");
+            return;
+        };
+        let written: Vec<&crate::footprint::ColumnUse> = fp.columns.iter().filter(|u| u.access.writes() && u.table == table).collect();
+        let columns = written.iter().map(|u| u.column.clone()).collect();
+        let values = written.iter().flat_map(|u| u.values.iter().map(move |v| (u.column.clone(), v.clone()))).collect();
+        self.changes.push(Change::DataChange { table, verb, columns, values, whole_table: whole });
+    }
+}

@@ -1,0 +1,97 @@
+//! What a statement did to the schema, as the rules see it.
+
+use super::{Provenance, SqlType};
+use serde::Serialize;
+
+/// One effect of one statement, with where it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub change: Change,
+    pub at: Provenance,
+    /// The statement's text (for hazard rules and reports).
+    #[serde(skip)]
+    pub statement: String,
+    /// Index of the statement in its script (0-based).
+    pub statement_index: usize,
+    /// `-- migsafe:allow(rule) reason` comments just before the statement.
+    #[serde(skip)]
+    pub comments: Vec<(u32, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    TableCreated { table: String },
+    TableDropped { table: String },
+    TableRenamed { from: String, to: String },
+    ViewCreated { view: String, materialized: bool },
+    ViewDropped { view: String },
+    ViewRenamed { from: String, to: String },
+    ColumnAdded { table: String, column: String, ty: SqlType, nullable: bool, default: Option<String>, volatile_default: bool },
+    ColumnDropped { table: String, column: String },
+    ColumnRenamed { table: String, from: String, to: String },
+    ColumnTypeChanged { table: String, column: String, from: SqlType, to: SqlType, using: bool },
+    SetNotNull { table: String, column: String },
+    DropNotNull { table: String, column: String },
+    SetDefault { table: String, column: String, default: String },
+    DropDefault { table: String, column: String },
+    EnumCreated { ty: String },
+    EnumDropped { ty: String },
+    EnumRenamed { from: String, to: String },
+    EnumValueAdded { ty: String, value: String },
+    EnumValueRenamed { ty: String, from: String, to: String },
+    IndexCreated { index: String, table: String, columns: Vec<String>, unique: bool, concurrently: bool },
+    IndexDropped { index: String, table: Option<String>, concurrently: bool },
+    ConstraintAdded { table: String, constraint: ConstraintKind, columns: Vec<String>, not_valid: bool, using_index: bool },
+    ConstraintDropped { table: String, name: String },
+    /// An INSERT / UPDATE / DELETE run by a migration.
+    DataChange { table: String, verb: DataVerb, columns: Vec<String>, values: Vec<(String, String)>, whole_table: bool },
+    /// A statement that changes nothing migsafe models (comments, grants, transactions, settings).
+    NoSchemaEffect { what: String },
+    /// A statement whose effect migsafe does not model (functions, triggers, DO blocks, …): not assumed harmless.
+    Unmodelled { what: String, reason: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataVerb {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Change {
+    /// The table (or view, or type) the change is about.
+    pub fn table(&self) -> Option<&str> {
+        use Change::*;
+        match self {
+            TableCreated { table } | TableDropped { table } => Some(table),
+            TableRenamed { from, .. } => Some(from),
+            ViewCreated { view, .. } | ViewDropped { view } => Some(view),
+            ViewRenamed { from, .. } => Some(from),
+            ColumnAdded { table, .. }
+            | ColumnDropped { table, .. }
+            | ColumnRenamed { table, .. }
+            | ColumnTypeChanged { table, .. }
+            | SetNotNull { table, .. }
+            | DropNotNull { table, .. }
+            | SetDefault { table, .. }
+            | DropDefault { table, .. }
+            | IndexCreated { table, .. }
+            | ConstraintAdded { table, .. }
+            | ConstraintDropped { table, .. }
+            | DataChange { table, .. } => Some(table),
+            IndexDropped { table, .. } => table.as_deref(),
+            _ => None,
+        }
+    }
+}

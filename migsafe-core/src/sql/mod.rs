@@ -1,0 +1,10 @@
+//! SQL text → statements with locations.
+//!
+//! A script is tokenised once with sqlparser's tokenizer (which knows each
+//! dialect's quoting, dollar quotes and comments), split at top-level `;`, and
+//! each statement is parsed on its own so that one bad statement does not
+//! hide the rest of the file.
+
+mod split;
+
+pub use split::{parse_script, ParsedStatement, ScriptStatement, StatementBody};

@@ -1,0 +1,289 @@
+//! Splitting a script into statements and parsing each one.
+
+use crate::diag::Location;
+use crate::Dialect;
+use sqlparser::ast::Statement;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+
+/// One statement of a script, parsed or not.
+#[derive(Debug, Clone)]
+pub struct ScriptStatement {
+    /// Where the statement's first token is.
+    pub location: Location,
+    /// The statement's text, without the terminating `;`.
+    pub text: String,
+    /// `--` comments on the lines just before the statement (for suppressions).
+    pub leading_comments: Vec<(u32, String)>,
+    pub body: StatementBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum StatementBody {
+    Parsed(ParsedStatement),
+    /// Parsing failed: the message and where.
+    Error { location: Location, message: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedStatement {
+    pub statement: Box<Statement>,
+}
+
+/// Tokenise and split `text`; a tokenizer error (an unterminated string, a
+/// stray byte) is returned as the sole error statement of the file.
+pub fn parse_script(dialect: Dialect, file: &str, text: &str, first_line: u32) -> Vec<ScriptStatement> {
+    let d = dialect.parser_dialect();
+    let tokens = match Tokenizer::new(d.as_ref(), text).tokenize_with_location() {
+        Ok(t) => t,
+        Err(e) => {
+            let loc = Location::new(file, e.location.line as u32 + first_line - 1, e.location.column as u32);
+            return vec![ScriptStatement {
+                location: loc.clone(),
+                text: text.to_string(),
+                leading_comments: vec![],
+                body: StatementBody::Error { location: loc, message: e.message },
+            }];
+        }
+    };
+    let lines = LineIndex::new(text);
+    let mut out = Vec::new();
+    for group in split(tokens) {
+        let Some(first) = group.tokens.iter().find(|t| !is_trivia(&t.token)) else { continue };
+        let start = first.span.start;
+        let last = group.tokens.iter().rev().find(|t| !is_trivia(&t.token)).unwrap_or(first);
+        let text_slice = lines.slice(text, (start.line, start.column), (last.span.end.line, last.span.end.column));
+        let location = Location::new(file, start.line as u32 + first_line - 1, start.column as u32);
+        let body = parse_group(d.as_ref(), group.tokens, file, first_line);
+        out.push(ScriptStatement {
+            location,
+            text: text_slice.to_string(),
+            leading_comments: group
+                .comments
+                .into_iter()
+                .map(|(l, c)| (l + first_line - 1, c))
+                .collect(),
+            body,
+        });
+    }
+    out
+}
+
+fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, file: &str, first_line: u32) -> StatementBody {
+    let fallback = tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| t.span.start);
+    let mut parser = Parser::new(d).with_tokens_with_locations(tokens);
+    let result = parser.parse_statement().and_then(|s| {
+        // Anything left over (other than a stray `;`) means the statement did not parse as a whole.
+        loop {
+            let next = parser.peek_token();
+            match next.token {
+                Token::EOF => return Ok(s),
+                Token::SemiColon => {
+                    parser.next_token();
+                }
+                _ => {
+                    return Err(sqlparser::parser::ParserError::ParserError(format!(
+                        "Expected: end of statement, found: {} at Line: {}, Column: {}",
+                        next.token, next.span.start.line, next.span.start.column
+                    )))
+                }
+            }
+        }
+    });
+    match result {
+        Ok(statement) => StatementBody::Parsed(ParsedStatement { statement: Box::new(statement) }),
+        Err(e) => {
+            let raw = e.to_string();
+            let (message, line, col) = split_location(&raw);
+            let (line, col) = match (line, col, fallback) {
+                (Some(l), Some(c), _) => (l, c),
+                (_, _, Some(f)) => (f.line, f.column),
+                _ => (1, 1),
+            };
+            StatementBody::Error {
+                location: Location::new(file, line as u32 + first_line - 1, col as u32),
+                message,
+            }
+        }
+    }
+}
+
+/// sqlparser puts the location into its message (`… at Line: 2, Column: 19`); take it out.
+fn split_location(raw: &str) -> (String, Option<u64>, Option<u64>) {
+    let msg = raw.trim_start_matches("sql parser error: ").to_string();
+    if let Some(idx) = msg.rfind(" at Line: ") {
+        let tail = &msg[idx + " at Line: ".len()..];
+        let mut parts = tail.split(", Column: ");
+        let line = parts.next().and_then(|l| l.trim().parse().ok());
+        let col = parts.next().and_then(|c| c.trim().parse().ok());
+        return (msg[..idx].to_string(), line, col);
+    }
+    (msg, None, None)
+}
+
+struct Group {
+    tokens: Vec<TokenWithSpan>,
+    comments: Vec<(u32, String)>,
+}
+
+fn is_trivia(t: &Token) -> bool {
+    matches!(t, Token::Whitespace(_) | Token::EOF)
+}
+
+fn keyword(t: &Token) -> Option<Keyword> {
+    match t {
+        Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
+        _ => None,
+    }
+}
+
+/// Split at top-level semicolons. Bodies delimited by BEGIN … END (SQLite
+/// and MySQL triggers, MySQL procedures) are kept whole.
+fn split(tokens: Vec<TokenWithSpan>) -> Vec<Group> {
+    let mut groups = Vec::new();
+    let mut cur = Group { tokens: Vec::new(), comments: Vec::new() };
+    let mut started = false;
+    let mut words: Vec<Keyword> = Vec::new();
+    let mut depth = 0i32;
+    for t in tokens {
+        match &t.token {
+            Token::EOF => continue,
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) if !started => {
+                cur.comments.push((t.span.start.line as u32, comment.trim().to_string()));
+                continue;
+            }
+            Token::Whitespace(_) if !started => continue,
+            Token::SemiColon if depth <= 0 => {
+                if started {
+                    groups.push(std::mem::replace(&mut cur, Group { tokens: Vec::new(), comments: Vec::new() }));
+                } else {
+                    cur.comments.clear();
+                }
+                started = false;
+                words.clear();
+                depth = 0;
+                continue;
+            }
+            _ => {}
+        }
+        if !is_trivia(&t.token) {
+            started = true;
+            if let Some(k) = keyword(&t.token) {
+                if words.len() < 6 {
+                    words.push(k);
+                }
+                if has_compound_body(&words) {
+                    match k {
+                        Keyword::BEGIN | Keyword::CASE => depth += 1,
+                        Keyword::END => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        cur.tokens.push(t);
+    }
+    if started {
+        groups.push(cur);
+    }
+    groups
+}
+
+/// CREATE [TEMP] TRIGGER / PROCEDURE / FUNCTION without dollar quoting has a
+/// BEGIN … END body with `;` inside.
+fn has_compound_body(words: &[Keyword]) -> bool {
+    words.first() == Some(&Keyword::CREATE)
+        && words.iter().any(|k| matches!(k, Keyword::TRIGGER | Keyword::PROCEDURE))
+}
+
+/// Maps (line, column) token positions back to byte offsets.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    fn offset(&self, text: &str, line: u64, col: u64) -> usize {
+        let Some(&start) = self.starts.get((line.max(1) - 1) as usize) else { return text.len() };
+        let rest = &text[start..];
+        rest.char_indices().nth((col.max(1) - 1) as usize).map(|(i, _)| start + i).unwrap_or(text.len())
+    }
+
+    /// Text from `from` up to and including the character at `to` (token end
+    /// locations are exclusive in sqlparser, so we stop just before).
+    fn slice<'t>(&self, text: &'t str, from: (u64, u64), to: (u64, u64)) -> &'t str {
+        let a = self.offset(text, from.0, from.1);
+        let b = self.offset(text, to.0, to.1).max(a);
+        &text[a..b]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(stmts: &[ScriptStatement]) -> Vec<String> {
+        stmts
+            .iter()
+            .filter_map(|s| match &s.body {
+                StatementBody::Error { location, message } => Some(format!("{location}: {message}")),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_and_locates_statements() {
+        let sql = "-- first\nCREATE TABLE a (id int);\n\nALTER TABLE a ADD COLUMN b text;";
+        let stmts = parse_script(Dialect::Postgres, "m.sql", sql, 1);
+        assert_eq!(stmts.len(), 2);
+        assert_eq!(stmts[0].location.line, 2);
+        assert_eq!(stmts[0].leading_comments, vec![(1, "first".to_string())]);
+        assert_eq!(stmts[1].location.line, 4);
+        assert_eq!(stmts[1].text, "ALTER TABLE a ADD COLUMN b text");
+        assert!(errors(&stmts).is_empty());
+    }
+
+    #[test]
+    fn one_bad_statement_does_not_hide_the_rest() {
+        let sql = "ALTER TABLE users ADD COLUMN nickname TEXT;\nALTER TABLE users ALTR COLUMN nickname SET DEFAULT '';\nDROP TABLE x;";
+        let stmts = parse_script(Dialect::Postgres, "V2__nickname.sql", sql, 1);
+        assert_eq!(stmts.len(), 3);
+        let errs = errors(&stmts);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("V2__nickname.sql:2:"), "{}", errs[0]);
+        assert!(matches!(stmts[2].body, StatementBody::Parsed(_)));
+    }
+
+    #[test]
+    fn dollar_quoted_bodies_and_trigger_blocks_stay_whole() {
+        let pg = "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN x := 1; RETURN NEW; END $$ LANGUAGE plpgsql;\nSELECT 1;";
+        assert_eq!(parse_script(Dialect::Postgres, "f.sql", pg, 1).len(), 2);
+        let lite = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = 1; UPDATE a SET y = CASE WHEN 1 THEN 2 END; END;\nSELECT 1;";
+        assert_eq!(parse_script(Dialect::Sqlite, "t.sql", lite, 1).len(), 2);
+    }
+
+    #[test]
+    fn unterminated_string_is_an_error_with_location() {
+        let stmts = parse_script(Dialect::Postgres, "bad.sql", "SELECT 1;\nSELECT 'oops", 1);
+        let errs = errors(&stmts);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].starts_with("bad.sql:2:"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn first_line_offsets_locations() {
+        let stmts = parse_script(Dialect::Postgres, "x.sql", "DROP TABLE x;", 10);
+        assert_eq!(stmts[0].location.line, 10);
+    }
+}
