@@ -1,1 +1,300 @@
-//! Comparing two revisions: filled in by the check step.
+//! Comparing two revisions: the input, the context rules read, and the report.
+//!
+//! [`check`] resolves both revisions' footprints, finds the pending
+//! migrations, applies their undo scripts to the new schema, runs every rule
+//! of the [`crate::rules`] registry and classifies each pending migration.
+
+use crate::annotations::{Decl, EnumDecl, Site};
+use crate::diag::{Location, Severity};
+use crate::footprint::{resolve_site, Access, ResolvedSite};
+use crate::migrations::{Migration, Script};
+use crate::rules::{self, Finding};
+use crate::schema::{apply_script, Change, Event, History};
+use serde::Serialize;
+
+/// One revision's migrations (already applied) and annotated sites.
+#[derive(Debug, Clone)]
+pub struct RevisionInput {
+    /// The commit, when the revision is one (`None` for the working tree).
+    pub sha: Option<String>,
+    pub history: History,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Revision {
+    Base,
+    Head,
+}
+
+/// A code site that makes a finding a problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SiteRef {
+    pub revision: Revision,
+    pub file: String,
+    pub line: u32,
+    pub item: String,
+    /// How the site touches the column (`reads`, `inserts into`, …).
+    pub access: String,
+}
+
+/// A pending migration's undo script and what applying it would do.
+#[derive(Debug, Clone)]
+pub struct Undo {
+    pub migration: usize,
+    pub script: Script,
+    pub events: Vec<Event>,
+}
+
+/// Everything the rules look at.
+pub struct Context<'a> {
+    pub base: &'a RevisionInput,
+    pub head: &'a RevisionInput,
+    /// Base (N-1) sites resolved against the base schema: what N-1 touches.
+    pub base_sites: Vec<(&'a Site, ResolvedSite)>,
+    /// Head (N) sites resolved against the new schema.
+    pub head_sites: Vec<(&'a Site, ResolvedSite)>,
+    /// Indices into `head.history.migrations` of migrations the base does not have.
+    pub pending: Vec<usize>,
+    /// Applied migrations whose text changed: (base index, head index).
+    pub edited: Vec<(usize, usize)>,
+    /// Applied migrations the head no longer has (base index).
+    pub removed: Vec<usize>,
+    /// Undo scripts of pending migrations, applied in reverse order to the new schema.
+    pub undos: Vec<Undo>,
+}
+
+impl<'a> Context<'a> {
+    pub fn migration(&self, idx: usize) -> &'a Migration {
+        &self.head.history.migrations[idx]
+    }
+
+    /// Events of the pending migrations' up scripts, in order.
+    pub fn pending_events(&self) -> impl Iterator<Item = (usize, &'a Event)> + '_ {
+        self.pending.iter().flat_map(move |&i| self.head.history.events[i].events.iter().map(move |e| (i, e)))
+    }
+
+    fn sites_in(sites: &[(&'a Site, ResolvedSite)], rev: Revision, table: &str, column: Option<&str>, filter: impl Fn(Access) -> bool) -> Vec<SiteRef> {
+        let mut out: Vec<SiteRef> = Vec::new();
+        for (site, res) in sites {
+            let mut accesses: Vec<Access> = res
+                .columns
+                .iter()
+                .filter(|u| u.table == table && column.is_none_or(|c| u.column == c) && filter(u.access))
+                .map(|u| u.access)
+                .collect();
+            if column.is_none() && res.tables.iter().any(|t| t.table == table) && accesses.is_empty() && filter(Access::Read) {
+                accesses.push(Access::Read);
+            }
+            accesses.sort();
+            accesses.dedup();
+            if accesses.is_empty() {
+                continue;
+            }
+            let access = accesses.iter().map(|a| a.verb()).collect::<Vec<_>>().join(", ");
+            out.push(SiteRef { revision: rev, file: site.file.clone(), line: site.line, item: site.item.clone(), access });
+        }
+        out
+    }
+
+    /// N-1's sites that touch `table.column` (or the table, with `None`) in a way `filter` accepts.
+    pub fn base_sites_touching(&self, table: &str, column: Option<&str>, filter: impl Fn(Access) -> bool) -> Vec<SiteRef> {
+        Self::sites_in(&self.base_sites, Revision::Base, table, column, filter)
+    }
+
+    pub fn head_sites_touching(&self, table: &str, column: Option<&str>, filter: impl Fn(Access) -> bool) -> Vec<SiteRef> {
+        Self::sites_in(&self.head_sites, Revision::Head, table, column, filter)
+    }
+
+    pub fn base_enums(&self) -> Vec<(&'a Site, &'a EnumDecl)> {
+        enums(&self.base.sites)
+    }
+
+    pub fn head_enums(&self) -> Vec<(&'a Site, &'a EnumDecl)> {
+        enums(&self.head.sites)
+    }
+}
+
+fn enums(sites: &[Site]) -> Vec<(&Site, &EnumDecl)> {
+    sites
+        .iter()
+        .filter_map(|s| match &s.decl {
+            Decl::SqlEnum(e) => Some((s, e)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How a pending migration can be undone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reversibility {
+    Reversible,
+    ReversibleWithDataLoss,
+    Irreversible,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationClass {
+    pub file: String,
+    pub down: Option<String>,
+    pub class: Reversibility,
+    pub reasons: Vec<String>,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub pending: Vec<String>,
+    pub migrations: Vec<MigrationClass>,
+    pub summary: Summary,
+}
+
+/// What was proven, for the summary line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub base_queries: usize,
+    pub base_structs: usize,
+    pub base_enums: usize,
+    pub base_touches: usize,
+    pub base_columns: usize,
+    pub head_sites: usize,
+    pub pending: usize,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+    }
+}
+
+/// Run every rule over the two revisions.
+pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
+    let base_enums: Vec<&EnumDecl> = enums(&base.sites).into_iter().map(|(_, e)| e).collect();
+    let head_enums: Vec<&EnumDecl> = enums(&head.sites).into_iter().map(|(_, e)| e).collect();
+    let base_sites = base.sites.iter().map(|s| (s, resolve_site(&base.history.schema, &s.decl, &base_enums))).collect();
+    let head_sites = head.sites.iter().map(|s| (s, resolve_site(&head.history.schema, &s.decl, &head_enums))).collect();
+
+    let mut pending = Vec::new();
+    let mut edited = Vec::new();
+    for (hi, hm) in head.history.migrations.iter().enumerate() {
+        match base.history.migrations.iter().position(|bm| bm.id == hm.id) {
+            None => pending.push(hi),
+            Some(bi) => {
+                if normalize_text(&base.history.migrations[bi].up.text) != normalize_text(&hm.up.text) {
+                    edited.push((bi, hi));
+                }
+            }
+        }
+    }
+    let removed = (0..base.history.migrations.len())
+        .filter(|&bi| !head.history.migrations.iter().any(|hm| hm.id == base.history.migrations[bi].id))
+        .collect();
+
+    // Undo scripts run newest first, on the schema the pending migrations built.
+    let mut schema = head.history.schema.clone();
+    let mut undos = Vec::new();
+    for &i in pending.iter().rev() {
+        if let Some(down) = &head.history.migrations[i].down {
+            let (events, _diags) = apply_script(&mut schema, down);
+            undos.push(Undo { migration: i, script: down.clone(), events });
+        }
+    }
+
+    let cx = Context { base, head, base_sites, head_sites, pending, edited, removed, undos };
+    let mut findings = Vec::new();
+    for rule in rules::REGISTRY {
+        (rule.check)(&cx, &mut findings);
+    }
+    rules::apply_suppressions(&cx, &mut findings);
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.migration.cmp(&b.migration)).then_with(|| a.table.cmp(&b.table)).then_with(|| a.column.cmp(&b.column)));
+
+    let migrations = cx.pending.iter().map(|&i| classify(&cx, i)).collect();
+    let count = |f: fn(&Decl) -> bool| base.sites.iter().filter(|s| f(&s.decl)).count();
+    let mut cols: Vec<(&str, &str)> = cx.base_sites.iter().flat_map(|(_, r)| r.columns.iter().map(|u| (u.table.as_str(), u.column.as_str()))).collect();
+    cols.sort();
+    cols.dedup();
+    let summary = Summary {
+        base_queries: count(|d| matches!(d, Decl::Query(_))),
+        base_structs: count(|d| matches!(d, Decl::Table(_))),
+        base_enums: count(|d| matches!(d, Decl::SqlEnum(_))),
+        base_touches: count(|d| matches!(d, Decl::Touches(_))),
+        base_columns: cols.len(),
+        head_sites: head.sites.len(),
+        pending: cx.pending.len(),
+    };
+    Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary }
+}
+
+fn normalize_text(s: &str) -> String {
+    s.replace("\r\n", "\n").trim().to_string()
+}
+
+/// Reversible, reversible with data loss, or irreversible, and why.
+fn classify(cx: &Context, idx: usize) -> MigrationClass {
+    let m = cx.migration(idx);
+    let mut reasons = Vec::new();
+    let mut irreversible = false;
+    for e in &cx.head.history.events[idx].events {
+        let line = e.at.line;
+        let reason = match &e.change {
+            Change::ColumnDropped { table, column } => Some(format!("line {line}: dropping `{table}.{column}` destroys its data")),
+            Change::TableDropped { table } => Some(format!("line {line}: dropping `{table}` destroys its rows")),
+            Change::ColumnTypeChanged { table, column, from, to, .. } if !from.widens_to(to) => {
+                Some(format!("line {line}: `{table}.{column}` narrows from `{}` to `{}`: values may be cut or rejected", from.display(), to.display()))
+            }
+            Change::EnumValueAdded { ty, value } if cx.head.history.schema.dialect == crate::Dialect::Postgres => {
+                Some(format!("line {line}: PostgreSQL cannot remove the value '{value}' from `{ty}` once added"))
+            }
+            Change::DataChange { table, verb, .. } if *verb != crate::schema::DataVerb::Insert => {
+                Some(format!("line {line}: the {verb:?} on `{table}` overwrites data that no undo can restore").replace("Update", "UPDATE").replace("Delete", "DELETE"))
+            }
+            _ => None,
+        };
+        if let Some(r) = reason {
+            irreversible = true;
+            reasons.push(r);
+        }
+    }
+    let undo = cx.undos.iter().find(|u| u.migration == idx);
+    let mut lossy_undo = false;
+    match undo {
+        None => {
+            irreversible = true;
+            reasons.push("no down / undo script ships with it".to_string());
+        }
+        Some(u) => {
+            for e in &u.events {
+                match &e.change {
+                    Change::ColumnDropped { table, column } => {
+                        lossy_undo = true;
+                        reasons.push(format!("{}:{}: the undo drops `{table}.{column}` and what was written to it", e.at.file, e.at.line));
+                    }
+                    Change::TableDropped { table } => {
+                        lossy_undo = true;
+                        reasons.push(format!("{}:{}: the undo drops `{table}` and its rows", e.at.file, e.at.line));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let class = if irreversible {
+        Reversibility::Irreversible
+    } else if lossy_undo {
+        Reversibility::ReversibleWithDataLoss
+    } else {
+        Reversibility::Reversible
+    };
+    MigrationClass { file: m.up.path.clone(), down: undo.map(|u| u.script.path.clone()), class, reasons }
+}
+
+/// A location for a finding from an event.
+pub fn event_location(e: &Event) -> Location {
+    e.at.clone()
+}

@@ -10,7 +10,7 @@ mod events;
 pub mod types;
 
 pub use apply::{analyze, apply_script, History, MigrationEvents};
-pub use events::{Change, Event};
+pub use events::{Change, ConstraintKind, DataVerb, Event};
 pub use types::{Family, SqlType};
 
 use crate::diag::Location;

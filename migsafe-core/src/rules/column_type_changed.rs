@@ -1,0 +1,127 @@
+//! A pending migration changes the type of a column N-1 uses.
+
+use super::{base_label, describe_sites, Finding, RuleMeta};
+use crate::annotations::Decl;
+use crate::check::{Context, Revision, SiteRef};
+use crate::diag::Severity;
+use crate::footprint::site::{decodes, rust_family};
+use crate::ident::annotation_name;
+use crate::schema::{Change, Family};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "column-type-changed",
+    severity: Severity::Error,
+    summary: "a pending migration changes a column's type beyond what N-1 decodes or writes",
+    explain: "\
+N-1 decodes each column into a Rust type and writes values of the old type.
+A type change that its Rust types do not decode (INTEGER to BIGINT read as
+`i32`, TEXT to an enum read as `String`) makes every read fail; a narrowing
+(VARCHAR(64) to VARCHAR(16)) rejects the values N-1 still writes. Widenings
+that decode the same way (VARCHAR(16) to VARCHAR(64) or TEXT) are fine.
+
+Instead, add a column of the new type, write both, backfill, switch reads,
+and drop the old column in a later release.",
+};
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let dialect = cx.head.history.schema.dialect;
+    for (_, e) in cx.pending_events() {
+        let Change::ColumnTypeChanged { table, column, from, to, .. } = &e.change else { continue };
+        let readers = cx.base_sites_touching(table, Some(column), |a| a == crate::footprint::Access::Read);
+        let writers = cx.base_sites_touching(table, Some(column), |a| a.writes());
+        if readers.is_empty() && writers.is_empty() {
+            continue;
+        }
+        let who = base_label(cx);
+        let mut problems: Vec<String> = Vec::new();
+        let mut sites: Vec<SiteRef> = Vec::new();
+        // Struct fields whose Rust type is known.
+        for (site, _) in &cx.base_sites {
+            let Decl::Table(t) = &site.decl else { continue };
+            if annotation_name(dialect, &t.table) != *table {
+                continue;
+            }
+            for f in t.fields.iter().filter(|f| annotation_name(dialect, &f.column) == *column) {
+                if let Some(fam) = rust_family(&f.rust_type.name) {
+                    if !decodes(dialect, fam, to) {
+                        problems.push(format!("its field `{}.{}: {}` cannot decode `{}`", t.rust_name, f.field, f.rust_type.text, to.display()));
+                        sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
+                    }
+                } else if to.family == Family::Enum || from.family == Family::Enum {
+                    problems.push(format!("its field `{}.{}: {}` decoded `{}`, not `{}`", t.rust_name, f.field, f.rust_type.text, from.display(), to.display()));
+                    sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
+                }
+            }
+        }
+        if problems.is_empty() && !readers.is_empty() && !from.decodes_as(to) {
+            problems.push(format!("{} it as `{}`, which does not decode as `{}`", describe_sites(&who, &readers), from.display(), to.display()));
+            sites.extend(readers.iter().cloned());
+        }
+        let mut severity = Severity::Error;
+        if !writers.is_empty() && !from.widens_to(to) {
+            // Literals N-1 writes that no longer fit are certain failures.
+            let too_long: Vec<String> = cx
+                .base_sites
+                .iter()
+                .flat_map(|(_, r)| r.columns.iter())
+                .filter(|u| u.table == *table && u.column == *column && u.access.writes())
+                .flat_map(|u| u.values.iter())
+                .filter(|v| matches!((to.family, to.length), (Family::Text { .. }, Some(n)) if v.chars().count() as u64 > n))
+                .cloned()
+                .collect();
+            if !too_long.is_empty() {
+                problems.push(format!("N-1 writes {} longer than `{}` holds", too_long.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "), to.display()));
+            } else if problems.is_empty() {
+                severity = Severity::Warning;
+                problems.push(format!("{}: the values it writes as `{}` may not fit `{}`", describe_sites(&who, &writers), from.display(), to.display()));
+            }
+            sites.extend(writers.iter().cloned());
+        }
+        if problems.is_empty() {
+            continue;
+        }
+        sites.dedup();
+        out.push(
+            Finding::new(&META, table, Some(column))
+                .at(e)
+                .severity(severity)
+                .message(format!("{}:{} changes `{table}.{column}` from `{}` to `{}`, but {}", e.at.file, e.at.line, from.display(), to.display(), problems.join("; ")))
+                .help(format!("add a new column of type `{}`, write both from N, backfill, switch reads, and drop `{column}` in a later release", to.display()))
+                .sql(format!(
+                    "-- now (expand):\nALTER TABLE {table} ADD COLUMN {column}_new {};\nUPDATE {table} SET {column}_new = {column} WHERE {column}_new IS NULL; -- backfill in batches\n-- later (contract), once no running release reads `{column}`:\nALTER TABLE {table} DROP COLUMN {column};",
+                    to.written
+                ))
+                .sites(sites),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{keys, run};
+    use crate::Dialect;
+
+    const V1: (&str, &str) = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(16) NOT NULL, n INT NOT NULL);");
+
+    #[test]
+    fn fires_when_the_struct_field_cannot_decode_the_new_type() {
+        let src = r#"#[derive(Table)] #[migsafe(table = "t")] struct T { id: i32, n: i32 }"#;
+        let r = run(Dialect::Postgres, (&[V1], src), (&[V1, ("V2__x.sql", "ALTER TABLE t ALTER COLUMN n TYPE BIGINT;")], ""));
+        assert_eq!(keys(&r), ["column-type-changed error t.n"]);
+        assert!(r.findings[0].message.contains("T.n: i32"), "{}", r.findings[0].message);
+    }
+
+    #[test]
+    fn fires_when_a_written_literal_no_longer_fits() {
+        let src = r#"const Q: &str = sql!("UPDATE t SET code = 'CANCELLED_BY_USER' WHERE id = $1");"#;
+        let r = run(Dialect::Postgres, (&[V1], src), (&[V1, ("V2__x.sql", "ALTER TABLE t ALTER COLUMN code TYPE VARCHAR(8);")], ""));
+        assert_eq!(keys(&r), ["column-type-changed error t.code"]);
+    }
+
+    #[test]
+    fn quiet_for_a_widening() {
+        let src = r#"const Q: &str = sql!("SELECT code FROM t"); const W: &str = sql!("UPDATE t SET code = $1");"#;
+        let r = run(Dialect::Postgres, (&[V1], src), (&[V1, ("V2__x.sql", "ALTER TABLE t ALTER COLUMN code TYPE VARCHAR(64);")], ""));
+        assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+}

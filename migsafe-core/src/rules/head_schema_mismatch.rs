@@ -1,0 +1,69 @@
+//! N must work on the schema the pending migrations build.
+
+use super::{Finding, RuleMeta};
+use crate::check::{Context, Revision, SiteRef};
+use crate::diag::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "head-schema-mismatch",
+    severity: Severity::Error,
+    summary: "N (the new code) touches something the new schema does not have, or cannot decode it",
+    explain: "\
+The new release runs on the schema after the pending migrations. Every query,
+`#[derive(Table)]`, `#[derive(SqlEnum)]` and `#[touches]` of N is checked
+against that schema exactly as the macros check it at compile time: tables and
+columns exist, INSERTs supply every NOT NULL column without a default, literals
+written into enum columns are values of the enum, field types decode their
+columns. `check` reports these even when N does not compile, so one run shows
+everything.
+
+Instead: change the code or the migration so that they agree; when a pending
+migration removed what N still uses, N has to stop using it first (expand /
+contract).",
+};
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (site, res) in &cx.head_sites {
+        for p in &res.problems {
+            let table = p.table.clone().unwrap_or_else(|| site.item.clone());
+            let mut f = Finding::new(&META, table, p.column.as_deref())
+                .sites(vec![SiteRef { revision: Revision::Head, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "declares".into() }])
+                .message(format!("N does not work on the new schema: {}", p.message))
+                .help(match &p.removed {
+                    Some(r) if r.renamed_to.is_some() => "N still uses the old name: switch it to the new name, or rename in a later release once no code uses the old one",
+                    Some(_) => "N still uses what the migration drops: stop using it in N first, and drop it in a later release (expand / contract)",
+                    None => "make the code and the migrations agree; `cargo check` shows the same error on the annotation",
+                });
+            if let Some(r) = &p.removed {
+                f.migration = Some(super::MigrationRef { file: r.at.file.clone(), line: r.at.line });
+            }
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{keys, run};
+    use crate::Dialect;
+
+    #[test]
+    fn fires_on_code_that_uses_a_dropped_column_and_names_the_migration() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a TEXT);");
+        let r = run(
+            Dialect::Postgres,
+            (&[v1], ""),
+            (&[v1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a;")], r#"const Q: &str = sql!("SELECT a FROM t");"#),
+        );
+        assert_eq!(keys(&r), ["head-schema-mismatch error t.a"]);
+        assert_eq!(r.findings[0].migration.as_ref().unwrap().file, "migrations/V2__d.sql");
+        assert!(r.findings[0].message.contains("dropped by migrations/V2__d.sql:1"), "{}", r.findings[0].message);
+    }
+
+    #[test]
+    fn quiet_when_head_matches() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a TEXT);");
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1], r#"const Q: &str = sql!("SELECT a FROM t WHERE id = $1");"#));
+        assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+}
