@@ -115,12 +115,14 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
             [dir, file @ ("up.sql" | "down.sql")] => {
                 let (ver, name) = dir.split_once('_').unwrap_or((dir, ""));
                 let compact: String = ver.chars().filter(|c| *c != '-').collect();
-                let Some(num) = digits(&compact) else {
+                if digits(&compact).is_none() {
                     diags.push(unknown_name(&shown));
                     continue;
-                };
+                }
+                // diesel sorts versions as strings (`MigrationVersion(Cow<str>)`
+                // derives `Ord`): `20240313` runs after `20240306170000`.
                 let entry = by_id.entry(dir.to_string()).or_insert_with(|| Pending {
-                    key: Key { repeatable: false, parts: vec![num], text: compact.clone() },
+                    key: Key { repeatable: false, parts: vec![], text: compact.clone() },
                     version: ver.to_string(),
                     name: name.to_string(),
                     layout: Layout::Diesel,
@@ -346,6 +348,19 @@ mod tests {
         ]);
         assert!(d.is_empty());
         assert_eq!(m, ["00000000000000_diesel_initial_setup/up.sql", "2023-11-02-101500_a/up.sql", "2024-02-13-110000_b/up.sql+down"]);
+    }
+
+    #[test]
+    fn diesel_orders_versions_as_strings() {
+        // A short version sorts by its characters, not its value.
+        let (m, d) = ids(&[
+            ("2024-03-13_170000_c/up.sql", "x"),
+            ("2024-03-06-170000_b/up.sql", "x"),
+            ("2025-01-01-000000_d/up.sql", "x"),
+            ("2023-01-01-000000_a/up.sql", "x"),
+        ]);
+        assert!(d.is_empty());
+        assert_eq!(m, ["2023-01-01-000000_a/up.sql", "2024-03-06-170000_b/up.sql", "2024-03-13_170000_c/up.sql", "2025-01-01-000000_d/up.sql"]);
     }
 
     #[test]

@@ -60,11 +60,14 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
     let mut events = Vec::new();
     let mut diags = Vec::new();
     for (idx, st) in parse_script(dialect, &script.path, &script.text, script.first_line).into_iter().enumerate() {
-        let mut ctx = Ctx { schema: &mut *schema, at: st.location.clone(), text: st.text.to_uppercase(), changes: Vec::new(), diags: Vec::new() };
+        let declared = if dialect == Dialect::Sqlite { sqlite_type_spans(&st.text) } else { Vec::new() };
+        let mut ctx = Ctx { schema: &mut *schema, at: st.location.clone(), text: st.text.to_uppercase(), declared, changes: Vec::new(), diags: Vec::new() };
         match &st.body {
             StatementBody::Parsed(p) => ctx.statement(&p.statement),
             StatementBody::Error { location, message } => match classify_unparsed(&st.text) {
                 Some(c) => ctx.changes.push(c),
+                None if dialect == Dialect::Sqlite && ctx.reparse_sqlite_type_names(&st.text) => {}
+                None if ctx.unparsed_alter_table(&st.text) => {}
                 None => ctx.diags.push(Diagnostic::error(location.clone(), format!("this statement does not parse as {dialect} SQL: {message}"))),
             },
         }
@@ -99,7 +102,7 @@ fn classify_unparsed(text: &str) -> Option<Change> {
         ["COMMENT", ..] => no_effect("COMMENT"),
         ["GRANT", ..] | ["REVOKE", ..] => no_effect("privileges"),
         ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control"),
-        ["SET", ..] | ["RESET", ..] => no_effect("session setting"),
+        ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting"),
         ["ANALYZE", ..] | ["VACUUM", ..] | ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance"),
         ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW"),
         ["SELECT", ..] | ["PERFORM", ..] => unmodelled("SELECT", "a SELECT in a migration usually calls a function whose effect migsafe cannot see"),
@@ -120,8 +123,97 @@ fn classify_unparsed(text: &str) -> Option<Change> {
         ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence"),
         ["CREATE", "SCHEMA", ..] => no_effect("schema"),
         ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification"),
+        ["PREPARE", ..] | ["EXECUTE", ..] => unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes"),
+        ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE"),
         _ => None,
     }
+}
+
+/// First words of MySQL `ALTER TABLE` table options that change no column.
+const TABLE_OPTIONS: &[&str] = &[
+    "COMMENT", "ENGINE", "CHARSET", "CHARACTER", "COLLATE", "CONVERT", "ROW_FORMAT", "KEY_BLOCK_SIZE", "STATS_PERSISTENT", "STATS_AUTO_RECALC",
+    "STATS_SAMPLE_PAGES", "PACK_KEYS", "CHECKSUM", "DELAY_KEY_WRITE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "FORCE", "ENABLE", "DISABLE",
+];
+
+/// SQLite: a column's declared type as written, which `PRAGMA table_info`
+/// shows verbatim (sqlparser re-renders it: `varchar(255)` → `VARCHAR(255)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DeclaredType {
+    /// The column name, folded.
+    column: String,
+    /// The type's text, exactly as in the statement (empty: no type).
+    text: String,
+    /// How many words the type name has (`UNSIGNED BIG INT`: 3).
+    words: usize,
+    /// Token range of the type name words (for rewriting), end exclusive.
+    word_range: (usize, usize),
+}
+
+/// SQLite column keywords that end a type name.
+const SQLITE_COLUMN_KEYWORDS: &[&str] = &["CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT"];
+
+/// The declared types of the columns a SQLite `CREATE TABLE (…)` or
+/// `ALTER TABLE … ADD [COLUMN]` defines, from the statement's tokens.
+fn sqlite_type_spans(text: &str) -> Vec<DeclaredType> {
+    let d = sqlparser::dialect::SQLiteDialect {};
+    let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize() else { return Vec::new() };
+    let kw = |t: &Token, k: &str| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
+    let sig: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i], Token::Whitespace(_) | Token::EOF)).collect();
+    let word_at = |n: usize| sig.get(n).map(|&i| &tokens[i]);
+    // Column definitions as ranges of significant-token positions.
+    let mut defs: Vec<(usize, usize)> = Vec::new();
+    if word_at(0).is_some_and(|t| kw(t, "CREATE")) {
+        let Some(open) = (0..sig.len()).find(|&n| matches!(tokens[sig[n]], Token::LParen)) else { return Vec::new() };
+        if (0..open).any(|n| kw(&tokens[sig[n]], "AS") || kw(&tokens[sig[n]], "SELECT")) {
+            return Vec::new();
+        }
+        let (mut depth, mut from) = (0i32, open + 1);
+        for n in open..sig.len() {
+            match tokens[sig[n]] {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        defs.push((from, n));
+                        break;
+                    }
+                }
+                Token::Comma if depth == 1 => {
+                    defs.push((from, n));
+                    from = n + 1;
+                }
+                _ => {}
+            }
+        }
+    } else if word_at(0).is_some_and(|t| kw(t, "ALTER")) {
+        if let Some(add) = (0..sig.len()).find(|&n| kw(&tokens[sig[n]], "ADD")) {
+            let start = if word_at(add + 1).is_some_and(|t| kw(t, "COLUMN")) { add + 2 } else { add + 1 };
+            defs.push((start, sig.len()));
+        }
+    }
+    let mut out = Vec::new();
+    for (from, to) in defs {
+        let Some(Token::Word(name)) = word_at(from) else { continue };
+        if from >= to || ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].iter().any(|k| kw(&tokens[sig[from]], k)) {
+            continue;
+        }
+        let mut n = from + 1;
+        while n < to && matches!(&tokens[sig[n]], Token::Word(_)) && !SQLITE_COLUMN_KEYWORDS.iter().any(|k| kw(&tokens[sig[n]], k)) {
+            n += 1;
+        }
+        let words = n - (from + 1);
+        let mut end = n;
+        if words > 0 && n < to && matches!(tokens[sig[n]], Token::LParen) {
+            if let Some(close) = (n..to).find(|&m| matches!(tokens[sig[m]], Token::RParen)) {
+                end = close + 1;
+            }
+        }
+        let text = if words == 0 { String::new() } else { tokens[sig[from + 1]..sig[end - 1] + 1].iter().map(|t| t.to_string()).collect() };
+        let column = name.value.to_lowercase();
+        let word_range = if words == 0 { (0, 0) } else { (sig[from + 1], sig[n - 1] + 1) };
+        out.push(DeclaredType { column, text, words, word_range });
+    }
+    out
 }
 
 struct Ctx<'a> {
@@ -129,6 +221,8 @@ struct Ctx<'a> {
     at: Location,
     /// The statement's text, upper-cased, for the few flags sqlparser drops.
     text: String,
+    /// SQLite: the declared types of the columns this statement defines.
+    declared: Vec<DeclaredType>,
     changes: Vec<Change>,
     diags: Vec<Diagnostic>,
 }
@@ -281,6 +375,168 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// An `ALTER TABLE` that sqlparser cannot parse as a whole: split it into
+    /// its actions, recognise the ones sqlparser has no grammar for
+    /// (`ALTER CONSTRAINT … DEFERRABLE`, `ALTER COLUMN … DROP EXPRESSION |
+    /// DROP IDENTITY | SET STATISTICS | SET STORAGE | SET COMPRESSION`) and
+    /// parse each other action on its own. Applies nothing and returns false
+    /// unless every action is understood.
+    fn unparsed_alter_table(&mut self, text: &str) -> bool {
+        let d = self.d();
+        let pd = d.parser_dialect();
+        let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(pd.as_ref(), text).tokenize() else { return false };
+        let tokens: Vec<Token> = tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect();
+        let kw = |t: &Token, k: &str| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
+        if tokens.len() < 3 || !kw(&tokens[0], "ALTER") || !kw(&tokens[1], "TABLE") {
+            return false;
+        }
+        let mut i = 2;
+        let mut if_exists = false;
+        if tokens.len() > i + 1 && kw(&tokens[i], "IF") && kw(&tokens[i + 1], "EXISTS") {
+            if_exists = true;
+            i += 2;
+        }
+        if tokens.get(i).is_some_and(|t| kw(t, "ONLY")) {
+            i += 1;
+        }
+        // The table name: words joined by periods.
+        let name_start = i;
+        while i < tokens.len() {
+            let word = matches!(tokens[i], Token::Word(_));
+            let dot_next = matches!(tokens.get(i + 1), Some(Token::Period));
+            i += if word && dot_next { 2 } else { 1 };
+            if !(word && dot_next) {
+                break;
+            }
+        }
+        let name_text: String = tokens[name_start..i].iter().map(|t| t.to_string()).collect();
+        // Actions, split at top-level commas.
+        let mut actions: Vec<&[Token]> = Vec::new();
+        let (mut depth, mut from) = (0i32, i);
+        for (j, t) in tokens.iter().enumerate().skip(i) {
+            match t {
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                Token::Comma if depth == 0 => {
+                    actions.push(&tokens[from..j]);
+                    from = j + 1;
+                }
+                _ => {}
+            }
+        }
+        actions.push(&tokens[from..]);
+        enum Plan {
+            NoEffect,
+            DropExpression(String),
+            DropIdentity(String),
+            Ops(Vec<AlterTableOperation>),
+        }
+        let mut plan = Vec::new();
+        for a in actions {
+            if a.is_empty() {
+                return false;
+            }
+            // ALTER [COLUMN] col <op>
+            let col_op = if kw(&a[0], "ALTER") {
+                let c = if a.len() > 1 && kw(&a[1], "COLUMN") { 2 } else { 1 };
+                match a.get(c) {
+                    Some(Token::Word(w)) if !kw(&a[c], "CONSTRAINT") => Some((ident(d, &sqlparser::ast::Ident { value: w.value.clone(), quote_style: w.quote_style, span: sqlparser::tokenizer::Span::empty() }), &a[c + 1..])),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            let step = match col_op {
+                Some((col, rest)) if rest.len() >= 2 && kw(&rest[0], "DROP") && kw(&rest[1], "EXPRESSION") => Plan::DropExpression(col),
+                Some((col, rest)) if rest.len() >= 2 && kw(&rest[0], "DROP") && kw(&rest[1], "IDENTITY") => Plan::DropIdentity(col),
+                Some((_, rest)) if rest.len() >= 2 && kw(&rest[0], "SET") && ["STATISTICS", "STORAGE", "COMPRESSION"].iter().any(|k| kw(&rest[1], k)) => Plan::NoEffect,
+                _ if a.len() >= 2 && kw(&a[0], "ALTER") && kw(&a[1], "CONSTRAINT") => Plan::NoEffect,
+                // MySQL table options: storage, comment, character set.
+                _ if TABLE_OPTIONS.iter().any(|k| kw(&a[0], k)) || (a.len() >= 2 && kw(&a[0], "DEFAULT") && ["CHARSET", "CHARACTER", "COLLATE"].iter().any(|k| kw(&a[1], k))) => {
+                    Plan::NoEffect
+                }
+                _ => {
+                    let mut action: String = a.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+                    // MySQL 8's `DROP CHECK name` is `DROP CONSTRAINT name`.
+                    if a.len() == 3 && kw(&a[0], "DROP") && kw(&a[1], "CHECK") {
+                        action = format!("DROP CONSTRAINT {}", a[2]);
+                    }
+                    let sql = format!("ALTER TABLE {name_text} {action}");
+                    match sqlparser::parser::Parser::parse_sql(pd.as_ref(), &sql).ok().and_then(|mut v| v.pop()) {
+                        Some(Statement::AlterTable(at)) => Plan::Ops(at.operations),
+                        _ => return false,
+                    }
+                }
+            };
+            plan.push(step);
+        }
+        let Some(name) = sqlparser::parser::Parser::new(pd.as_ref()).try_with_sql(&name_text).and_then(|mut p| p.parse_object_name(false)).ok() else { return false };
+        let key = self.name(&name);
+        if !self.schema.tables.contains_key(&key) {
+            if if_exists {
+                self.no_effect("ALTER TABLE IF EXISTS on a missing table");
+            } else {
+                self.missing(&key, "table");
+            }
+            return true;
+        }
+        let at = self.at.clone();
+        for step in plan {
+            match step {
+                Plan::NoEffect => self.no_effect("constraint or storage option"),
+                Plan::DropExpression(col) | Plan::DropIdentity(col) if self.schema.column(&key, &col).is_none() => {
+                    self.warn(format!("column `{col}` does not exist in `{key}`"));
+                }
+                Plan::DropExpression(col) => {
+                    if let Some(c) = self.schema.tables.get_mut(&key).and_then(|t| t.column_mut(&col)) {
+                        c.generated = false;
+                        c.changed = Some(at.clone());
+                    }
+                    self.no_effect("DROP EXPRESSION");
+                }
+                Plan::DropIdentity(col) => {
+                    if let Some(c) = self.schema.tables.get_mut(&key).and_then(|t| t.column_mut(&col)) {
+                        c.identity = false;
+                        c.changed = Some(at.clone());
+                    }
+                    self.no_effect("DROP IDENTITY");
+                }
+                Plan::Ops(ops) => {
+                    for op in &ops {
+                        if self.schema.tables.contains_key(&key) {
+                            self.alter_table_op(&key, op);
+                        }
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// SQLite takes any run of words as a type name (`UNSIGNED BIG INT`);
+    /// sqlparser does not. Join each such run into one word, parse again and
+    /// apply (the declared text is kept for the catalog).
+    fn reparse_sqlite_type_names(&mut self, text: &str) -> bool {
+        if !self.declared.iter().any(|t| t.words > 1) {
+            return false;
+        }
+        let d = sqlparser::dialect::SQLiteDialect {};
+        let Ok(mut tokens) = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize() else { return false };
+        for t in self.declared.iter().rev().filter(|t| t.words > 1) {
+            let (a, b) = t.word_range;
+            let joined: Vec<String> = tokens[a..b].iter().filter_map(|t| if let Token::Word(w) = t { Some(w.value.clone()) } else { None }).collect();
+            tokens.splice(a..b, [Token::make_word(&joined.join("_"), None)]);
+        }
+        let sql: String = tokens.iter().map(|t| t.to_string()).collect();
+        match sqlparser::parser::Parser::parse_sql(&d, &sql) {
+            Ok(stmts) if stmts.len() == 1 => {
+                self.statement(&stmts[0]);
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn missing(&mut self, key: &str, what: &str) {
         let why = match self.schema.removal(key, None) {
             Some(r) => format!(" (it was removed at {}:{})", r.at.file, r.at.line),
@@ -312,7 +568,10 @@ impl<'a> Ctx<'a> {
     fn new_column(&mut self, def: &ColumnDef, table_pk: &mut Vec<String>, uniques: &mut Vec<Vec<String>>, fks: &mut Vec<ForeignKey>, checks: &mut Vec<String>) -> Column {
         let d = self.d();
         let name = ident(d, &def.name);
-        let ty = self.column_type(&def.data_type);
+        let mut ty = self.column_type(&def.data_type);
+        if let Some(decl) = self.declared.iter().find(|t| t.column == name) {
+            ty = normalize(d, &decl.text);
+        }
         let upper = ty.written.to_uppercase();
         let serial = d == Dialect::Postgres && upper.contains("SERIAL") || d == Dialect::Mysql && upper == "SERIAL";
         let mut col = Column {
@@ -385,6 +644,7 @@ impl<'a> Ctx<'a> {
         if self.schema.tables.contains_key(&key) {
             if ct.if_not_exists {
                 self.no_effect("CREATE TABLE IF NOT EXISTS on an existing table");
+                return;
             } else if ct.or_replace {
                 self.schema.tables.remove(&key);
             } else {
@@ -651,6 +911,10 @@ impl<'a> Ctx<'a> {
                 }
                 _ => {}
             }
+        }
+        // MySQL keeps a primary key column NOT NULL whatever the new definition says.
+        if self.schema.tables.get(key).is_some_and(|t| t.primary_key.iter().any(|c| c == name)) {
+            nullable = false;
         }
         if old.ty != new_ty {
             self.changes.push(Change::ColumnTypeChanged { table: key.into(), column: name.into(), from: old.ty.clone(), to: new_ty.clone(), using: false });
@@ -933,5 +1197,88 @@ impl<'a> Ctx<'a> {
         let columns = written.iter().map(|u| u.column.clone()).collect();
         let values = written.iter().flat_map(|u| u.values.iter().map(move |v| (u.column.clone(), v.clone()))).collect();
         self.changes.push(Change::DataChange { table, verb, columns, values, whole_table: whole });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(dialect: Dialect, sql: &str) -> (Schema, Vec<Diagnostic>) {
+        let mut schema = Schema::new(dialect);
+        let script = Script { path: "m.sql".into(), text: sql.into(), first_line: 1 };
+        let (_, diags) = apply_script(&mut schema, &script);
+        (schema, diags)
+    }
+
+    fn col(s: &Schema, t: &str, c: &str) -> (String, bool) {
+        let c = s.column(t, c).unwrap_or_else(|| panic!("no column {t}.{c}"));
+        (c.ty.catalog.clone(), c.nullable)
+    }
+
+    #[test]
+    fn alter_table_actions_sqlparser_cannot_parse_are_split_and_applied() {
+        let (s, d) = run(
+            Dialect::Postgres,
+            "CREATE TABLE t (a int REFERENCES u, b int GENERATED ALWAYS AS (a * 2) STORED, c int GENERATED ALWAYS AS IDENTITY);
+             ALTER TABLE t ALTER CONSTRAINT t_a_fkey DEFERRABLE INITIALLY DEFERRED, ALTER CONSTRAINT t_b DEFERRABLE;
+             ALTER TABLE t ALTER COLUMN b DROP EXPRESSION, ALTER c DROP IDENTITY IF EXISTS, ADD COLUMN d text NOT NULL;
+             ALTER TABLE t ALTER COLUMN d SET STATISTICS 100;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let t = &s.tables["t"];
+        assert!(!t.column("b").unwrap().generated);
+        assert!(!t.column("c").unwrap().identity);
+        assert_eq!(col(&s, "t", "d"), ("text".into(), false));
+        let (_, d) = run(Dialect::Postgres, "CREATE TABLE t (a int); ALTER TABLE t ALTER COLUMN a FROB, ADD COLUMN x int;");
+        assert_eq!(d.len(), 1, "an unknown action is still an error: {d:?}");
+    }
+
+    #[test]
+    fn mysql_table_options_dynamic_sql_and_drop_check() {
+        let (s, d) = run(
+            Dialect::Mysql,
+            "CREATE TABLE t (a INT, CONSTRAINT c CHECK (a > 0));
+             ALTER TABLE t COMMENT = 'x', ENGINE = InnoDB;
+             ALTER TABLE t DROP CHECK c;
+             SET @s = 'SELECT 1';
+             PREPARE stmt FROM @s;
+             EXECUTE stmt;
+             DEALLOCATE PREPARE stmt;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert!(s.tables.contains_key("t"));
+    }
+
+    #[test]
+    fn create_table_if_not_exists_keeps_the_existing_table() {
+        let (s, _) = run(Dialect::Postgres, "CREATE TABLE t (a int); CREATE TABLE IF NOT EXISTS t (b int);");
+        assert!(s.column("t", "a").is_some() && s.column("t", "b").is_none());
+    }
+
+    #[test]
+    fn mysql_primary_key_column_stays_not_null_when_redefined() {
+        let (s, d) = run(Dialect::Mysql, "CREATE TABLE t (k VARCHAR(8), v INT, PRIMARY KEY (k)); ALTER TABLE t MODIFY k VARCHAR(20); ALTER TABLE t CHANGE v w BIGINT;");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(col(&s, "t", "k"), ("varchar".into(), false));
+        assert_eq!(col(&s, "t", "w"), ("bigint".into(), true));
+    }
+
+    #[test]
+    fn sqlite_declared_types_are_kept_as_written() {
+        let (s, d) = run(
+            Dialect::Sqlite,
+            "PRAGMA foreign_keys = ON;
+             CREATE TABLE t (id integer primary key, n varchar(255) NOT NULL, big UNSIGNED BIG INT, x, p NUMERIC(10, 2) DEFAULT 0, CHECK (id > 0));
+             ALTER TABLE t ADD COLUMN c native character(70);",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(col(&s, "t", "id"), ("INTEGER".into(), true));
+        assert!(s.column("t", "id").unwrap().identity);
+        assert_eq!(col(&s, "t", "n"), ("varchar(255)".into(), false));
+        assert_eq!(col(&s, "t", "big"), ("UNSIGNED BIG INT".into(), true));
+        assert_eq!(col(&s, "t", "x"), ("".into(), true));
+        assert_eq!(col(&s, "t", "p"), ("NUMERIC(10, 2)".into(), true));
+        assert_eq!(col(&s, "t", "c"), ("native character(70)".into(), true));
     }
 }

@@ -255,7 +255,13 @@ fn sqlite_type(written: &str, base: &str, length: Option<u64>, scale: Option<u64
     } else {
         Numeric
     };
-    SqlType { written: written.to_string(), catalog: written.to_string(), family, length, scale, user_type: None }
+    // Since 3.37 SQLite reports the standard type names (its STRICT types)
+    // in upper case, however they were written: `integer` → `INTEGER`.
+    let catalog = match ["ANY", "BLOB", "INT", "INTEGER", "REAL", "TEXT"].iter().find(|t| written.eq_ignore_ascii_case(t)) {
+        Some(std) => std.to_string(),
+        None => written.to_string(),
+    };
+    SqlType { written: written.to_string(), catalog, family, length, scale, user_type: None }
 }
 
 #[cfg(test)]
@@ -285,6 +291,15 @@ mod tests {
         assert_eq!(cat(Dialect::Mysql, "BOOLEAN"), "tinyint");
         assert_eq!(cat(Dialect::Mysql, "VARCHAR(255)"), "varchar");
         assert_eq!(cat(Dialect::Mysql, "DATETIME"), "datetime");
+    }
+
+    #[test]
+    fn sqlite_names_are_declared_types_with_standard_ones_upper_cased() {
+        assert_eq!(cat(Dialect::Sqlite, "integer"), "INTEGER");
+        assert_eq!(cat(Dialect::Sqlite, "Text"), "TEXT");
+        assert_eq!(cat(Dialect::Sqlite, "varchar(255)"), "varchar(255)");
+        assert_eq!(cat(Dialect::Sqlite, "UNSIGNED BIG INT"), "UNSIGNED BIG INT");
+        assert_eq!(normalize(Dialect::Sqlite, "UNSIGNED BIG INT").family, Family::Int(8));
     }
 
     #[test]

@@ -1,0 +1,4 @@
+DROP TABLE events;
+DROP TABLE order_items;
+DROP TABLE orders;
+DROP TABLE customers;

@@ -1,0 +1,2 @@
+ALTER TABLE clients DROP COLUMN vip;
+RENAME TABLE clients TO customers;

@@ -1,0 +1,12 @@
+DROP MATERIALIZED VIEW customer_totals;
+ALTER TABLE orders ALTER COLUMN total_with_tax DROP EXPRESSION;
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(14, 2);
+DROP VIEW IF EXISTS open_orders;
+DROP INDEX orders_open_idx;
+DROP INDEX IF EXISTS no_such_idx;
+CREATE TABLE scratch (id int);
+DROP TABLE scratch;
+DROP TABLE IF EXISTS never_existed;
+CREATE TYPE unused AS ENUM ('x');
+DROP TYPE unused;
+DROP TYPE IF EXISTS never_a_type;
