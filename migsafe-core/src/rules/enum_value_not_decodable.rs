@@ -119,7 +119,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         dec.rust_name
                     ))
                     .help(format!(
-                        "ship the decoding first: add {} to `{}` (or a #[migsafe(other)] catch-all) in a release that runs before any release writes {}",
+                        "ship the decoding first: add {} for {vals} to `{}` (or a #[migsafe(other)] catch-all) in a release that runs before any release writes {}",
                         if missing.len() == 1 { "a variant" } else { "variants" },
                         dec.rust_name,
                         if missing.len() == 1 { "it" } else { "them" }

@@ -49,7 +49,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Finding::new(&META, table, col)
                     .at(e)
                     .message(format!(
-                        "undo script {}:{} {what} {target}, which {}: running it breaks N while N still runs{loss}",
+                        "undo script {}:{} {what} {target}, and {}: running it breaks N while N still runs{loss}",
                         e.at.file,
                         e.at.line,
                         describe_sites("N", &sites)

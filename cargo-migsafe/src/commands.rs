@@ -1,0 +1,355 @@
+//! The subcommands.
+
+use crate::load::{load, migrations};
+use crate::project::{discover, Project, ProjectError};
+use crate::render::{self, Sources};
+use crate::report::{merge, Outcome};
+use crate::tree::Tree;
+use crate::{git, Command, Format, ManifestArg};
+use anyhow::{anyhow, bail, Context as _, Result};
+use migsafe_core::annotations::Decl;
+use migsafe_core::check::{check, RevisionInput};
+use migsafe_core::footprint::resolve_site;
+use migsafe_core::schema::{analyze, History, Schema};
+use migsafe_core::{Diagnostic, Severity};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The revision N-1 runs (default: the merge-base with the upstream branch, else HEAD~1)
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors (`--deny warnings`)
+    #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
+    pub deny: Option<String>,
+    /// Colour: auto, always or never
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimpleFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SchemaArgs {
+    /// Read the migrations at this git revision instead of the working tree
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
+    pub format: SimpleFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FootprintArgs {
+    /// Read the sources at this git revision instead of the working tree
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
+    pub format: SimpleFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule id (omit to list every rule)
+    pub rule: Option<String>,
+}
+
+pub fn run(cmd: Command) -> Result<u8> {
+    match cmd {
+        Command::Check(a) => run_check(a),
+        Command::Schema(a) => run_schema(a),
+        Command::Footprint(a) => run_footprint(a),
+        Command::Explain(a) => run_explain(a),
+    }
+}
+
+/// Where we are: the repository (or project) root, and the manifest relative to it.
+struct Place {
+    root: PathBuf,
+    in_git: bool,
+    manifest: String,
+}
+
+fn place(m: &ManifestArg) -> Result<Place> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let manifest = match &m.manifest_path {
+        Some(p) => {
+            let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+            if !p.is_file() {
+                bail!("manifest {} does not exist", p.display());
+            }
+            p
+        }
+        None => {
+            let mut dir: &Path = &cwd;
+            loop {
+                let c = dir.join("Cargo.toml");
+                if c.is_file() {
+                    break c;
+                }
+                dir = dir.parent().ok_or_else(|| anyhow!("could not find Cargo.toml in {} or any parent directory", cwd.display()))?;
+            }
+        }
+    };
+    let manifest = manifest.canonicalize().with_context(|| format!("cannot resolve {}", manifest.display()))?;
+    let mdir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let (root, in_git) = match git::toplevel(&mdir) {
+        Some(t) => (t.canonicalize().unwrap_or(t), true),
+        None => (mdir.clone(), false),
+    };
+    let rel = manifest.strip_prefix(&root).map_err(|_| anyhow!("{} is outside the repository {}", manifest.display(), root.display()))?;
+    Ok(Place { root, in_git, manifest: rel.to_string_lossy().replace('\\', "/") })
+}
+
+fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
+    match rev {
+        None => Ok((Tree::work(&p.root, p.in_git)?, None)),
+        Some(r) => {
+            if !p.in_git {
+                bail!("--rev needs a git repository, and {} is not in one", p.root.display());
+            }
+            let sha = git::resolve(&p.root, r)?;
+            Ok((Tree::git(&p.root, &sha)?, Some(sha)))
+        }
+    }
+}
+
+fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = errors.iter().map(|d| format!("  {}: {}", d.location, d.message)).collect();
+    bail!("{what}:\n{}", list.join("\n"))
+}
+
+fn color(when: &str) -> bool {
+    match when {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn run_check(a: CheckArgs) -> Result<u8> {
+    let p = place(&a.manifest)?;
+    if !p.in_git {
+        return Err(git::RevError::NotARepo(p.root.display().to_string()).into());
+    }
+    let (base_ref, base_sha) = git::default_base(&p.root, a.base.as_deref())?;
+    let head_tree = Tree::work(&p.root, true)?;
+    let head_project = discover(&head_tree, &p.manifest)?;
+    let base_tree = Tree::git(&p.root, &base_sha)?;
+    let base_project = match discover(&base_tree, &p.manifest) {
+        Ok(bp) => bp,
+        // The base predates the manifest or its migsafe settings: nothing ran before.
+        Err(ProjectError::NoManifest(_)) | Err(ProjectError::NoConfig { .. }) => Project::default(),
+        Err(e) => return Err(anyhow!("in the base revision {}: {e}", &base_sha[..7])),
+    };
+    eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", &base_sha[..base_sha.len().min(7)]);
+
+    let mut reports = Vec::new();
+    let mut sources = Sources::default();
+    for db in &head_project.databases {
+        let head = load(&head_tree, &head_project, db, None, true).map_err(|e| anyhow!(e))?;
+        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
+        let base_db = base_project.databases.iter().find(|b| b.migrations == db.migrations).cloned().unwrap_or_else(|| {
+            // Same packages, no migrations yet: everything is pending.
+            let mut d = db.clone();
+            d.packages.retain(|p| base_tree.exists(&p.manifest));
+            d
+        });
+        let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false).map_err(|e| anyhow!(e))?;
+        fail_on_errors(&base.diagnostics, &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", &base_sha[..7]))?;
+        reports.push(check(&base.input, &head.input));
+        sources.head.extend(head.texts);
+        sources.base.extend(base.texts);
+    }
+    let report = merge(reports).ok_or_else(|| anyhow!("no database to check"))?;
+    let out = Outcome { base_sha: base_sha.clone(), base_ref, report, deny_warnings: a.deny.is_some() };
+    let text = match a.format {
+        Format::Human => render::human::render(&out, &sources, color(&a.color)),
+        Format::Json => render::json::render(&out),
+        Format::Sarif => render::sarif::render(&out),
+        Format::Github => render::github::render(&out),
+    };
+    println!("{text}");
+    Ok(if out.unsafe_() { 1 } else { 0 })
+}
+
+fn histories(p: &Place, rev: Option<&str>) -> Result<(Tree, Project, Vec<(crate::project::Database, History)>)> {
+    let (tree, _) = tree_for(p, rev)?;
+    let project = discover(&tree, &p.manifest)?;
+    let mut out = Vec::new();
+    for db in &project.databases {
+        let (src, mut diags) = migrations(&tree, db, true).map_err(|e| anyhow!(e))?;
+        if src.files.is_empty() {
+            bail!("{}: the migrations folder `{}` holds no migrations", db.configured_by, db.migrations);
+        }
+        let h = analyze(db.dialect, &src);
+        diags.extend(h.diagnostics.iter().cloned());
+        fail_on_errors(&diags, "the migrations do not parse")?;
+        out.push((db.clone(), h));
+    }
+    Ok((tree, project, out))
+}
+
+fn schema_json(s: &Schema) -> serde_json::Value {
+    use serde_json::json;
+    let tables: serde_json::Map<String, serde_json::Value> = s
+        .tables
+        .values()
+        .map(|t| {
+            let cols: serde_json::Map<String, serde_json::Value> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        json!({"type": c.ty.catalog, "declared": c.ty.written, "enum": c.ty.user_type, "nullable": c.nullable, "default": c.default, "identity": c.identity, "generated": c.generated,
+                               "created": format!("{}:{}", c.created.file, c.created.line)}),
+                    )
+                })
+                .collect();
+            (
+                t.name.clone(),
+                json!({"columns": cols, "primary_key": t.primary_key, "unique": t.unique, "foreign_keys": t.foreign_keys, "checks": t.checks, "created": format!("{}:{}", t.created.file, t.created.line)}),
+            )
+        })
+        .collect();
+    json!({
+        "dialect": s.dialect,
+        "tables": tables,
+        "views": s.views.values().map(|v| (v.name.clone(), json!({"columns": v.columns, "materialized": v.materialized}))).collect::<serde_json::Map<_, _>>(),
+        "enums": s.enums.values().map(|e| (e.name.clone(), json!(e.values))).collect::<serde_json::Map<_, _>>(),
+        "indexes": s.indexes.values().map(|i| (i.name.clone(), json!({"table": i.table, "columns": i.columns, "unique": i.unique, "partial": i.partial}))).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+fn run_schema(a: SchemaArgs) -> Result<u8> {
+    let p = place(&a.manifest)?;
+    let (_, _, hs) = histories(&p, a.rev.as_deref())?;
+    match a.format {
+        SimpleFormat::Json => {
+            // One database: its schema at the top level. Several: the union at the top, each under `databases`.
+            let mut top = schema_json(&hs[0].1.schema);
+            if hs.len() > 1 {
+                let mut all = Vec::new();
+                for (db, h) in &hs {
+                    let mut j = schema_json(&h.schema);
+                    j["migrations"] = serde_json::json!(db.migrations);
+                    if let (Some(dst), Some(src)) = (top["tables"].as_object_mut(), j["tables"].as_object()) {
+                        for (k, v) in src {
+                            dst.entry(k.clone()).or_insert(v.clone());
+                        }
+                    }
+                    all.push(j);
+                }
+                top["databases"] = serde_json::Value::Array(all);
+            }
+            println!("{}", serde_json::to_string_pretty(&top)?);
+        }
+        SimpleFormat::Human => {
+            for (db, h) in &hs {
+                println!("{} ({}, {} migrations)", db.migrations, db.dialect, h.migrations.len());
+                for t in h.schema.tables.values() {
+                    println!("  table {}", t.name);
+                    for c in &t.columns {
+                        let null = if c.nullable { "" } else { " not null" };
+                        let def = c.default.as_ref().map(|d| format!(" default {d}")).unwrap_or_default();
+                        println!("    {:<28} {}{null}{def}", c.name, c.ty.display());
+                    }
+                }
+                for v in h.schema.views.values() {
+                    println!("  view {} ({})", v.name, v.columns.join(", "));
+                }
+                for e in h.schema.enums.values() {
+                    println!("  enum {} ({})", e.name, e.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "));
+                }
+                for w in h.diagnostics.iter().filter(|d| d.severity != Severity::Error) {
+                    eprintln!("warning: {}: {}", w.location, w.message);
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn run_footprint(a: FootprintArgs) -> Result<u8> {
+    let p = place(&a.manifest)?;
+    let (tree, project, hs) = histories(&p, a.rev.as_deref())?;
+    let mut sites_json = Vec::new();
+    for (db, h) in &hs {
+        let loaded = load(&tree, &project, db, None, true).map_err(|e| anyhow!(e))?;
+        fail_on_errors(&loaded.diagnostics, "the sources do not parse")?;
+        let input: RevisionInput = loaded.input;
+        let enums: Vec<&migsafe_core::annotations::EnumDecl> = input.sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
+        for site in &input.sites {
+            let res = resolve_site(&h.schema, &site.decl, &enums);
+            match a.format {
+                SimpleFormat::Json => sites_json.push(serde_json::json!({
+                    "file": site.file, "line": site.line, "item": site.item, "decl": site.decl,
+                    "touches": res.columns, "tables": res.tables, "inserts": res.inserts,
+                    "problems": res.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>(),
+                })),
+                SimpleFormat::Human => {
+                    let kind = match &site.decl {
+                        Decl::Query(_) => "sql!",
+                        Decl::Table(_) => "Table",
+                        Decl::SqlEnum(_) => "SqlEnum",
+                        Decl::Touches(_) => "touches",
+                    };
+                    println!("{}:{} {} ({kind})", site.file, site.line, site.item);
+                    for u in &res.columns {
+                        let vals = if u.values.is_empty() { String::new() } else { format!(" = {}", u.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(" | ")) };
+                        println!("    {} {}.{}{vals}", u.access.verb(), u.table, u.column);
+                    }
+                    for pr in &res.problems {
+                        println!("    problem: {}", pr.message);
+                    }
+                }
+            }
+        }
+    }
+    if a.format == SimpleFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "sites": sites_json }))?);
+    }
+    Ok(0)
+}
+
+fn run_explain(a: ExplainArgs) -> Result<u8> {
+    use migsafe_core::rules::{find, REGISTRY};
+    match a.rule {
+        None => {
+            println!("Rules (cargo migsafe explain <RULE> for details):\n");
+            for r in REGISTRY {
+                println!("  {:<32} {:<8} {}", r.meta.id, r.meta.severity.to_string(), r.meta.summary);
+            }
+            Ok(0)
+        }
+        Some(id) => match find(&id) {
+            Some(r) => {
+                println!("# {} ({})\n\n{}\n\n{}", r.meta.id, r.meta.severity, r.meta.summary, r.meta.explain);
+                Ok(0)
+            }
+            None => {
+                let ids: Vec<&str> = REGISTRY.iter().map(|r| r.meta.id).collect();
+                let hint = migsafe_core::suggest::did_you_mean(&id, ids.iter().copied()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                bail!("no rule `{id}`{hint} (`cargo migsafe explain` lists them)")
+            }
+        },
+    }
+}

@@ -1,0 +1,75 @@
+//! Loading one database of one revision: migrations applied, sources scanned.
+
+use crate::project::{Database, Project};
+use crate::tree::{Tree, TreeError};
+use migsafe_core::annotations::scan_file;
+use migsafe_core::check::RevisionInput;
+use migsafe_core::migrations::{MigrationSource, SourceFile};
+use migsafe_core::schema::analyze;
+use migsafe_core::Diagnostic;
+use std::collections::HashMap;
+
+/// A loaded revision of one database, with the texts read (for snippets).
+pub struct Loaded {
+    pub input: RevisionInput,
+    pub texts: HashMap<String, String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read the migrations of `db` from `tree` (the folder may be absent in a
+/// base revision that predates it: `must_exist` says whether that is an error).
+pub fn migrations(tree: &Tree, db: &Database, must_exist: bool) -> Result<(MigrationSource, Vec<Diagnostic>), String> {
+    let mut diags = Vec::new();
+    if !tree.is_dir(&db.migrations) {
+        if must_exist {
+            return Err(format!("{}: the migrations folder `{}` does not exist (or holds no files)", db.configured_by, db.migrations));
+        }
+        return Ok((MigrationSource::new(db.migrations.clone(), vec![]), diags));
+    }
+    let paths = tree.files_under(&db.migrations);
+    let mut files = Vec::new();
+    for p in paths {
+        let rel = p.strip_prefix(&format!("{}/", db.migrations)).unwrap_or(p).to_string();
+        match tree.read_texts(&[p]) {
+            Ok(mut t) => files.push(SourceFile::new(rel, t.remove(0).1)),
+            Err(TreeError::NotText { path }) => diags.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text (a binary file in the migrations folder?)")),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok((MigrationSource::new(db.migrations.clone(), files), diags))
+}
+
+pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool) -> Result<Loaded, String> {
+    let (src, mut diagnostics) = migrations(tree, db, must_exist)?;
+    if must_exist && src.files.is_empty() {
+        return Err(format!("{}: the migrations folder `{}` holds no migrations", db.configured_by, db.migrations));
+    }
+    let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
+    let history = analyze(db.dialect, &src);
+    diagnostics.extend(history.diagnostics.iter().cloned());
+    let mut sites = Vec::new();
+    for pkg in &db.packages {
+        let paths = project.sources(tree, pkg);
+        let read = tree.read_texts(&paths);
+        let read = match read {
+            Ok(r) => r,
+            Err(TreeError::NotText { path }) => {
+                diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text"));
+                continue;
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        for (path, text) in read {
+            // Only files that mention an annotation need parsing.
+            if text.contains("sql!") || text.contains("Table") || text.contains("SqlEnum") || text.contains("touches") {
+                let (s, d) = scan_file(&path, &text);
+                if !s.is_empty() || !d.is_empty() {
+                    texts.insert(path.clone(), text);
+                }
+                sites.extend(s);
+                diagnostics.extend(d);
+            }
+        }
+    }
+    Ok(Loaded { input: RevisionInput { sha, history, sites }, texts, diagnostics })
+}

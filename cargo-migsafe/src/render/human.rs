@@ -1,0 +1,131 @@
+//! rustc-style output: each finding with snippets of the migration line and
+//! the code sites, then the summary and the rollback plan.
+
+use super::{line_range, Sources};
+use crate::report::Outcome;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use migsafe_core::check::{Reversibility, Revision};
+use migsafe_core::rules::Finding;
+use migsafe_core::Severity;
+use std::fmt::Write;
+
+pub fn render(out: &Outcome, sources: &Sources, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut s = String::new();
+    for f in &out.report.findings {
+        s.push_str(&renderer.render(&finding(f, sources)));
+        s.push_str("\n\n");
+    }
+    s.push_str(&summary(out));
+    s
+}
+
+fn level(sev: Severity) -> Level<'static> {
+    match sev {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+fn finding<'a>(f: &'a Finding, sources: &'a Sources) -> Vec<Group<'a>> {
+    let title = level(f.severity).primary_title(f.message.as_str()).id(f.rule);
+    let mut elements = Vec::new();
+    if let Some(m) = &f.migration {
+        if let Some(text) = sources.head.get(&m.file).or_else(|| sources.base.get(&m.file)) {
+            if let Some(r) = line_range(text, m.line) {
+                let label = match &f.column {
+                    Some(c) if !f.table.is_empty() => format!("`{}.{c}`", f.table),
+                    _ if !f.table.is_empty() => format!("`{}`", f.table),
+                    _ => String::new(),
+                };
+                elements.push(Snippet::source(text.as_str()).path(m.file.as_str()).fold(true).annotation(AnnotationKind::Primary.span(r).label(label)));
+            }
+        }
+    }
+    for site in &f.sites {
+        let texts = match site.revision {
+            Revision::Base => &sources.base,
+            Revision::Head => &sources.head,
+        };
+        let who = match site.revision {
+            Revision::Base => "N-1",
+            Revision::Head => "N",
+        };
+        let label = format!("{who} {} it here", site.access);
+        match texts.get(&site.file).and_then(|t| line_range(t, site.line).map(|r| (t, r))) {
+            Some((t, r)) => {
+                let kind = if elements.is_empty() { AnnotationKind::Primary } else { AnnotationKind::Context };
+                elements.push(Snippet::source(t.as_str()).path(site.file.as_str()).fold(true).annotation(kind.span(r).label(label)));
+            }
+            None => {
+                elements.push(Snippet::source("").path(site.file.as_str()).fold(true));
+            }
+        }
+    }
+    let mut group = title.elements(elements).element(Level::HELP.message(f.help.as_str()));
+    if let Some(sql) = &f.safe_sql {
+        let indented: String = sql.lines().map(|l| format!("\n    {l}")).collect();
+        group = group.element(Level::NOTE.message(format!("the safe way:{indented}")));
+    }
+    vec![group]
+}
+
+fn summary(out: &Outcome) -> String {
+    let r = &out.report;
+    let s = &r.summary;
+    let mut t = String::new();
+    let base = out.base_label();
+    let pending = match s.pending {
+        0 => "no pending migrations".to_string(),
+        1 => "1 pending migration".to_string(),
+        n => format!("{n} pending migrations"),
+    };
+    let what = format!(
+        "{} quer{}, {} struct{}, {} enum{}, {} #[touches], {} column{}",
+        s.base_queries,
+        if s.base_queries == 1 { "y" } else { "ies" },
+        s.base_structs,
+        if s.base_structs == 1 { "" } else { "s" },
+        s.base_enums,
+        if s.base_enums == 1 { "" } else { "s" },
+        s.base_touches,
+        s.base_columns,
+        if s.base_columns == 1 { "" } else { "s" }
+    );
+    let errors = r.errors();
+    let warnings = r.warnings();
+    if errors == 0 {
+        let _ = writeln!(t, "{base}: {what} — all work after {pending}.");
+    } else {
+        let _ = writeln!(t, "{base}: {what} — {errors} error{} after {pending}.", if errors == 1 { "" } else { "s" });
+    }
+    if !r.migrations.is_empty() {
+        let _ = writeln!(t, "\nRollback plan:");
+        let _ = writeln!(
+            t,
+            "  roll back the code only: {}",
+            if errors == 0 { "safe — N-1 works on the new schema".to_string() } else { "NOT safe — see the errors above".to_string() }
+        );
+        for m in &r.migrations {
+            let class = match m.class {
+                Reversibility::Reversible => "reversible",
+                Reversibility::ReversibleWithDataLoss => "reversible with data loss",
+                Reversibility::Irreversible => "irreversible",
+            };
+            let _ = writeln!(t, "  {}: {class}", m.file);
+            for reason in &m.reasons {
+                let _ = writeln!(t, "      {reason}");
+            }
+        }
+        let undo_warnings: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "undo-breaks-head").collect();
+        if !undo_warnings.is_empty() {
+            let mut scripts: Vec<&str> = undo_warnings.iter().filter_map(|f| f.migration.as_ref().map(|m| m.file.as_str())).collect();
+            scripts.dedup();
+            let _ = writeln!(t, "  do not run: {}", scripts.join(", "));
+        }
+    }
+    let verdict = if errors > 0 || (out.deny_warnings && warnings > 0) { "unsafe" } else { "safe" };
+    let _ = writeln!(t, "\nverdict: {verdict} ({errors} error{}, {warnings} warning{})", if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" });
+    t
+}
