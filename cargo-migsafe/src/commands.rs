@@ -196,12 +196,12 @@ fn histories(p: &Place, rev: Option<&str>) -> Result<(Tree, Project, Vec<(crate:
     let mut out = Vec::new();
     for db in &project.databases {
         let (src, mut diags) = migrations(&tree, db, true).map_err(|e| anyhow!(e))?;
-        if src.files.is_empty() {
-            bail!("{}: the migrations folder `{}` holds no migrations", db.configured_by, db.migrations);
-        }
         let h = analyze(db.dialect, &src);
         diags.extend(h.diagnostics.iter().cloned());
         fail_on_errors(&diags, "the migrations do not parse")?;
+        if h.migrations.is_empty() {
+            bail!(crate::load::no_migrations(db));
+        }
         out.push((db.clone(), h));
     }
     Ok((tree, project, out))

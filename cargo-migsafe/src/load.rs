@@ -39,13 +39,17 @@ pub fn migrations(tree: &Tree, db: &Database, must_exist: bool) -> Result<(Migra
     Ok((MigrationSource::new(db.migrations.clone(), files), diags))
 }
 
+pub fn no_migrations(db: &Database) -> String {
+    format!("{}: the migrations folder `{}` holds no migrations (no file in a layout migsafe knows)", db.configured_by, db.migrations)
+}
+
 pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool) -> Result<Loaded, String> {
     let (src, mut diagnostics) = migrations(tree, db, must_exist)?;
-    if must_exist && src.files.is_empty() {
-        return Err(format!("{}: the migrations folder `{}` holds no migrations", db.configured_by, db.migrations));
-    }
     let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
     let history = analyze(db.dialect, &src);
+    if must_exist && history.migrations.is_empty() && !history.has_errors() {
+        return Err(no_migrations(db));
+    }
     diagnostics.extend(history.diagnostics.iter().cloned());
     let mut sites = Vec::new();
     for pkg in &db.packages {

@@ -1,0 +1,81 @@
+//! `cargo migsafe`: the command line. Parses arguments, does the IO, calls
+//! the analysis core, prints, and owns the exit status: 0 safe, 1 an
+//! error-level finding, 2 the check could not be made.
+//!
+//! The library half exists so that integration tests can drive the
+//! renderers and the revision loading; `main.rs` only calls [`main_with_args`].
+
+pub mod commands;
+pub mod git;
+pub mod load;
+pub mod project;
+pub mod render;
+pub mod report;
+pub mod tree;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Prove that a code rollback needs no schema rollback.
+///
+/// migsafe reads the columns your code touches (from `sql!`, `#[derive(Table)]`,
+/// `#[derive(SqlEnum)]` and `#[touches]`) at the previous release (N-1, from git)
+/// and at the working tree (N), and checks both against the schema the pending
+/// migrations build.
+#[derive(Parser, Debug)]
+#[command(name = "cargo-migsafe", bin_name = "cargo migsafe", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check that N-1 and N both work on the schema after the pending migrations
+    Check(commands::CheckArgs),
+    /// Print the schema the migrations build
+    Schema(commands::SchemaArgs),
+    /// Print what the code touches: every annotated query, struct, enum and function
+    Footprint(commands::FootprintArgs),
+    /// Explain a rule (or list them all)
+    Explain(commands::ExplainArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ManifestArg {
+    /// Path to Cargo.toml
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// Run with these arguments (`argv[0]` first) and return the exit status.
+pub fn main_with_args(mut args: Vec<std::ffi::OsString>) -> ExitCode {
+    // As a cargo subcommand we are run as `cargo-migsafe migsafe …`.
+    if args.get(1).is_some_and(|a| a == "migsafe") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! End-to-end tests of the `cargo-migsafe` binary on throw-away git
+//! repositories: exit statuses, error messages for bad input, and the
+//! shape of every output format.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+const MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n";
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Repo { dir };
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+    fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.path().join(rel)).unwrap();
+        self
+    }
+    fn git(&self, args: &[&str]) -> Output {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+    fn commit(&self, msg: &str) -> &Self {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", msg]);
+        self
+    }
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        run_in(self.path(), args)
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).arg("migsafe").args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A service at N-1: one table, one query.
+fn base_repo() -> Repo {
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST)
+        .write("migrations/V1__users.sql", "CREATE TABLE users (\n    id BIGINT PRIMARY KEY,\n    email TEXT NOT NULL,\n    name TEXT\n);\n")
+        .write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id, email FROM users WHERE id = $1\");\n")
+        .commit("base");
+    r
+}
+
+fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn safe_change_exits_0_with_the_contract_json() {
+    let r = base_repo();
+    r.write("migrations/V2__nick.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\n").commit("head");
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let j = json(&out);
+    assert_eq!(j["verdict"], "safe");
+    assert_eq!(j["pending"], serde_json::json!(["migrations/V2__nick.sql"]));
+    assert_eq!(j["base"].as_str().unwrap().len(), 40);
+    assert!(j["findings"].as_array().unwrap().is_empty());
+    assert!(err.contains("Checking N-1"), "{err}");
+}
+
+#[test]
+fn dropping_a_column_n_minus_1_reads_exits_1_naming_everything() {
+    let r = base_repo();
+    r.write("migrations/V2__drop.sql", "-- retire email\nALTER TABLE users DROP COLUMN email;\n")
+        .write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id FROM users WHERE id = $1\");\n")
+        .commit("head");
+    let (code, out, _) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    let j = json(&out);
+    assert_eq!(j["verdict"], "unsafe");
+    let f = &j["findings"][0];
+    assert_eq!(f["rule"], "dropped-column-in-use");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["table"], "users");
+    assert_eq!(f["column"], "email");
+    assert_eq!(f["migration"], serde_json::json!({"file": "migrations/V2__drop.sql", "line": 2}));
+    assert_eq!(f["sites"][0]["revision"], "base");
+    assert_eq!(f["sites"][0]["file"], "src/lib.rs");
+    assert_eq!(f["sites"][0]["line"], 2);
+    assert!(f["help"].as_str().unwrap().contains("later"));
+    // The human format shows the migration line and the code site, rustc-style.
+    let (code, out, _) = r.run(&["check"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("error[dropped-column-in-use]"), "{out}");
+    assert!(out.contains("--> migrations/V2__drop.sql:2"), "{out}");
+    assert!(out.contains("ALTER TABLE users DROP COLUMN email;"), "{out}");
+    assert!(out.contains("src/lib.rs:2"), "{out}");
+    assert!(out.contains("verdict: unsafe"), "{out}");
+}
+
+#[test]
+fn sarif_and_github_formats() {
+    let r = base_repo();
+    r.write("migrations/V2__drop.sql", "ALTER TABLE users DROP COLUMN email;\n").write("src/lib.rs", "").commit("head");
+    let (code, out, _) = r.run(&["check", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let j = json(&out);
+    assert_eq!(j["version"], "2.1.0");
+    let res = &j["runs"][0]["results"][0];
+    assert_eq!(res["ruleId"], "dropped-column-in-use");
+    assert_eq!(res["level"], "error");
+    assert_eq!(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "migrations/V2__drop.sql");
+    assert!(j["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len() > 5);
+    let (code, out, _) = r.run(&["check", "--format", "github"]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("::error file=migrations/V2__drop.sql,line=1,title=dropped-column-in-use::"), "{out}");
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failure() {
+    let r = base_repo();
+    r.write("migrations/V2__idx.sql", "CREATE INDEX users_name ON users (name);\n").commit("head");
+    let (code, _, _) = r.run(&["check"]);
+    assert_eq!(code, 0);
+    let (code, out, _) = r.run(&["check", "--deny", "warnings", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json(&out)["verdict"], "unsafe");
+}
+
+fn expect_exit_2(r: &Repo, args: &[&str], needles: &[&str]) {
+    let (code, out, err) = r.run(args);
+    assert_eq!(code, 2, "stdout: {out}\nstderr: {err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_migration_that_does_not_parse_names_file_line_and_column() {
+    let r = base_repo();
+    r.write("migrations/V2__nickname.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\nALTER TABLE users ALTR COLUMN nickname SET DEFAULT '';\n").commit("head");
+    expect_exit_2(&r, &["check"], &["migrations/V2__nickname.sql:2:19"]);
+}
+
+#[test]
+fn truncated_and_binary_migrations_are_clear_errors() {
+    let r = base_repo();
+    r.write("migrations/V2__cut.sql", "CREATE TABLE orders (\n    id BIGINT PRIMARY KEY,\n    note TEXT DEFAULT 'unfinished\n").commit("head");
+    expect_exit_2(&r, &["check"], &["migrations/V2__cut.sql:3"]);
+    r.remove("migrations/V2__cut.sql").write("migrations/V2__cut.sql", "CREATE TABLE orders (id BIGINT,").commit("head2");
+    expect_exit_2(&r, &["check", "--base", "HEAD~2"], &["migrations/V2__cut.sql:1"]);
+    r.remove("migrations/V2__cut.sql").write("migrations/V2__blob.sql", [0xff, 0xfe, 0x00, 0x41]).commit("head3");
+    expect_exit_2(&r, &["check", "--base", "HEAD~3"], &["migrations/V2__blob.sql", "not UTF-8"]);
+    r.remove("migrations/V2__blob.sql").write("migrations/V2__nul.sql", "CREATE TABLE a (id int);\0\0").commit("head4");
+    expect_exit_2(&r, &["check", "--base", "HEAD~4"], &["migrations/V2__nul.sql", "binary"]);
+}
+
+#[test]
+fn bad_configuration_is_an_error_naming_the_manifest() {
+    let r = base_repo();
+    r.write("Cargo.toml", MANIFEST.replace("postgres", "oracle")).commit("head");
+    expect_exit_2(&r, &["check"], &["Cargo.toml", "unknown dialect `oracle`"]);
+    expect_exit_2(&r, &["schema"], &["Cargo.toml", "unknown dialect `oracle`"]);
+}
+
+#[test]
+fn missing_empty_and_escaping_migration_folders() {
+    let r = base_repo();
+    r.write("Cargo.toml", MANIFEST.replace("migrations = \"migrations\"", "migrations = \"db/none\"")).commit("head");
+    expect_exit_2(&r, &["schema"], &["db/none", "does not exist"]);
+    r.write("Cargo.toml", MANIFEST.replace("migrations = \"migrations\"", "migrations = \"../../etc\""));
+    expect_exit_2(&r, &["schema"], &["Cargo.toml", "outside the repository"]);
+    r.write("Cargo.toml", MANIFEST.replace("migrations = \"migrations\"", "migrations = \"empty\"")).write("empty/README.md", "nothing yet");
+    expect_exit_2(&r, &["schema"], &["empty", "holds no migrations"]);
+}
+
+#[test]
+fn no_configuration_says_what_to_add() {
+    let r = Repo::new();
+    r.write("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n").write("src/lib.rs", "").commit("a");
+    r.write("src/lib.rs", "// b").commit("b");
+    expect_exit_2(&r, &["check"], &["[package.metadata.migsafe]", "migrations = \"migrations\""]);
+}
+
+#[test]
+fn unknown_revisions_and_shallow_clones() {
+    let r = base_repo();
+    r.write("migrations/V2__x.sql", "ALTER TABLE users ADD COLUMN x INT;\n").commit("head");
+    expect_exit_2(&r, &["check", "--base", "no-such-branch"], &["unknown revision `no-such-branch`"]);
+    // A shallow clone of depth 1 has no HEAD~1.
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    let st = Command::new("git").args(["clone", "-q", "--depth", "1", &url, "."]).current_dir(clone.path()).output().unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let (code, _, err) = run_in(clone.path(), &["check", "--base", "HEAD~1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("shallow clone") && err.contains("fetch-depth: 0"), "{err}");
+}
+
+#[test]
+fn outside_git_check_refuses_but_schema_works() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), MANIFEST).unwrap();
+    std::fs::create_dir(dir.path().join("migrations")).unwrap();
+    std::fs::write(dir.path().join("migrations/V1__t.sql"), "CREATE TABLE t (id INT NOT NULL, v VARCHAR(8));").unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not inside a git repository"), "{err}");
+    let (code, out, err) = run_in(dir.path(), &["schema", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let j = json(&out);
+    assert_eq!(j["tables"]["t"]["columns"]["id"]["type"], "integer");
+    assert_eq!(j["tables"]["t"]["columns"]["id"]["nullable"], false);
+    assert_eq!(j["tables"]["t"]["columns"]["v"]["type"], "character varying");
+    assert_eq!(j["tables"]["t"]["columns"]["v"]["nullable"], true);
+}
+
+#[test]
+fn rust_source_that_does_not_parse_is_an_error_naming_the_file() {
+    let r = base_repo();
+    r.write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id FROM users\";\n").commit("head");
+    expect_exit_2(&r, &["check"], &["src/lib.rs:"]);
+}
+
+#[test]
+fn schema_and_footprint_at_a_revision() {
+    let r = base_repo();
+    r.write("migrations/V2__x.sql", "ALTER TABLE users RENAME COLUMN name TO full_name;\n").commit("head");
+    let (code, out, _) = r.run(&["schema", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(json(&out)["tables"]["users"]["columns"].get("full_name").is_some());
+    let (code, out, _) = r.run(&["schema", "--rev", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(json(&out)["tables"]["users"]["columns"].get("name").is_some());
+    let (code, out, _) = r.run(&["footprint", "--format", "json"]);
+    assert_eq!(code, 0);
+    let j = json(&out);
+    let site = &j["sites"][0];
+    assert_eq!(site["file"], "src/lib.rs");
+    assert_eq!(site["line"], 2);
+    let touches: Vec<String> = site["touches"].as_array().unwrap().iter().map(|t| format!("{} {}.{}", t["access"].as_str().unwrap(), t["table"].as_str().unwrap(), t["column"].as_str().unwrap())).collect();
+    assert_eq!(touches, ["read users.id", "read users.email", "filter users.id"]);
+}
+
+#[test]
+fn workspace_members_sharing_one_database() {
+    let r = Repo::new();
+    r.write("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n")
+        .write("crates/api/Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\n")
+        .write("crates/api/src/lib.rs", "pub const Q: &str = sql!(\"SELECT a FROM t\");\n")
+        .write("crates/worker/Cargo.toml", "[package]\nname = \"worker\"\nversion = \"0.1.0\"\n")
+        .write("crates/worker/src/main.rs", "#[touches(write(t.b))]\nfn main() {}\n")
+        .write("migrations/V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a TEXT, b TEXT);\n")
+        .commit("base");
+    r.write("migrations/V2__x.sql", "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN b;\n").write("crates/api/src/lib.rs", "").write("crates/worker/src/main.rs", "fn main() {}\n").commit("head");
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let j = json(&out);
+    let mut got: Vec<String> = j["findings"].as_array().unwrap().iter().map(|f| format!("{} {}", f["column"].as_str().unwrap_or(""), f["sites"][0]["file"].as_str().unwrap_or(""))).collect();
+    got.sort();
+    assert_eq!(got, ["a crates/api/src/lib.rs", "b crates/worker/src/main.rs"]);
+    // From a member directory, the workspace settings still apply.
+    let (code, _, err) = run_in(&r.path().join("crates/api"), &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+#[test]
+fn explain_and_help() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, _) = run_in(&dir, &["explain", "dropped-column-in-use"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# dropped-column-in-use (error)"), "{out}");
+    assert!(out.contains("expand / contract"));
+    let (code, out, _) = run_in(&dir, &["explain"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("renamed-column-in-use"));
+    let (code, _, err) = run_in(&dir, &["explain", "dropped-colum-in-use"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `dropped-column-in-use`"), "{err}");
+    let (code, out, _) = run_in(&dir, &["check", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("--base <REV>") && out.contains("--manifest-path <PATH>") && out.contains("--format <FORMAT>"), "{out}");
+}
