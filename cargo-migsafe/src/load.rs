@@ -1,7 +1,7 @@
 //! Loading one database of one revision: migrations applied, sources scanned.
 
 use crate::project::{Database, Project};
-use crate::tree::{Tree, TreeError};
+use crate::tree::Tree;
 use migsafe_core::annotations::scan_file;
 use migsafe_core::check::RevisionInput;
 use migsafe_core::migrations::{MigrationSource, SourceFile};
@@ -28,12 +28,11 @@ pub fn migrations(tree: &Tree, db: &Database, must_exist: bool) -> Result<(Migra
     }
     let paths = tree.files_under(&db.migrations);
     let mut files = Vec::new();
-    for p in paths {
-        let rel = p.strip_prefix(&format!("{}/", db.migrations)).unwrap_or(p).to_string();
-        match tree.read_texts(&[p]) {
-            Ok(mut t) => files.push(SourceFile::new(rel, t.remove(0).1)),
-            Err(TreeError::NotText { path }) => diags.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text (a binary file in the migrations folder?)")),
-            Err(e) => return Err(e.to_string()),
+    for (p, text) in tree.read_lossy(&paths).map_err(|e| e.to_string())? {
+        let rel = p.strip_prefix(&format!("{}/", db.migrations)).unwrap_or(&p).to_string();
+        match text {
+            Some(t) => files.push(SourceFile::new(rel, t)),
+            None => diags.push(Diagnostic::error(migsafe_core::Location::new(p, 1, 1), "not UTF-8 text (a binary file in the migrations folder?)")),
         }
     }
     Ok((MigrationSource::new(db.migrations.clone(), files), diags))
@@ -54,15 +53,13 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
     let mut sites = Vec::new();
     for pkg in &db.packages {
         let paths = project.sources(tree, pkg);
-        let read = tree.read_texts(&paths);
-        let read = match read {
-            Ok(r) => r,
-            Err(TreeError::NotText { path }) => {
-                diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text"));
-                continue;
+        let mut read = Vec::new();
+        for (path, text) in tree.read_lossy(&paths).map_err(|e| e.to_string())? {
+            match text {
+                Some(t) => read.push((path, t)),
+                None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
             }
-            Err(e) => return Err(e.to_string()),
-        };
+        }
         for (path, text) in read {
             // Only files that mention an annotation need parsing.
             if text.contains("sql!") || text.contains("Table") || text.contains("SqlEnum") || text.contains("touches") {

@@ -86,6 +86,19 @@ impl Tree {
         self.files.range(prefix.clone()..).take_while(|f| f.starts_with(&prefix)).map(|s| s.as_str()).collect()
     }
 
+    /// Read many files in one go (one git process for a revision); each is
+    /// text, or `None` when it is not UTF-8.
+    pub fn read_lossy(&self, paths: &[&str]) -> Result<Vec<(String, Option<String>)>, TreeError> {
+        let raw: Vec<(String, Vec<u8>)> = match &self.kind {
+            Kind::Work => paths
+                .iter()
+                .map(|p| std::fs::read(self.root.join(p)).map(|b| (p.to_string(), b)).map_err(|e| TreeError::Io { path: p.to_string(), source: e }))
+                .collect::<Result<_, _>>()?,
+            Kind::Git { rev } => cat_files(&self.root, rev, paths)?,
+        };
+        Ok(raw.into_iter().map(|(p, b)| (p, String::from_utf8(b).ok())).collect())
+    }
+
     /// Read many files as text, in one git process for a revision.
     pub fn read_texts(&self, paths: &[&str]) -> Result<Vec<(String, String)>, TreeError> {
         let raw: Vec<(String, Vec<u8>)> = match &self.kind {
