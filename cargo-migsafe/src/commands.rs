@@ -330,6 +330,19 @@ fn run_footprint(a: FootprintArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// The rules reference (`docs/rules.md`), generated from the rule metadata.
+pub fn rules_markdown() -> String {
+    use migsafe_core::rules::REGISTRY;
+    let mut s = String::from("# Rules\n\n<!-- Generated from the rules' metadata by `UPDATE_DOCS=1 cargo test -p cargo-migsafe --test docs`; do not edit. -->\n\n| rule | severity | what it catches |\n| --- | --- | --- |\n");
+    for r in REGISTRY {
+        s.push_str(&format!("| [`{id}`](#{id}) | {} | {} |\n", r.meta.severity, r.meta.summary, id = r.meta.id));
+    }
+    for r in REGISTRY {
+        s.push_str(&format!("\n## {}\n\nSeverity: {}. {}\n\n{}\n", r.meta.id, r.meta.severity, r.meta.summary, r.meta.explain));
+    }
+    s
+}
+
 fn run_explain(a: ExplainArgs) -> Result<u8> {
     use migsafe_core::rules::{find, REGISTRY};
     match a.rule {

@@ -1,0 +1,11 @@
+CREATE TYPE order_status AS ENUM ('pending', 'confirmed', 'shipped', 'cancelled');
+
+CREATE TABLE orders (
+    id           BIGSERIAL PRIMARY KEY,
+    customer_id  BIGINT       NOT NULL,
+    total_cents  BIGINT       NOT NULL,
+    payment_ref  TEXT         NOT NULL,
+    coupon_code  TEXT,
+    status       order_status NOT NULL DEFAULT 'pending',
+    created_at   TIMESTAMPTZ  NOT NULL DEFAULT now()
+);
