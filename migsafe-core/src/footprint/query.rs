@@ -394,12 +394,7 @@ impl<'s> Resolver<'s> {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     self.expr(e, Access::Read, &scopes, &[]);
-                    out.push(match e {
-                        Expr::Identifier(i) => self.id(i),
-                        Expr::CompoundIdentifier(p) => p.last().map(|i| self.id(i)).unwrap_or_default(),
-                        Expr::Function(f) => last_ident(&f.name).map(|i| self.id(i)).unwrap_or_default(),
-                        _ => "?column?".to_string(),
-                    });
+                    out.push(self.output_name(e));
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     self.expr(expr, Access::Read, &scopes, &[]);
@@ -443,6 +438,28 @@ impl<'s> Resolver<'s> {
             self.expr(e, Access::Filter, &scopes, &out);
         }
         (out, scope)
+    }
+
+    /// The name PostgreSQL gives an unaliased select-list expression.
+    fn output_name(&self, e: &Expr) -> String {
+        match e {
+            Expr::Identifier(i) => self.id(i),
+            Expr::CompoundIdentifier(p) => p.last().map(|i| self.id(i)).unwrap_or_default(),
+            Expr::Function(f) => last_ident(&f.name).map(|i| self.id(i)).unwrap_or_default(),
+            Expr::Cast { expr, .. } | Expr::Nested(expr) if column_parts(expr).is_some() => self.output_name(expr),
+            Expr::Nested(inner) => self.output_name(inner),
+            // A scalar subquery is named after its one output column.
+            Expr::Subquery(q) => match q.body.as_ref() {
+                SetExpr::Select(sel) => match sel.projection.first() {
+                    Some(SelectItem::UnnamedExpr(inner)) => self.output_name(inner),
+                    Some(SelectItem::ExprWithAlias { alias, .. }) => self.id(alias),
+                    _ => "?column?".to_string(),
+                },
+                _ => "?column?".to_string(),
+            },
+            Expr::Case { .. } => "case".to_string(),
+            _ => "?column?".to_string(),
+        }
     }
 
     /// `*` over one relation: every column read.
@@ -731,5 +748,75 @@ impl<'s> Resolver<'s> {
             self.expr(e, Access::Filter, &scopes, &[]);
         }
         self.returning(&del.returning, &scopes, &scope);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrations::{MigrationSource, SourceFile};
+    use crate::schema::analyze;
+
+    fn schema(sql: &str) -> Schema {
+        let h = analyze(Dialect::Postgres, &MigrationSource::new("m", vec![SourceFile::new("V1__s.sql", sql)]));
+        assert!(!h.has_errors(), "{:?}", h.diagnostics);
+        h.schema
+    }
+
+    fn uses(fp: &QueryFootprint) -> Vec<String> {
+        fp.columns.iter().map(|u| format!("{:?} {}.{}{}", u.access, u.table, u.column, if u.values.is_empty() { String::new() } else { format!("={}", u.values.join("|")) })).collect()
+    }
+
+    const S: &str = "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL, status TEXT NOT NULL, total INT);\nCREATE TABLE customers (id INT PRIMARY KEY, name TEXT);";
+
+    #[test]
+    fn joins_aliases_and_values() {
+        let s = schema(S);
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status IN ('PAID', 'NEW') ORDER BY name").unwrap();
+        assert!(fp.issues.is_empty(), "{:?}", fp.issues);
+        assert_eq!(uses(&fp), ["Filter customers.id", "Filter orders.customer_id", "Read orders.id", "Read customers.name", "Filter orders.status=PAID|NEW", "Filter customers.name"]);
+    }
+
+    #[test]
+    fn insert_update_delete_shapes() {
+        let s = schema(S);
+        let fp = analyze_sql(Dialect::Postgres, &s, "INSERT INTO orders (customer_id, status) VALUES ($1, 'NEW') ON CONFLICT (id) DO UPDATE SET status = 'DUP' RETURNING id").unwrap();
+        assert_eq!(fp.inserts, [InsertShape { table: "orders".into(), columns: vec!["customer_id".into(), "status".into()] }]);
+        assert_eq!(uses(&fp), ["Insert orders.customer_id", "Insert orders.status=NEW", "Filter orders.id", "Write orders.status=DUP", "Read orders.id"]);
+        let fp = analyze_sql(Dialect::Postgres, &s, "UPDATE orders o SET total = 0 FROM customers c WHERE c.id = o.customer_id AND c.name = 'x'").unwrap();
+        assert!(fp.issues.is_empty(), "{:?}", fp.issues);
+        assert!(uses(&fp).contains(&"Write orders.total".to_string()));
+        let fp = analyze_sql(Dialect::Postgres, &s, "DELETE FROM orders USING customers WHERE customers.id = orders.customer_id RETURNING *").unwrap();
+        assert!(fp.issues.is_empty(), "{:?}", fp.issues);
+        assert!(uses(&fp).contains(&"Read orders.total".to_string()));
+    }
+
+    #[test]
+    fn ctes_subqueries_and_star() {
+        let s = schema(S);
+        let fp = analyze_sql(Dialect::Postgres, &s, "WITH big AS (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id) SELECT c.*, big.n FROM customers c JOIN big ON big.customer_id = c.id WHERE EXISTS (SELECT 1 FROM orders x WHERE x.customer_id = c.id)").unwrap();
+        assert!(fp.issues.is_empty(), "{:?}", fp.issues);
+        let u = uses(&fp);
+        assert!(u.contains(&"Read customers.name".to_string()) && u.contains(&"Filter orders.customer_id".to_string()), "{u:?}");
+    }
+
+    #[test]
+    fn unknown_and_ambiguous_references_are_issues() {
+        let s = schema(S);
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT id, totl FROM orders JOIN customers ON true").unwrap();
+        let msgs: Vec<String> = fp.issues.iter().map(|i| i.message()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("ambiguous"));
+        assert!(msgs[1].contains("did you mean `total`"), "{msgs:?}");
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT 1 FROM ordrs").unwrap();
+        assert!(fp.issues[0].message().contains("did you mean `orders`"));
+        assert!(analyze_sql(Dialect::Postgres, &s, "SELEC 1").is_err());
+    }
+
+    #[test]
+    fn scalar_subqueries_name_their_column_as_postgres_does() {
+        let s = schema(S);
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT (SELECT name FROM customers c WHERE c.id = o.customer_id), o.id::text, count(*) FROM orders o GROUP BY o.id").unwrap();
+        assert_eq!(fp.output, ["name", "id", "count"]);
     }
 }
