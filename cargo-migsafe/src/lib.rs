@@ -35,9 +35,9 @@ pub enum Command {
     /// Check that N-1 and N both work on the schema after the pending migrations
     Check(commands::CheckArgs),
     /// Print the schema the migrations build
-    Schema(commands::SchemaArgs),
+    Schema(commands::RevArgs),
     /// Print what the code touches: every annotated query, struct, enum and function
-    Footprint(commands::FootprintArgs),
+    Footprint(commands::RevArgs),
     /// Explain a rule (or list them all)
     Explain(commands::ExplainArgs),
 }
