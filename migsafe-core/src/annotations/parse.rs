@@ -16,8 +16,17 @@ pub struct Parsed<T> {
     pub item: Span,
     /// The `table = "…"` / `type = "…"` / `column = "…"` literal.
     pub target: Span,
-    /// One per field, variant or touched column, in declaration order.
+    /// One per field, variant or touched column, in declaration order: its
+    /// first token (the field or variant name, the table of `table.column`).
     pub parts: Vec<Span>,
+    /// The last token of each part (the end of a field's type, of a variant,
+    /// the column of `table.column`), so an error can underline the whole part.
+    pub part_ends: Vec<Span>,
+}
+
+/// The span of the last token of `t` (`fallback` if it has none).
+fn last_span(t: &impl quote::ToTokens, fallback: Span) -> Span {
+    t.to_token_stream().into_iter().last().map(|tt| tt.span()).unwrap_or(fallback)
 }
 
 fn line(span: Span) -> u32 {
@@ -105,6 +114,7 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
     }
     let mut decl_fields = Vec::new();
     let mut parts = Vec::new();
+    let mut part_ends = Vec::new();
     for f in fields.unwrap_or_default() {
         let Some(ident) = &f.ident else { continue };
         let mut column: Option<String> = None;
@@ -127,7 +137,8 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         let name = ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
         decl_fields.push(FieldDecl { field: name.clone(), column: column.unwrap_or(name), rust_type: rust_type(&f.ty), line: line(f.span()) });
-        parts.push(f.span());
+        parts.push(ident.span());
+        part_ends.push(last_span(&f.ty, ident.span()));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -138,6 +149,7 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         item: input.ident.span(),
         target: table.span(),
         parts,
+        part_ends,
     })
 }
 
@@ -245,6 +257,7 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
     }
     let mut decl_variants = Vec::new();
     let mut parts = Vec::new();
+    let mut part_ends = Vec::new();
     let mut has_other = false;
     for v in variants {
         let mut rename: Option<String> = None;
@@ -280,7 +293,11 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
             }))
         };
         decl_variants.push(VariantDecl { variant: name, value, line: line(v.span()) });
-        parts.push(v.span());
+        parts.push(v.ident.span());
+        part_ends.push(match &v.discriminant {
+            Some((_, e)) => last_span(e, v.ident.span()),
+            None => last_span(&v.fields, v.ident.span()),
+        });
     }
     // Two variants with the same database value cannot both round-trip.
     for (i, a) in decl_variants.iter().enumerate() {
@@ -297,6 +314,7 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
         item: input.ident.span(),
         target: target_span,
         parts,
+        part_ends,
     })
 }
 
@@ -305,6 +323,7 @@ pub fn parse_touches(args: TokenStream) -> Result<Parsed<TouchesDecl>, Vec<syn::
     let mut errors = Errors::new();
     let mut refs = Vec::new();
     let mut parts = Vec::new();
+    let mut part_ends = Vec::new();
     let whole = args.span();
     let parser = |input: ParseStream| -> syn::Result<()> {
         if input.is_empty() {
@@ -339,6 +358,7 @@ pub fn parse_touches(args: TokenStream) -> Result<Parsed<TouchesDecl>, Vec<syn::
                         let (table, column) = names.split_at(names.len() - 1);
                         refs.push(TouchRef { access, table: table.join("."), column: column[0].clone(), line: line(span) });
                         parts.push(span);
+                        part_ends.push(path.last().map(|i| i.span()).unwrap_or(span));
                     }
                 }
             }
@@ -354,14 +374,14 @@ pub fn parse_touches(args: TokenStream) -> Result<Parsed<TouchesDecl>, Vec<syn::
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Parsed { decl: TouchesDecl { refs }, item: whole, target: whole, parts })
+    Ok(Parsed { decl: TouchesDecl { refs }, item: whole, target: whole, parts, part_ends })
 }
 
 /// `sql!("…")`: one string literal (raw strings too).
 pub fn parse_sql(input: TokenStream) -> Result<Parsed<SqlDecl>, Vec<syn::Error>> {
     let span = input.span();
     match syn::parse2::<LitStr>(input) {
-        Ok(lit) => Ok(Parsed { decl: SqlDecl { sql: lit.value() }, item: lit.span(), target: lit.span(), parts: vec![] }),
+        Ok(lit) => Ok(Parsed { decl: SqlDecl { sql: lit.value() }, item: lit.span(), target: lit.span(), parts: vec![], part_ends: vec![] }),
         Err(_) => Err(vec![syn::Error::new(span, "sql! takes one string literal: sql!(\"SELECT …\")")]),
     }
 }

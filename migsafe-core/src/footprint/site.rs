@@ -110,7 +110,11 @@ fn query(schema: &Schema, sql: &str, out: &mut ResolvedSite) {
                 target: Target::Target,
                 table: None,
                 column: None,
-                message: format!("the query does not parse as {} SQL: {} (line {}, column {} of the query)", schema.dialect, e.message, e.line, e.column),
+                message: if e.message.ends_with("found: EOF") {
+                    format!("the query does not parse as {} SQL: {} (at the end of the query)", schema.dialect, e.message)
+                } else {
+                    format!("the query does not parse as {} SQL: {} (line {}, column {} of the query)", schema.dialect, e.message, e.line, e.column)
+                },
                 removed: None,
             });
             return;

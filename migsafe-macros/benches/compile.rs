@@ -1,0 +1,266 @@
+//! What the macros cost a build: `cargo check` of a crate with 1,000 annotated
+//! sites against lemmy's schema, versus the same crate with plain string
+//! literals and no derives.
+//!
+//! Run (from the workspace root; builds into its own temp dir, a few minutes):
+//!
+//! ```sh
+//! cargo bench -p migsafe-macros --bench compile
+//! # options (environment):
+//! #   MIGSAFE_CORPUS=/path/to/lemmy-postgres   default: <workspace>/../shared/corpus/lemmy-postgres
+//! #   MIGSAFE_BENCH_RUNS=7                     timed `cargo check` runs per crate
+//! #   MIGSAFE_BENCH_SITES=1000                 annotated sites
+//! #   MIGSAFE_BENCH_KEEP=1                     keep the generated crates (their path is printed)
+//! ```
+//!
+//! Each crate is built once (dependencies and the proc macro included), then
+//! each timed run touches one source file and runs `cargo check`, so it
+//! measures what an edit costs: re-expanding every macro (the migrations are
+//! parsed again in each new compiler process) and re-checking the crate. The
+//! annotated crate is measured twice: with the default dev profile (the proc
+//! macro and sqlparser unoptimized) and with `[profile.dev.build-override]
+//! opt-level = 3` (what sqlx recommends for its macros). The medians and the
+//! differences are printed; the target is ≤ 0.25 s.
+
+use migsafe_core::migrations::{MigrationSource, SourceFile};
+use migsafe_core::schema::{analyze, Family, Schema};
+use migsafe_core::Dialect;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+const MODULES: usize = 10;
+
+fn main() -> ExitCode {
+    // `cargo bench` passes `--bench`; nothing else is accepted.
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir.parent().unwrap_or(manifest_dir);
+    let corpus = std::env::var_os("MIGSAFE_CORPUS").map(PathBuf::from).unwrap_or_else(|| workspace.join("../shared/corpus/lemmy-postgres"));
+    if !corpus.is_dir() {
+        eprintln!(
+            "compile bench: the lemmy corpus is not at {}; set MIGSAFE_CORPUS to a lemmy-postgres migrations folder (diesel layout)",
+            corpus.display()
+        );
+        return ExitCode::from(2);
+    }
+    let corpus = corpus.canonicalize().unwrap_or(corpus);
+    let runs: usize = std::env::var("MIGSAFE_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(7).max(1);
+    let sites: usize = std::env::var("MIGSAFE_BENCH_SITES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000).max(MODULES);
+
+    let schema = match load_schema(&corpus) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("compile bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = workspace.join("migsafe-runtime");
+    let root = std::env::temp_dir().join(format!("migsafe-compile-bench-{}", std::process::id()));
+    let target = root.join("target");
+    let plain = root.join("plain");
+    let macros = root.join("macros");
+    let macros_opt = root.join("macros-opt");
+    let (plain_src, macro_src) = generate(&schema, sites);
+    let crates = [(&plain, &plain_src, "bench-plain", false), (&macros, &macro_src, "bench-macros", false), (&macros_opt, &macro_src, "bench-macros-opt", true)];
+    for (dir, modules, name, opt) in crates {
+        if let Err(e) = write_crate(dir, name, &runtime, &corpus, modules, opt) {
+            eprintln!("compile bench: cannot write {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    let t0 = Instant::now();
+    let analyzed = analyze_time(&corpus);
+    println!("lemmy schema: {} tables; parsing its migrations takes {:.3} s in this (optimized) process", schema.tables.len(), analyzed.as_secs_f64());
+    println!("generated {sites} sites in {MODULES} modules under {}", root.display());
+
+    let mut medians = Vec::new();
+    let labels = ["plain literals", "migsafe macros", "macros, opt 3"];
+    for (dir, what) in [(&plain, labels[0]), (&macros, labels[1]), (&macros_opt, labels[2])] {
+        // The first build compiles the dependencies (shared target dir) and the proc macro.
+        if let Err(e) = check(dir, &target) {
+            eprintln!("compile bench: the {what} crate does not build:\n{e}");
+            return ExitCode::FAILURE;
+        }
+        let mut times = Vec::new();
+        for i in 0..runs {
+            let file = dir.join("src").join(format!("m{}.rs", i % MODULES));
+            touch(&file);
+            let t = Instant::now();
+            if let Err(e) = check(dir, &target) {
+                eprintln!("compile bench: {what}: {e}");
+                return ExitCode::FAILURE;
+            }
+            times.push(t.elapsed());
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        println!(
+            "{what:>15}: median {:.3} s over {runs} runs of touch + cargo check (min {:.3} s, max {:.3} s)",
+            median.as_secs_f64(),
+            times[0].as_secs_f64(),
+            times[times.len() - 1].as_secs_f64()
+        );
+        medians.push(median);
+    }
+    for (k, label) in [(1, "with the default dev profile"), (2, "with [profile.dev.build-override] opt-level = 3")] {
+        let diff = medians[k].as_secs_f64() - medians[0].as_secs_f64();
+        println!("macros add {diff:+.3} s per check of a crate with {sites} sites, {label} (target: <= 0.250 s)");
+    }
+    println!("total bench time {:.0} s", t0.elapsed().as_secs_f64());
+    if std::env::var_os("MIGSAFE_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&root);
+    }
+    ExitCode::SUCCESS
+}
+
+fn read_dir_sql(dir: &Path, base: &Path, out: &mut Vec<SourceFile>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            read_dir_sql(&p, base, out)?;
+        } else if p.extension().is_some_and(|x| x == "sql") {
+            let rel = p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+            out.push(SourceFile::new(rel, std::fs::read_to_string(&p)?));
+        }
+    }
+    Ok(())
+}
+
+fn load_schema(corpus: &Path) -> Result<Schema, String> {
+    let mut files = Vec::new();
+    read_dir_sql(corpus, corpus, &mut files).map_err(|e| format!("cannot read {}: {e}", corpus.display()))?;
+    let h = analyze(Dialect::Postgres, &MigrationSource::new("lemmy", files));
+    if let Some(d) = h.errors().next() {
+        return Err(format!("the corpus does not parse: {d}"));
+    }
+    Ok(h.schema)
+}
+
+fn analyze_time(corpus: &Path) -> Duration {
+    let t = Instant::now();
+    let _ = load_schema(corpus);
+    t.elapsed()
+}
+
+/// A Rust type that decodes this column (or one the derive does not judge).
+fn rust_type(f: Family) -> &'static str {
+    match f {
+        Family::Int(2) => "i16",
+        Family::Int(4) => "i32",
+        Family::Int(8) => "i64",
+        Family::Float(4) => "f32",
+        Family::Float(8) => "f64",
+        Family::Text { .. } => "String",
+        Family::Bool => "bool",
+        _ => "Opaque",
+    }
+}
+
+/// A quoted (possibly qualified) identifier.
+fn q(id: &str) -> String {
+    id.split('.').map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(".")
+}
+
+/// Two versions of the same modules: (plain, annotated).
+fn generate(schema: &Schema, sites: usize) -> (Vec<String>, Vec<String>) {
+    let tables: Vec<_> = schema.tables.iter().filter(|(_, t)| t.columns.len() >= 2).collect();
+    let mut plain = vec![String::new(); MODULES];
+    let mut macros = vec![String::new(); MODULES];
+    for m in 0..MODULES {
+        plain[m].push_str("#![allow(dead_code)]\n#[allow(unused_imports)]\nuse crate::Opaque;\n\n");
+        macros[m].push_str("#![allow(dead_code)]\n#[allow(unused_imports)]\nuse crate::Opaque;\nuse migsafe_runtime::{sql, Table};\n\n");
+    }
+    for i in 0..sites {
+        let (key, t) = tables[i % tables.len()];
+        let m = i % MODULES;
+        // The schema key: `table`, or `schema.table` outside `public`.
+        let name = key.as_str();
+        let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        if i % 5 == 4 {
+            // A Table struct over the table's first columns (up to 6).
+            let mut fields_plain = String::new();
+            let mut fields_macro = String::new();
+            for (k, c) in t.columns.iter().take(6).enumerate() {
+                let ty = rust_type(c.ty.family);
+                let ty = if c.nullable { format!("Option<{ty}>") } else { ty.to_string() };
+                let _ = writeln!(fields_plain, "    pub f{k}: {ty},");
+                let _ = writeln!(fields_macro, "    #[migsafe(column = \"{}\")]\n    pub f{k}: {ty},", c.name);
+            }
+            let _ = writeln!(plain[m], "pub struct Row{i} {{\n{fields_plain}}}\n");
+            let _ = writeln!(macros[m], "#[derive(Table)]\n#[migsafe(table = \"{name}\")]\npub struct Row{i} {{\n{fields_macro}}}\n");
+            continue;
+        }
+        let pick: Vec<&str> = (0..cols.len().min(4)).map(|k| cols[(i + k) % cols.len()]).collect();
+        let sql = match i % 5 {
+            0 | 1 => format!(
+                "SELECT {} FROM {} WHERE {} = $1 ORDER BY {} LIMIT 50",
+                pick.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
+                q(name),
+                q(pick[0]),
+                q(pick[1 % pick.len()])
+            ),
+            2 => format!("UPDATE {} SET {} = $1 WHERE {} = $2", q(name), q(pick[1 % pick.len()]), q(pick[0])),
+            _ => {
+                let required: Vec<&str> = t.columns.iter().filter(|c| c.required()).map(|c| c.name.as_str()).collect();
+                let cols: Vec<&str> = if required.is_empty() { vec![pick[0]] } else { required };
+                let params: Vec<String> = (1..=cols.len()).map(|n| format!("${n}")).collect();
+                format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "), params.join(", "))
+            }
+        };
+        let lit = format!("{sql:?}");
+        let _ = writeln!(plain[m], "pub const Q{i}: &str = {lit};");
+        let _ = writeln!(macros[m], "pub const Q{i}: &str = sql!({lit});");
+    }
+    (plain, macros)
+}
+
+/// `opt`: build the proc macro and its dependencies optimized, as sqlx recommends for its macros.
+fn write_crate(dir: &Path, name: &str, runtime: &Path, corpus: &Path, modules: &[String], opt: bool) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    let toml_path = |p: &Path| p.display().to_string().replace('\\', "/");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\nmigsafe-runtime = {{ path = \"{}\" }}\n\n[package.metadata.migsafe]\nmigrations = \"{}\"\ndialect = \"postgres\"\n{}",
+            toml_path(runtime),
+            toml_path(corpus),
+            if opt { "\n[profile.dev.build-override]\nopt-level = 3\n" } else { "" }
+        ),
+    )?;
+    let mut lib = String::from("//! Generated by migsafe-macros/benches/compile.rs.\npub struct Opaque;\n");
+    for (m, text) in modules.iter().enumerate() {
+        let _ = writeln!(lib, "pub mod m{m};");
+        std::fs::write(dir.join("src").join(format!("m{m}.rs")), text)?;
+    }
+    // The plain crate still depends on migsafe-runtime, so both check the same dependency graph.
+    lib.push_str("#[allow(unused_imports)]\nuse migsafe_runtime as _;\n");
+    std::fs::write(dir.join("src/lib.rs"), lib)
+}
+
+/// Bump a file's modification time (rewrite it unchanged).
+fn touch(file: &Path) {
+    if let Ok(text) = std::fs::read(file) {
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = std::fs::write(file, text);
+    }
+}
+
+fn check(dir: &Path, target: &Path) -> Result<(), String> {
+    let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .arg("check")
+        .arg("--quiet")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("MIGSAFE_MIGRATIONS_DIR")
+        .env_remove("MIGSAFE_DIALECT")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(err.chars().take(4000).collect())
+    }
+}

@@ -1,0 +1,10 @@
+use migsafe_runtime::Table;
+
+#[derive(Table)]
+#[migsafe(table = "orders")]
+pub struct Order {
+    pub id: i64,
+    pub totl_cents: i64,
+}
+
+fn main() {}

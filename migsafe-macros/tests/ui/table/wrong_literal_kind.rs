@@ -1,0 +1,9 @@
+use migsafe_runtime::Table;
+
+#[derive(Table)]
+#[migsafe(table = orders)]
+pub struct Order {
+    pub id: i64,
+}
+
+fn main() {}
