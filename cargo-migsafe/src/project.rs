@@ -39,6 +39,8 @@ pub struct Database {
     pub packages: Vec<Package>,
     /// The manifest whose settings named the folder.
     pub configured_by: String,
+    /// Rule ids allowed by `allow = [...]` in the packages' (or workspace's) settings.
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -153,6 +155,7 @@ pub fn discover(tree: &Tree, manifest: &str) -> Result<Project, ProjectError> {
         let Some(mdir) = join(pdir, &config.migrations) else {
             return Err(ProjectError::OutsideRepo { manifest: pkg_manifest, dir: config.migrations });
         };
+        let allow = migsafe_core::config::allow_list(decl.package.as_ref(), ws_partial.as_ref());
         let pkg = Package { name: decl.package_name.clone().unwrap_or_else(|| pdir.clone()), dir: pdir.clone(), manifest: pkg_manifest.clone() };
         match project.databases.iter_mut().find(|d| d.migrations == mdir) {
             Some(db) => {
@@ -160,8 +163,11 @@ pub fn discover(tree: &Tree, manifest: &str) -> Result<Project, ProjectError> {
                     return Err(ProjectError::DialectConflict { dir: mdir, a: db.dialect, pa: db.configured_by.clone(), b: config.dialect, pb: pkg_manifest });
                 }
                 db.packages.push(pkg);
+                db.allow.extend(allow);
+                db.allow.sort();
+                db.allow.dedup();
             }
-            None => project.databases.push(Database { migrations: mdir, dialect: config.dialect, packages: vec![pkg], configured_by: pkg_manifest }),
+            None => project.databases.push(Database { migrations: mdir, dialect: config.dialect, packages: vec![pkg], configured_by: pkg_manifest, allow }),
         }
     }
     if project.databases.is_empty() {

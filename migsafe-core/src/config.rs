@@ -31,8 +31,12 @@ pub enum ConfigError {
     NotAString { file: String, key: String },
     #[error("{file}: {source}")]
     Dialect { file: String, source: UnknownDialect },
-    #[error("{file}: unknown key `{key}` in [{table}.metadata.migsafe]: expected `migrations` or `dialect`")]
+    #[error("{file}: unknown key `{key}` in [{table}.metadata.migsafe]: expected `migrations`, `dialect` or `allow`")]
     UnknownKey { file: String, table: String, key: String },
+    #[error("{file}: `allow` must be a list of rule ids, like allow = [\"index-without-concurrently\"]")]
+    NotAList { file: String },
+    #[error("{file}: `allow` names no rule `{rule}`{hint} (`cargo migsafe explain` lists them)")]
+    UnknownRule { file: String, rule: String, hint: String },
 }
 
 /// The settings a manifest declares, without inheritance.
@@ -50,6 +54,8 @@ pub struct Declared {
 pub struct Partial {
     pub migrations: Option<String>,
     pub dialect: Option<Dialect>,
+    /// `allow = ["rule-id", …]`: findings of these rules are dropped for the whole package.
+    pub allow: Option<Vec<String>>,
 }
 
 /// Read the migsafe tables (and the workspace members) of one `Cargo.toml`.
@@ -62,6 +68,20 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
         };
         let mut p = Partial::default();
         for (k, v) in m {
+            if k == "allow" {
+                let list = v.as_array().ok_or_else(|| ConfigError::NotAList { file: file.to_string() })?;
+                let mut ids = Vec::new();
+                for id in list {
+                    let id = id.as_str().ok_or_else(|| ConfigError::NotAList { file: file.to_string() })?;
+                    if crate::rules::find(id).is_none() {
+                        let hint = crate::suggest::did_you_mean(id, crate::rules::REGISTRY.iter().map(|r| r.meta.id)).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                        return Err(ConfigError::UnknownRule { file: file.to_string(), rule: id.to_string(), hint });
+                    }
+                    ids.push(id.to_string());
+                }
+                p.allow = Some(ids);
+                continue;
+            }
             let s = v.as_str().ok_or_else(|| ConfigError::NotAString { file: file.to_string(), key: k.clone() })?;
             match k.as_str() {
                 "migrations" => p.migrations = Some(s.to_string()),
@@ -107,6 +127,14 @@ pub fn resolve(package: Option<&Partial>, workspace: Option<&Partial>, pkg_dir_f
     Some((Config { migrations, dialect }, source))
 }
 
+/// The rules a package allows: its own `allow` list and its workspace's.
+pub fn allow_list(package: Option<&Partial>, workspace: Option<&Partial>) -> Vec<String> {
+    let mut ids: Vec<String> = package.into_iter().chain(workspace).flat_map(|p| p.allow.iter().flatten().cloned()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// `migrations` given relative to the workspace root, seen from a package `pkg_dir` below it.
 fn rebase(migrations: &str, pkg_dir: &str) -> String {
     let depth = pkg_dir.split('/').filter(|p| !p.is_empty() && *p != ".").count();
@@ -125,12 +153,22 @@ mod tests {
         let (c, s) = resolve(d.package.as_ref(), None, ".").unwrap();
         assert_eq!(c, Config { migrations: "db/migrations".into(), dialect: Dialect::Mysql });
         assert_eq!(s, ConfigSource::Package);
-        let ws = Partial { migrations: Some("migrations".into()), dialect: Some(Dialect::Sqlite) };
+        let ws = Partial { migrations: Some("migrations".into()), dialect: Some(Dialect::Sqlite), allow: None };
         let (c, s) = resolve(None, Some(&ws), "crates/api").unwrap();
         assert_eq!(c.migrations, "../../migrations");
         assert_eq!(c.dialect, Dialect::Sqlite);
         assert_eq!(s, ConfigSource::Workspace);
         assert!(resolve(None, None, ".").is_none());
+    }
+
+    #[test]
+    fn allow_lists_are_read_merged_and_checked() {
+        let d = read_manifest("Cargo.toml", "[package.metadata.migsafe]\nallow = [\"lock-without-timeout\"]\n[workspace.metadata.migsafe]\nallow = [\"index-without-concurrently\", \"lock-without-timeout\"]\n").unwrap();
+        assert_eq!(allow_list(d.package.as_ref(), d.workspace.as_ref()), ["index-without-concurrently", "lock-without-timeout"]);
+        let e = read_manifest("svc/Cargo.toml", "[package.metadata.migsafe]\nallow = [\"index-without-concurently\"]\n").unwrap_err();
+        assert_eq!(e.to_string(), "svc/Cargo.toml: `allow` names no rule `index-without-concurently`; did you mean `index-without-concurrently`? (`cargo migsafe explain` lists them)");
+        let e = read_manifest("Cargo.toml", "[package.metadata.migsafe]\nallow = \"lock-without-timeout\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("Cargo.toml: `allow` must be a list"), "{e}");
     }
 
     #[test]

@@ -100,12 +100,14 @@ fn summary(out: &Outcome) -> String {
     } else {
         let _ = writeln!(t, "{base}: {what} — {errors} error{} after {pending}.", if errors == 1 { "" } else { "s" });
     }
+    // Errors about N-1 on the new schema (not the operational hazards of the migrations themselves).
+    let compat_errors = r.findings.iter().filter(|f| f.severity == Severity::Error && !migsafe_core::rules::HAZARD_RULES.contains(&f.rule)).count();
     if !r.migrations.is_empty() {
         let _ = writeln!(t, "\nRollback plan:");
         let _ = writeln!(
             t,
             "  roll back the code only: {}",
-            if errors == 0 { "safe — N-1 works on the new schema".to_string() } else { "NOT safe — see the errors above".to_string() }
+            if compat_errors == 0 { "safe — N-1 works on the new schema".to_string() } else { "NOT safe — N-1 breaks on the new schema: see the errors above".to_string() }
         );
         for m in &r.migrations {
             let class = match m.class {
@@ -118,11 +120,22 @@ fn summary(out: &Outcome) -> String {
                 let _ = writeln!(t, "      {reason}");
             }
         }
-        let undo_warnings: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "undo-breaks-head").collect();
-        if !undo_warnings.is_empty() {
-            let mut scripts: Vec<&str> = undo_warnings.iter().filter_map(|f| f.migration.as_ref().map(|m| m.file.as_str())).collect();
-            scripts.dedup();
-            let _ = writeln!(t, "  do not run: {}", scripts.join(", "));
+        // Undo scripts not to run, each with what it would destroy or break.
+        for m in &r.migrations {
+            let Some(down) = &m.down else { continue };
+            let mut why: Vec<String> = m.reasons.iter().filter(|x| x.starts_with(down.as_str())).map(|x| x[down.len()..].trim_start_matches(|c: char| c == ':' || c.is_ascii_digit()).trim().to_string()).collect();
+            for f in r.findings.iter().filter(|f| f.rule == "undo-breaks-head" && f.migration.as_ref().is_some_and(|l| l.file == *down)) {
+                let what = match &f.column {
+                    Some(c) => format!("breaks N, which uses `{}.{c}`", f.table),
+                    None => format!("breaks N, which uses `{}`", f.table),
+                };
+                if !why.contains(&what) {
+                    why.push(what);
+                }
+            }
+            if !why.is_empty() {
+                let _ = writeln!(t, "  do not run {down}: {}", why.join("; "));
+            }
         }
     }
     let verdict = if errors > 0 || (out.deny_warnings && warnings > 0) { "unsafe" } else { "safe" };

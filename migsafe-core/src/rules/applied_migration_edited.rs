@@ -54,7 +54,7 @@ fn first_difference(a: &str, b: &str) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{keys, run};
+    use crate::rules::testing::{compat_keys as keys, run};
     use crate::Dialect;
 
     #[test]

@@ -166,7 +166,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{keys, run};
+    use crate::rules::testing::{compat_keys as keys, run};
     use crate::Dialect;
 
     const V1: (&str, &str) = ("V1__t.sql", "CREATE TYPE st AS ENUM ('a', 'b');\nCREATE TABLE t (id INT PRIMARY KEY, s st NOT NULL);");

@@ -44,7 +44,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{keys, run};
+    use crate::rules::testing::{compat_keys as keys, run};
     use crate::Dialect;
 
     #[test]

@@ -8,19 +8,30 @@ use crate::schema::Event;
 use serde::Serialize;
 
 mod applied_migration_edited;
+mod backfill_in_ddl_transaction;
 mod column_now_nullable;
 mod column_type_changed;
+mod concurrently_in_transaction;
+mod constraint_without_not_valid;
 mod dropped_column_in_use;
 mod dropped_table_in_use;
 mod enum_value_not_decodable;
 mod head_schema_mismatch;
 mod index_without_concurrently;
+mod lock_without_timeout;
+mod mysql_alter_copies_table;
 mod renamed_column_in_use;
 mod renamed_table_in_use;
 mod required_column_not_supplied;
+mod set_not_null_scans_table;
+mod sqlite_alter_unsupported;
+mod sqlite_table_rebuild;
 mod suppression;
+mod type_change_rewrites_table;
 mod undo_breaks_head;
+mod unique_constraint_without_index;
 mod unmodelled_statement;
+mod volatile_default_rewrites_table;
 
 pub use suppression::apply_suppressions;
 
@@ -57,8 +68,36 @@ pub static REGISTRY: &[Rule] = &[
     Rule { meta: &unmodelled_statement::META, check: unmodelled_statement::check },
     Rule { meta: &applied_migration_edited::META, check: applied_migration_edited::check },
     Rule { meta: &index_without_concurrently::META, check: index_without_concurrently::check },
+    Rule { meta: &concurrently_in_transaction::META, check: concurrently_in_transaction::check },
+    Rule { meta: &type_change_rewrites_table::META, check: type_change_rewrites_table::check },
+    Rule { meta: &volatile_default_rewrites_table::META, check: volatile_default_rewrites_table::check },
+    Rule { meta: &set_not_null_scans_table::META, check: set_not_null_scans_table::check },
+    Rule { meta: &constraint_without_not_valid::META, check: constraint_without_not_valid::check },
+    Rule { meta: &unique_constraint_without_index::META, check: unique_constraint_without_index::check },
+    Rule { meta: &lock_without_timeout::META, check: lock_without_timeout::check },
+    Rule { meta: &backfill_in_ddl_transaction::META, check: backfill_in_ddl_transaction::check },
+    Rule { meta: &mysql_alter_copies_table::META, check: mysql_alter_copies_table::check },
+    Rule { meta: &sqlite_table_rebuild::META, check: sqlite_table_rebuild::check },
+    Rule { meta: &sqlite_alter_unsupported::META, check: sqlite_alter_unsupported::check },
     Rule { meta: &suppression::META_NO_REASON, check: suppression::check_nothing },
     Rule { meta: &suppression::META_UNUSED, check: suppression::check_nothing },
+];
+
+/// The rules about operational hazards (locks, rewrites, statements the
+/// engine refuses) rather than N-1 / N compatibility.
+pub const HAZARD_RULES: &[&str] = &[
+    "index-without-concurrently",
+    "concurrently-in-transaction",
+    "type-change-rewrites-table",
+    "volatile-default-rewrites-table",
+    "set-not-null-scans-table",
+    "constraint-without-not-valid",
+    "unique-constraint-without-index",
+    "lock-without-timeout",
+    "backfill-in-ddl-transaction",
+    "mysql-alter-copies-table",
+    "sqlite-table-rebuild",
+    "sqlite-alter-unsupported",
 ];
 
 /// Look a rule up by id.
@@ -150,6 +189,78 @@ pub(crate) fn any(_: crate::footprint::Access) -> bool {
     true
 }
 
+/// The table holds rows: it exists in the schema before the pending migrations.
+/// (A table created by the same change is empty: locks and rewrites on it are harmless.)
+pub(crate) fn existed(cx: &Context, table: &str) -> bool {
+    cx.base.history.schema.tables.contains_key(table)
+}
+
+/// The table holds rows when `e` runs: it existed before the change and no
+/// pending statement before `e` created it afresh (dropped and re-created,
+/// or a new copy renamed into place, is a new table: empty, or filled by a
+/// transaction no one else sees yet).
+pub(crate) fn existed_at(cx: &Context, table: &str, e: &Event) -> bool {
+    use crate::schema::Change;
+    if !existed(cx, table) {
+        return false;
+    }
+    let mut created_here: Vec<&str> = Vec::new();
+    for (_, p) in cx.pending_events() {
+        if std::ptr::eq(p, e) {
+            break;
+        }
+        match &p.change {
+            Change::TableCreated { table: t } => created_here.push(t),
+            Change::TableRenamed { from, to } if created_here.contains(&from.as_str()) => created_here.push(to),
+            _ => {}
+        }
+    }
+    !created_here.contains(&table)
+}
+
+/// Whether the up script of pending migration `idx` runs inside a transaction
+/// when it reaches statement `stmt`, and why: `(certain, reason)`. `certain`
+/// is false where the tool's opt-out lives outside the script (diesel's
+/// `metadata.toml`, dbmate's `-- migrate:up transaction:false`) or the layout
+/// is shared by tools that differ (refinery wraps, Flyway does not for
+/// CONCURRENTLY).
+pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(bool, String)> {
+    use crate::migrations::Layout;
+    use crate::schema::Change;
+    let m = cx.migration(idx);
+    // An explicit BEGIN earlier in the script, not yet committed.
+    let mut open = false;
+    for e in cx.head.history.events[idx].events.iter().filter(|e| e.statement_index < stmt) {
+        if let Change::NoSchemaEffect { what } = &e.change {
+            if what == "transaction control" {
+                let w = e.statement.trim_start().to_uppercase();
+                open = w.starts_with("BEGIN") || w.starts_with("START");
+            }
+        }
+    }
+    if open {
+        return Some((true, format!("{} opens a transaction with BEGIN before it", m.up.path)));
+    }
+    match m.layout {
+        Layout::Sqlx if m.up.text.trim_start().starts_with("-- no-transaction") => None,
+        Layout::Sqlx => Some((true, "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`".into())),
+        Layout::Diesel => Some((false, "diesel runs each migration in a transaction unless its `metadata.toml` sets `run_in_transaction = false`".into())),
+        Layout::Flyway => Some((false, "refinery runs each migration in a transaction (Flyway runs a CONCURRENTLY statement outside one only when it is alone in its migration)".into())),
+        Layout::Dbmate => Some((false, "dbmate runs each migration in a transaction unless it is marked `-- migrate:up transaction:false`".into())),
+    }
+}
+
+/// A `SET lock_timeout` runs in the same script before statement `stmt` of pending migration `idx`.
+pub(crate) fn lock_timeout_before(cx: &Context, idx: usize, stmt: usize) -> bool {
+    use crate::schema::Change;
+    cx.head.history.events[idx].events.iter().any(|e| e.statement_index < stmt && matches!(&e.change, Change::NoSchemaEffect { what } if what == "lock_timeout"))
+}
+
+/// The statement's first line, for messages.
+pub(crate) fn first_line(e: &Event) -> &str {
+    e.statement.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or("").trim_end_matches(';')
+}
+
 #[allow(dead_code)]
 pub(crate) fn rev_name(r: Revision) -> &'static str {
     match r {
@@ -178,6 +289,12 @@ pub(crate) mod testing {
 
     pub fn run(dialect: Dialect, base: (&[(&str, &str)], &str), head: (&[(&str, &str)], &str)) -> Report {
         check(&rev(dialect, base.0, base.1), &rev(dialect, head.0, head.1))
+    }
+
+    /// Like [`keys`], without the operational hazard rules: for tests about
+    /// N-1 compatibility, whose migrations also (rightly) take locks.
+    pub fn compat_keys(r: &Report) -> Vec<String> {
+        r.findings.iter().filter(|f| !crate::rules::HAZARD_RULES.contains(&f.rule)).map(|f| format!("{} {} {}.{}", f.rule, f.severity, f.table, f.column.clone().unwrap_or_default())).collect()
     }
 
     /// (rule, severity, table, column) of each finding.

@@ -96,7 +96,7 @@ pub fn apply_suppressions(cx: &Context, findings: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::parse_allow;
-    use crate::rules::testing::{keys, run};
+    use crate::rules::testing::{compat_keys as keys, run};
     use crate::Dialect;
 
     const V1: (&str, &str) = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");

@@ -68,6 +68,7 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
                 Some(c) => ctx.changes.push(c),
                 None if dialect == Dialect::Sqlite && ctx.reparse_sqlite_type_names(&st.text) => {}
                 None if ctx.unparsed_alter_table(&st.text) => {}
+                None if ctx.drop_index_concurrently(&st.text) => {}
                 None => ctx.diags.push(Diagnostic::error(location.clone(), format!("this statement does not parse as {dialect} SQL: {message}"))),
             },
         }
@@ -102,6 +103,7 @@ fn classify_unparsed(text: &str) -> Option<Change> {
         ["COMMENT", ..] => no_effect("COMMENT"),
         ["GRANT", ..] | ["REVOKE", ..] => no_effect("privileges"),
         ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control"),
+        ["SET", ..] if text.to_uppercase().contains("LOCK_TIMEOUT") => no_effect("lock_timeout"),
         ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting"),
         ["ANALYZE", ..] | ["VACUUM", ..] | ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance"),
         ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW"),
@@ -351,6 +353,7 @@ impl<'a> Ctx<'a> {
             Statement::StartTransaction { .. } | Statement::Commit { .. } | Statement::Rollback { .. } | Statement::Savepoint { .. } => {
                 self.no_effect("transaction control")
             }
+            Statement::Set(_) if self.text.contains("LOCK_TIMEOUT") => self.no_effect("lock_timeout"),
             Statement::Set(_) | Statement::Pragma { .. } => self.no_effect("session setting"),
             Statement::CreateExtension(_) | Statement::DropExtension(_) => self.no_effect("extension"),
             Statement::CreateSchema { .. } => self.no_effect("schema"),
@@ -511,6 +514,24 @@ impl<'a> Ctx<'a> {
             }
         }
         true
+    }
+
+    /// `DROP INDEX CONCURRENTLY …`, which sqlparser does not parse: parse it
+    /// without the keyword (`self.text` keeps it, so the event records it).
+    fn drop_index_concurrently(&mut self, text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() < 4 || !words[0].eq_ignore_ascii_case("DROP") || !words[1].eq_ignore_ascii_case("INDEX") || !words[2].eq_ignore_ascii_case("CONCURRENTLY") {
+            return false;
+        }
+        let sql = format!("DROP INDEX {}", words[3..].join(" "));
+        let pd = self.d().parser_dialect();
+        match sqlparser::parser::Parser::parse_sql(pd.as_ref(), &sql) {
+            Ok(stmts) if stmts.len() == 1 => {
+                self.statement(&stmts[0]);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// SQLite takes any run of words as a type name (`UNSIGNED BIG INT`);

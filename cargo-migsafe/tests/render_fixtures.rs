@@ -1,0 +1,99 @@
+//! The rendered human report (plain, no colour) of every `.fires` fixture of
+//! `migsafe-core/tests/fixtures`, snapshotted: what a user reads for each rule.
+
+use cargo_migsafe::render::{human, json, Sources};
+use cargo_migsafe::report::Outcome;
+use migsafe_core::annotations::scan_file;
+use migsafe_core::check::{check, RevisionInput};
+use migsafe_core::migrations::{MigrationSource, SourceFile};
+use migsafe_core::schema::analyze;
+use migsafe_core::Dialect;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+const BASE_SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../migsafe-core/tests/fixtures")
+}
+
+fn files_under(root: &Path) -> Vec<SourceFile> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.push(SourceFile::new(rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// One revision of a fixture, and the texts its findings point into.
+fn revision(dir: &Path, dialect: Dialect, sha: Option<&str>) -> (RevisionInput, HashMap<String, String>) {
+    let src = MigrationSource::new("migrations", files_under(&dir.join("migrations")));
+    let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
+    let history = analyze(dialect, &src);
+    let lib = std::fs::read_to_string(dir.join("lib.rs")).unwrap();
+    let (sites, _) = scan_file("src/lib.rs", &lib);
+    texts.insert("src/lib.rs".into(), lib);
+    (RevisionInput { sha: sha.map(String::from), history, sites }, texts)
+}
+
+fn outcome(name: &str, deny_warnings: bool) -> (Outcome, Sources) {
+    let dir = fixtures_dir().join(name);
+    let dialect: Dialect = std::fs::read_to_string(dir.join("dialect")).unwrap().trim().parse().unwrap();
+    let (base, base_texts) = revision(&dir.join("base"), dialect, Some(BASE_SHA));
+    let (head, head_texts) = revision(&dir.join("head"), dialect, None);
+    let report = check(&base, &head);
+    (Outcome { base_sha: BASE_SHA.into(), base_ref: "origin/main".into(), report, deny_warnings }, Sources { base: base_texts, head: head_texts })
+}
+
+#[test]
+fn human_report_of_every_firing_fixture() {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".fires")).collect();
+    names.sort();
+    assert!(names.len() >= 20, "fixtures not found at {}", fixtures_dir().display());
+    for name in names {
+        let (out, sources) = outcome(&name, false);
+        let rule = name.trim_end_matches(".fires");
+        let text = human::render(&out, &sources, false);
+        assert!(text.contains(&format!("[{rule}]")), "{name}: the report does not show rule `{rule}`:\n{text}");
+        assert!(text.contains("Rollback plan:") || out.report.migrations.is_empty(), "{name}: no rollback plan:\n{text}");
+        insta::assert_snapshot!(name.as_str(), text);
+    }
+}
+
+#[test]
+fn deny_warnings_turns_a_warning_into_an_unsafe_verdict() {
+    let (out, sources) = outcome("index-without-concurrently.fires", false);
+    assert_eq!(out.report.errors(), 0);
+    assert!(out.report.warnings() > 0);
+    assert!(!out.unsafe_());
+    assert!(human::render(&out, &sources, false).contains("verdict: safe"));
+    let (out, sources) = outcome("index-without-concurrently.fires", true);
+    assert!(out.unsafe_());
+    assert!(human::render(&out, &sources, false).contains("verdict: unsafe"));
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&out)).unwrap();
+    assert_eq!(doc["verdict"], "unsafe");
+}
+
+#[test]
+fn json_carries_the_classification_and_the_safe_sql() {
+    let (out, _) = outcome("undo-breaks-head.fires", false);
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&out)).unwrap();
+    let m = &doc["migrations"][0];
+    assert_eq!(m["class"], "reversible-with-data-loss");
+    assert!(m["down"].as_str().unwrap().ends_with("U2__ref.sql"));
+    assert!(m["reasons"][0].as_str().unwrap().contains("orders.ref"));
+    let (out, _) = outcome("set-not-null-scans-table.fires", false);
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&out)).unwrap();
+    let f = doc["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "set-not-null-scans-table").unwrap();
+    assert!(f["safe_sql"].as_str().unwrap().contains("NOT VALID"));
+}

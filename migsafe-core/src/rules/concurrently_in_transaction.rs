@@ -1,0 +1,83 @@
+//! PostgreSQL: CREATE / DROP INDEX CONCURRENTLY inside a transaction fails.
+
+use super::{in_transaction, Finding, RuleMeta};
+use crate::check::Context;
+use crate::diag::Severity;
+use crate::migrations::Layout;
+use crate::schema::Change;
+use crate::Dialect;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "concurrently-in-transaction",
+    severity: Severity::Error,
+    summary: "CREATE / DROP INDEX CONCURRENTLY runs inside a transaction, where PostgreSQL refuses it",
+    explain: "\
+`CREATE INDEX CONCURRENTLY` and `DROP INDEX CONCURRENTLY` cannot run inside a
+transaction block: the migration fails with \"cannot run inside a
+transaction block\". A migration runs in one when the script says `BEGIN`, or
+when its tool wraps each migration in a transaction, as sqlx, diesel,
+refinery and dbmate do by default.
+
+Instead, put the statement in a migration of its own that runs outside a
+transaction: sqlx `-- no-transaction` as its first line, diesel
+`run_in_transaction = false` in the migration's `metadata.toml`, dbmate
+`-- migrate:up transaction:false`, Flyway a migration holding only that
+statement; and no `BEGIN` in the script.",
+};
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    if cx.head.history.schema.dialect != Dialect::Postgres {
+        return;
+    }
+    for (idx, e) in cx.pending_events() {
+        let (verb, index, table) = match &e.change {
+            Change::IndexCreated { index, table, concurrently: true, .. } => ("builds", index, Some(table.as_str())),
+            Change::IndexDropped { index, table, concurrently: true } => ("drops", index, table.as_deref()),
+            _ => continue,
+        };
+        let Some((certain, why)) = in_transaction(cx, idx, e.statement_index) else { continue };
+        let m = cx.migration(idx);
+        let fix = match m.layout {
+            Layout::Sqlx => "make `-- no-transaction` its first line and move every other statement to another migration",
+            Layout::Diesel => "give the migration a `metadata.toml` with `run_in_transaction = false`, holding only this statement",
+            Layout::Flyway => "move it to a migration of its own (Flyway then runs it outside a transaction; refinery needs it run by hand)",
+            Layout::Dbmate => "mark the migration `-- migrate:up transaction:false` and keep only this statement in it",
+        };
+        let fix = if why.contains("BEGIN") { "remove the BEGIN / COMMIT around it, and run it in a migration without a transaction" } else { fix };
+        let sev = if certain { Severity::Error } else { Severity::Warning };
+        let hedge = if certain { "" } else { " (unless it opted out)" };
+        out.push(
+            Finding::new(&META, table.unwrap_or(""), None)
+                .at(e)
+                .severity(sev)
+                .message(format!(
+                    "{}:{} {verb} index `{index}` CONCURRENTLY inside a transaction{hedge}: {why}, and PostgreSQL refuses CONCURRENTLY in a transaction block, so the migration fails",
+                    e.at.file, e.at.line
+                ))
+                .help(fix)
+                .sql(format!("-- a migration of its own, run outside a transaction:\n{};", super::first_line(e))),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{keys, run};
+    use crate::Dialect;
+
+    const V1: (&str, &str) = ("20240101000000_t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+
+    #[test]
+    fn fires_in_a_sqlx_migration_and_after_begin() {
+        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);")], ""));
+        assert_eq!(keys(&r), ["concurrently-in-transaction error t."]);
+        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "-- no-transaction\nBEGIN;\nDROP INDEX CONCURRENTLY t_pkey;\nCOMMIT;")], ""));
+        assert!(keys(&r).contains(&"concurrently-in-transaction error .".to_string()), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn quiet_with_no_transaction() {
+        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY t_s ON t (s);")], ""));
+        assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+}

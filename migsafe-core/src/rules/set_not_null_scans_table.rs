@@ -1,0 +1,92 @@
+//! PostgreSQL: SET NOT NULL scans a table that holds data under ACCESS EXCLUSIVE.
+
+use super::{existed_at, Finding, RuleMeta};
+use crate::check::Context;
+use crate::diag::Severity;
+use crate::schema::{Change, ConstraintKind};
+use crate::Dialect;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "set-not-null-scans-table",
+    severity: Severity::Warning,
+    summary: "SET NOT NULL without a validated CHECK (col IS NOT NULL) scans the whole table under ACCESS EXCLUSIVE",
+    explain: "\
+`ALTER TABLE … ALTER COLUMN … SET NOT NULL` reads every row to prove there is
+no NULL, holding an ACCESS EXCLUSIVE lock: reads and writes of the table
+wait for the scan. Since PostgreSQL 12 the scan is skipped when a validated
+`CHECK (col IS NOT NULL)` constraint already proves it, and validating such a
+constraint (added `NOT VALID` first) takes only a SHARE UPDATE EXCLUSIVE lock.
+A table created by the same change is empty and not reported; nor is a
+column with an earlier validated check.
+
+Instead, add the check `NOT VALID`, validate it, then set NOT NULL and drop
+the check.",
+};
+
+/// `col IS NOT NULL` appears in the CHECK text (quotes and case ignored).
+fn proves(check: &str, column: &str) -> bool {
+    let c = check.to_lowercase().replace('"', "");
+    c.contains(&format!("{column} is not null"))
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    if cx.head.history.schema.dialect != Dialect::Postgres {
+        return;
+    }
+    let events: Vec<_> = cx.pending_events().map(|(_, e)| e).collect();
+    for (n, e) in events.iter().enumerate() {
+        let Change::SetNotNull { table, column } = &e.change else { continue };
+        if !existed_at(cx, table, e) {
+            continue;
+        }
+        // A validated check in the base schema, or added (and validated) earlier in the pending migrations.
+        let in_base = cx.base.history.schema.tables.get(table).is_some_and(|t| t.checks.iter().any(|c| proves(c, column)));
+        let earlier = &events[..n];
+        let added = earlier.iter().enumerate().find(|(_, p)| {
+            matches!(&p.change, Change::ConstraintAdded { table: t, constraint: ConstraintKind::Check, .. } if t == table) && proves(&p.statement, column)
+        });
+        let validated = added.is_some_and(|(i, p)| {
+            let Change::ConstraintAdded { not_valid, .. } = &p.change else { return false };
+            let name = super::constraint_without_not_valid::constraint_name(&p.statement).unwrap_or_default().to_lowercase();
+            !*not_valid || earlier[i + 1..].iter().any(|q| q.statement.to_uppercase().contains("VALIDATE CONSTRAINT") && !name.is_empty() && q.statement.to_lowercase().contains(&name))
+        });
+        if in_base || validated {
+            continue;
+        }
+        let name = format!("{}_{column}_not_null", crate::ident::base_name(table));
+        out.push(
+            Finding::new(&META, table, Some(column))
+                .at(e)
+                .message(format!(
+                    "{}:{} sets `{table}.{column}` NOT NULL: PostgreSQL scans every row of `{table}` to check it while holding ACCESS EXCLUSIVE (reads and writes wait for the scan)",
+                    e.at.file, e.at.line
+                ))
+                .help("prove it first with a CHECK constraint added NOT VALID and validated (a lock that lets reads and writes through), then SET NOT NULL skips the scan")
+                .sql(format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} IS NOT NULL) NOT VALID;\nALTER TABLE {table} VALIDATE CONSTRAINT {name};\nALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;\nALTER TABLE {table} DROP CONSTRAINT {name};"
+                )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{keys, run};
+    use crate::Dialect;
+
+    const V1: (&str, &str) = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+
+    #[test]
+    fn fires_without_a_validated_check() {
+        let v2 = ("V2__x.sql", "ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL) NOT VALID;\nALTER TABLE t ALTER COLUMN s SET NOT NULL;");
+        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, v2], ""));
+        assert!(keys(&r).contains(&"set-not-null-scans-table warning t.s".to_string()), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn quiet_after_a_validated_check_or_on_a_new_table() {
+        let v2 = ("V2__x.sql", "ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;\nALTER TABLE t ALTER COLUMN s SET NOT NULL;\nCREATE TABLE u (a INT);\nALTER TABLE u ALTER COLUMN a SET NOT NULL;");
+        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, v2], ""));
+        assert!(keys(&r).iter().all(|k| !k.starts_with("set-not-null")), "{:?}", keys(&r));
+    }
+}
