@@ -276,7 +276,7 @@ fn workspace_members_sharing_one_database() {
     let (code, out, err) = r.run(&["check", "--format", "json"]);
     assert_eq!(code, 1, "{err}");
     let j = json(&out);
-    // Errors only: the drops also (rightly) draw a lock-without-timeout warning.
+    // Errors only: the drops also (rightly) draw lock-without-timeout advice.
     let mut got: Vec<String> = j["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").map(|f| format!("{} {}", f["column"].as_str().unwrap_or(""), f["sites"][0]["file"].as_str().unwrap_or(""))).collect();
     got.sort();
     assert_eq!(got, ["a crates/api/src/lib.rs", "b crates/worker/src/main.rs"]);

@@ -8,7 +8,10 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "lock-without-timeout",
-    severity: Severity::Warning,
+    // Info, not a warning: the statement is safe for both releases and
+    // instant once locked; this is advice on how to run it, and a warning on
+    // every expand / contract drop would be noise a user dismisses on sight.
+    severity: Severity::Info,
     summary: "a rename or drop on a table in use waits for ACCESS EXCLUSIVE with no lock_timeout set",
     explain: "\
 Renames and drops (`RENAME`, `DROP COLUMN`, `DROP CONSTRAINT`, `DROP INDEX`)
@@ -78,7 +81,7 @@ mod tests {
     #[test]
     fn fires_once_per_script() {
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("V2__x.sql", "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t RENAME COLUMN b TO c;")], ""));
-        assert_eq!(keys(&r), ["lock-without-timeout warning t."]);
+        assert_eq!(keys(&r), ["lock-without-timeout info t."]);
         assert!(r.findings[0].message.contains("and 1 more"), "{}", r.findings[0].message);
     }
 
