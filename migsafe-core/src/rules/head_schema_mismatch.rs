@@ -2,7 +2,9 @@
 
 use super::{Finding, RuleMeta};
 use crate::check::{Context, Revision, SiteRef};
+use crate::annotations::{Decl, EnumTarget};
 use crate::diag::Severity;
+use crate::ident::annotation_name;
 
 pub static META: RuleMeta = RuleMeta {
     id: "head-schema-mismatch",
@@ -23,10 +25,27 @@ contract).",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let schema = &cx.head.history.schema;
     for (site, res) in &cx.head_sites {
         for p in &res.problems {
-            let table = p.table.clone().unwrap_or_else(|| site.item.clone());
-            let mut f = Finding::new(&META, table, p.column.as_deref())
+            // A problem with an enum type's values is about every column of that type.
+            let targets: Vec<(String, Option<String>)> = match (&p.table, &site.decl) {
+                (Some(t), _) => vec![(t.clone(), p.column.clone())],
+                (None, Decl::SqlEnum(e)) => {
+                    let cols = match &e.target {
+                        EnumTarget::Type { name } => schema.columns_of_enum(&annotation_name(schema.dialect, name)),
+                        EnumTarget::Column { table, column } => vec![(annotation_name(schema.dialect, table), annotation_name(schema.dialect, column))],
+                    };
+                    if cols.is_empty() {
+                        vec![(site.item.clone(), None)]
+                    } else {
+                        cols.into_iter().map(|(t, c)| (t, Some(c))).collect()
+                    }
+                }
+                (None, _) => vec![(site.item.clone(), p.column.clone())],
+            };
+            for (table, column) in targets {
+            let mut f = Finding::new(&META, table, column.as_deref())
                 .sites(vec![SiteRef { revision: Revision::Head, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "declares".into() }])
                 .message(format!("N does not work on the new schema: {}", p.message))
                 .help(match &p.removed {
@@ -38,6 +57,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 f.migration = Some(super::MigrationRef { file: r.at.file.clone(), line: r.at.line });
             }
             out.push(f);
+            }
         }
     }
 }
@@ -58,6 +78,14 @@ mod tests {
         assert_eq!(keys(&r), ["head-schema-mismatch error t.a"]);
         assert_eq!(r.findings[0].migration.as_ref().unwrap().file, "migrations/V2__d.sql");
         assert!(r.findings[0].message.contains("dropped by migrations/V2__d.sql:1"), "{}", r.findings[0].message);
+    }
+
+    #[test]
+    fn an_enum_missing_a_value_is_reported_on_each_column_of_its_type() {
+        let v1 = ("V1__t.sql", "CREATE TYPE st AS ENUM ('a', 'b');\nCREATE TABLE t (id INT PRIMARY KEY, s st NOT NULL);\nCREATE TABLE u (id INT PRIMARY KEY, s st);");
+        let head = r#"#[derive(SqlEnum)] #[migsafe(type = "st")] enum St { #[migsafe(rename = "a")] A }"#;
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1], head));
+        assert_eq!(keys(&r), ["head-schema-mismatch error t.s", "head-schema-mismatch error u.s"]);
     }
 
     #[test]
