@@ -139,6 +139,8 @@ fn summary(out: &Outcome) -> String {
         }
     }
     let verdict = if errors > 0 || (out.deny_warnings && warnings > 0) { "unsafe" } else { "safe" };
-    let _ = writeln!(t, "\nverdict: {verdict} ({errors} error{}, {warnings} warning{})", if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" });
+    let notes = r.findings.iter().filter(|f| f.severity == Severity::Info).count();
+    let notes = if notes == 0 { String::new() } else { format!(", {notes} note{}", if notes == 1 { "" } else { "s" }) };
+    let _ = writeln!(t, "\nverdict: {verdict} ({errors} error{}, {warnings} warning{}{notes})", if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" });
     t
 }
