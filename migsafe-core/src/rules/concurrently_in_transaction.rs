@@ -44,8 +44,27 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Layout::Dbmate => "mark the migration `-- migrate:up transaction:false` and keep only this statement in it",
         };
         let fix = if why.contains("BEGIN") { "remove the BEGIN / COMMIT around it, and run it in a migration without a transaction" } else { fix };
-        let sev = if certain { Severity::Error } else { Severity::Warning };
-        let hedge = if certain { "" } else { " (unless it opted out)" };
+        // Flyway runs a migration that holds nothing but CONCURRENTLY statements outside a
+        // transaction by itself; only refinery (same file names) would fail: a note, not a warning.
+        let alone = m.layout == Layout::Flyway
+            && !why.contains("BEGIN")
+            && cx.head.history.events[idx].events.iter().all(|o| {
+                matches!(&o.change, Change::IndexCreated { concurrently: true, .. } | Change::IndexDropped { concurrently: true, .. } | Change::NoSchemaEffect { .. })
+            });
+        let sev = if certain {
+            Severity::Error
+        } else if alone {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
+        let hedge = if certain {
+            ""
+        } else if alone {
+            " when run by refinery"
+        } else {
+            " (unless it opted out)"
+        };
         out.push(
             Finding::new(&META, table.unwrap_or(""), None)
                 .at(e)
@@ -73,6 +92,15 @@ mod tests {
         assert_eq!(keys(&r), ["concurrently-in-transaction error t."]);
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "-- no-transaction\nBEGIN;\nDROP INDEX CONCURRENTLY t_pkey;\nCOMMIT;")], ""));
         assert!(keys(&r).contains(&"concurrently-in-transaction error .".to_string()), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn a_flyway_migration_holding_only_the_index_is_a_note_mixed_is_a_warning() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__i.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);")], ""));
+        assert_eq!(keys(&r), ["concurrently-in-transaction info t."]);
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__i.sql", "ALTER TABLE t ADD COLUMN x INT;\nCREATE INDEX CONCURRENTLY t_s ON t (s);")], ""));
+        assert_eq!(keys(&r), ["concurrently-in-transaction warning t."]);
     }
 
     #[test]
