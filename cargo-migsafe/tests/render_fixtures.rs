@@ -3,54 +3,23 @@
 
 use cargo_migsafe::render::{human, json, Sources};
 use cargo_migsafe::report::Outcome;
-use migsafe_core::annotations::scan_file;
-use migsafe_core::check::{check, RevisionInput};
-use migsafe_core::migrations::{MigrationSource, SourceFile};
-use migsafe_core::schema::analyze;
-use migsafe_core::Dialect;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use migsafe_core::check::check;
+use std::path::PathBuf;
 
 const BASE_SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 
+#[path = "../../migsafe-core/tests/fixture/mod.rs"]
+mod fixture;
+
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../migsafe-core/tests/fixtures")
-}
-
-fn files_under(root: &Path) -> Vec<SourceFile> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                out.push(SourceFile::new(rel, std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-    }
-    out
-}
-
-/// One revision of a fixture, and the texts its findings point into.
-fn revision(dir: &Path, dialect: Dialect, sha: Option<&str>) -> (RevisionInput, HashMap<String, String>) {
-    let src = MigrationSource::new("migrations", files_under(&dir.join("migrations")));
-    let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
-    let history = analyze(dialect, &src);
-    let lib = std::fs::read_to_string(dir.join("lib.rs")).unwrap();
-    let (sites, _) = scan_file("src/lib.rs", &lib);
-    texts.insert("src/lib.rs".into(), lib);
-    (RevisionInput { sha: sha.map(String::from), history, sites }, texts)
+    fixture::fixtures_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn outcome(name: &str, deny_warnings: bool) -> (Outcome, Sources) {
     let dir = fixtures_dir().join(name);
-    let dialect: Dialect = std::fs::read_to_string(dir.join("dialect")).unwrap().trim().parse().unwrap();
-    let (base, base_texts) = revision(&dir.join("base"), dialect, Some(BASE_SHA));
-    let (head, head_texts) = revision(&dir.join("head"), dialect, None);
+    let dialect = fixture::dialect(&dir);
+    let (base, base_texts) = fixture::revision(&dir.join("base"), dialect, Some(BASE_SHA));
+    let (head, head_texts) = fixture::revision(&dir.join("head"), dialect, None);
     let report = check(&base, &head);
     (Outcome { base_sha: BASE_SHA.into(), base_ref: "origin/main".into(), report, deny_warnings }, Sources { base: base_texts, head: head_texts })
 }

@@ -6,57 +6,29 @@
 //! A fixture is `dialect` (one word), `base/migrations/…`, `base/lib.rs`,
 //! `head/migrations/…`, `head/lib.rs`. The core does no IO: this test does.
 
-use migsafe_core::annotations::scan_file;
 use migsafe_core::check::{check, Report, RevisionInput};
-use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::rules::REGISTRY;
-use migsafe_core::schema::analyze;
 use migsafe_core::Dialect;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod fixture;
 
-fn files_under(root: &Path) -> Vec<SourceFile> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                out.push(SourceFile::new(rel, std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out
+fn fixtures_dir() -> PathBuf {
+    fixture::fixtures_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn revision(dir: &Path, dialect: Dialect, sha: Option<&str>) -> RevisionInput {
-    let src = MigrationSource::new("migrations", files_under(&dir.join("migrations")));
-    let history = analyze(dialect, &src);
-    assert!(!history.has_errors(), "{}: {:?}", dir.display(), history.diagnostics);
-    let text = std::fs::read_to_string(dir.join("lib.rs")).unwrap();
-    let (sites, diags) = scan_file("src/lib.rs", &text);
-    assert!(diags.is_empty(), "{}: {diags:?}", dir.display());
-    RevisionInput { sha: sha.map(String::from), history, sites }
+    fixture::revision(dir, dialect, sha).0
 }
 
 fn fixture_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir()).unwrap().flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    names
+    fixture::names(&fixtures_dir())
 }
 
 fn run(name: &str) -> Report {
     let dir = fixtures_dir().join(name);
-    let dialect: Dialect = std::fs::read_to_string(dir.join("dialect")).unwrap().trim().parse().unwrap();
+    let dialect = fixture::dialect(&dir);
     check(&revision(&dir.join("base"), dialect, Some("0123456789abcdef0123456789abcdef01234567")), &revision(&dir.join("head"), dialect, None))
 }
 
