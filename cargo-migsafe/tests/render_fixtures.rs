@@ -26,8 +26,7 @@ fn outcome(name: &str, deny_warnings: bool) -> (Outcome, Sources) {
 
 #[test]
 fn human_report_of_every_firing_fixture() {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".fires")).collect();
-    names.sort();
+    let names: Vec<String> = fixture::names(&fixtures_dir()).into_iter().filter(|n| n.ends_with(".fires")).collect();
     assert!(names.len() >= 20, "fixtures not found at {}", fixtures_dir().display());
     for name in names {
         let (out, sources) = outcome(&name, false);
