@@ -184,7 +184,10 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     Ok(if out.unsafe_() { 1 } else { 0 })
 }
 
-fn histories(p: &Place, rev: Option<&str>) -> Result<(Tree, Project, Vec<(crate::project::Database, History)>)> {
+/// A revision's tree, its project, and each database's applied migrations.
+type Histories = (Tree, Project, Vec<(crate::project::Database, History)>);
+
+fn histories(p: &Place, rev: Option<&str>) -> Result<Histories> {
     let (tree, _) = tree_for(p, rev)?;
     let project = discover(&tree, &p.manifest)?;
     let mut out = Vec::new();

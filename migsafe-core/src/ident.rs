@@ -48,10 +48,9 @@ pub fn annotation_name(dialect: Dialect, written: &str) -> String {
         .split('.')
         .map(|p| {
             let p = p.trim();
+            // Quoted parts keep their case; every dialect folds unquoted ones (see `ident`).
             if p.len() >= 2 && p.starts_with('"') && p.ends_with('"') {
                 p[1..p.len() - 1].to_string()
-            } else if dialect == Dialect::Postgres {
-                p.to_lowercase()
             } else {
                 p.to_lowercase()
             }

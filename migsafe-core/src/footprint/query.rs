@@ -299,7 +299,7 @@ impl<'s> Resolver<'s> {
         }
     }
 
-    fn from_items(&mut self, from: &[TableWithJoins], outer: &[Scope], scope: &mut Scope, access: TableAccess) -> Vec<Expr> {
+    fn resolve_from(&mut self, from: &[TableWithJoins], outer: &[Scope], scope: &mut Scope, access: TableAccess) -> Vec<Expr> {
         let mut ons = Vec::new();
         for twj in from {
             self.factor(&twj.relation, outer, scope, access, &mut ons);
@@ -359,7 +359,7 @@ impl<'s> Resolver<'s> {
                 scope.push(Rel { alias, kind: RelKind::Derived(Some(cols)) });
             }
             TableFactor::NestedJoin { table_with_joins, alias } => {
-                let inner = self.from_items(std::slice::from_ref(table_with_joins), outer, scope, access);
+                let inner = self.resolve_from(std::slice::from_ref(table_with_joins), outer, scope, access);
                 ons.extend(inner);
                 if let Some(a) = alias {
                     scope.push(Rel { alias: self.id(&a.name), kind: RelKind::Derived(None) });
@@ -383,7 +383,7 @@ impl<'s> Resolver<'s> {
 
     fn select(&mut self, s: &Select, outer: &[Scope]) -> (Vec<String>, Scope) {
         let mut scope: Scope = Vec::new();
-        let ons = self.from_items(&s.from, outer, &mut scope, TableAccess::Select);
+        let ons = self.resolve_from(&s.from, outer, &mut scope, TableAccess::Select);
         let mut scopes: Vec<Scope> = outer.to_vec();
         scopes.push(scope.clone());
         for on in &ons {
@@ -530,11 +530,9 @@ impl<'s> Resolver<'s> {
                     self.fp.issues.push(Issue::UnknownColumn { table: Some(t.clone()), column: col.to_string(), suggestion, removed });
                 }
             }
-            RelKind::Derived(Some(cols)) => {
-                if !cols.iter().any(|c| c == col) && !cols.is_empty() {
-                    let suggestion = did_you_mean(col, cols.iter().map(|s| s.as_str()));
-                    self.fp.issues.push(Issue::UnknownColumn { table: Some(rel.alias.clone()), column: col.to_string(), suggestion, removed: None });
-                }
+            RelKind::Derived(Some(cols)) if !cols.is_empty() && !cols.iter().any(|c| c == col) => {
+                let suggestion = did_you_mean(col, cols.iter().map(|s| s.as_str()));
+                self.fp.issues.push(Issue::UnknownColumn { table: Some(rel.alias.clone()), column: col.to_string(), suggestion, removed: None });
             }
             _ => {}
         }
@@ -714,13 +712,13 @@ impl<'s> Resolver<'s> {
 
     fn update(&mut self, up: &Update, outer: &[Scope]) {
         let mut scope: Scope = Vec::new();
-        let mut ons = self.from_items(std::slice::from_ref(&up.table), outer, &mut scope, TableAccess::Update);
+        let mut ons = self.resolve_from(std::slice::from_ref(&up.table), outer, &mut scope, TableAccess::Update);
         let target = scope.first().cloned();
         if let Some(from) = &up.from {
             let items = match from {
                 UpdateTableFromKind::BeforeSet(v) | UpdateTableFromKind::AfterSet(v) => v,
             };
-            ons.extend(self.from_items(items, outer, &mut scope, TableAccess::Select));
+            ons.extend(self.resolve_from(items, outer, &mut scope, TableAccess::Select));
         }
         let mut scopes = outer.to_vec();
         scopes.push(scope.clone());
@@ -738,9 +736,9 @@ impl<'s> Resolver<'s> {
         let from = match &del.from {
             FromTable::WithFromKeyword(v) | FromTable::WithoutKeyword(v) => v,
         };
-        let mut ons = self.from_items(from, outer, &mut scope, TableAccess::Delete);
+        let mut ons = self.resolve_from(from, outer, &mut scope, TableAccess::Delete);
         if let Some(using) = &del.using {
-            ons.extend(self.from_items(using, outer, &mut scope, TableAccess::Select));
+            ons.extend(self.resolve_from(using, outer, &mut scope, TableAccess::Select));
         }
         let mut scopes = outer.to_vec();
         scopes.push(scope.clone());

@@ -924,11 +924,9 @@ impl<'a> Ctx<'a> {
                 ColumnOption::Null => nullable = true,
                 ColumnOption::Default(e) => default = Some(e.to_string()),
                 ColumnOption::PrimaryKey(_) => nullable = false,
-                ColumnOption::DialectSpecific(toks) => {
-                    if toks.iter().any(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("AUTO_INCREMENT"))) {
-                        identity = true;
-                        nullable = false;
-                    }
+                ColumnOption::DialectSpecific(toks) if toks.iter().any(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("AUTO_INCREMENT"))) => {
+                    identity = true;
+                    nullable = false;
                 }
                 _ => {}
             }
