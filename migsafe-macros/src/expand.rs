@@ -23,23 +23,38 @@ fn to_tokens(error: Option<syn::Error>) -> TokenStream {
 /// The validate phase: the declaration against the schema of the crate's
 /// migrations. Returns the problems as errors on their spans, and the
 /// `include_bytes!` items that make cargo rebuild when a migration changes.
-fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, TokenStream) {
+fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) {
     let loaded = load::schema();
     let loaded = match &*loaded {
         Ok(l) => l,
         // Not the annotation's fault: reported on the macro call.
-        Err(messages) => return (combine(messages.iter().map(|m| syn::Error::new(Span::call_site(), format!("migsafe: {m}")))), TokenStream::new()),
+        Err(messages) => return (combine(messages.iter().map(|m| syn::Error::new(Span::call_site(), format!("migsafe: {m}")))), String::new()),
     };
-    let mut track = TokenStream::new();
-    if load::first_mention(&loaded.files) {
+    // An annotation that passed against this very schema before (in an
+    // earlier compiler process) passes again without being resolved.
+    let key = load::decl_key(decl);
+    let problems = if loaded.passed(key) {
+        Vec::new()
+    } else {
+        let schema = match loaded.schema() {
+            Ok(s) => s,
+            Err(messages) => return (combine(messages.iter().map(|m| syn::Error::new(Span::call_site(), format!("migsafe: {m}")))), String::new()),
+        };
+        let site = resolve_site(schema, decl, &[]);
+        if site.problems.is_empty() {
+            loaded.record_pass(key);
+        }
+        site.problems
+    };
+    let mut track = String::new();
+    if loaded.first_mention() {
         for f in &loaded.files {
             if let Some(path) = f.to_str() {
-                track.extend(quote!(const _: &[u8] = ::core::include_bytes!(#path);));
+                track.push_str(&format!("const _: &[u8] = ::core::include_bytes!({path:?});"));
             }
         }
     }
-    let site = resolve_site(&loaded.schema, decl, &[]);
-    let errors = site.problems.iter().map(|p| match p.target {
+    let errors = problems.iter().map(|p| match p.target {
         Target::Target => syn::Error::new(parsed.target, &p.message),
         Target::Item => syn::Error::new(parsed.item, &p.message),
         Target::Part(i) => match parsed.parts.get(i) {
@@ -56,44 +71,73 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, TokenStr
 }
 
 /// `const _: () = { <tracking> static <site in the distributed slice> };`
-fn register(track: TokenStream, item: &str, decl: TokenStream) -> TokenStream {
-    quote! {
-        const _: () = {
-            #track
-            #[::migsafe_runtime::__private::distributed_slice(::migsafe_runtime::__private::SITES)]
-            #[linkme(crate = ::migsafe_runtime::__private::linkme)]
-            static __MIGSAFE_SITE: ::migsafe_runtime::Site = ::migsafe_runtime::Site {
-                item: #item,
-                module: ::core::module_path!(),
-                file: ::core::file!(),
-                line: ::core::line!(),
-                decl: #decl,
-            };
-        };
+///
+/// The site is one string (`migsafe_runtime::__private::SITES` documents the
+/// encoding) added with the macro_rules form of a linkme element, which is far
+/// cheaper for rustc than `#[distributed_slice]` on a static of nested structs.
+fn register(track: String, item: &str, decl: Encoded) -> TokenStream {
+    let mut head = Encoded::default();
+    head.str(item);
+    head.0.push_str(&decl.0);
+    head.0.push('\0');
+    // Written as text and parsed by the compiler's lexer: much cheaper than
+    // building the tokens one by one (this runs once per annotation).
+    let text = format!(
+        "const _: () = {{ {track} ::migsafe_runtime::__private::SITES! {{ #![linkme_macro = ::migsafe_runtime::__private::SITES] \
+         static __MIGSAFE_SITE: &::core::primitive::str = ::core::concat!({:?}, ::core::module_path!(), \"\\0\", ::core::file!(), \"\\0\", ::core::line!()); }} }};",
+        head.0
+    );
+    // proc_macro's own `parse` (proc_macro2's would first lex the text again, unoptimized, to validate it).
+    match text.parse::<proc_macro::TokenStream>() {
+        Ok(tokens) => tokens.into(),
+        Err(e) => syn::Error::new(Span::call_site(), format!("migsafe: internal error: {e}")).to_compile_error(),
+    }
+}
+
+/// A site's declaration as `migsafe_runtime::__private::decode` reads it.
+#[derive(Default)]
+struct Encoded(String);
+
+impl Encoded {
+    fn tag(mut self, t: char) -> Self {
+        self.0.push(t);
+        self
+    }
+    fn num(&mut self, n: usize) {
+        self.0.push_str(&n.to_string());
+        self.0.push(':');
+    }
+    fn str(&mut self, s: &str) {
+        self.num(s.len());
+        self.0.push_str(s);
+    }
+    fn strs<S: AsRef<str>>(&mut self, v: &[S]) {
+        self.num(v.len());
+        for s in v {
+            self.str(s.as_ref());
+        }
     }
 }
 
 pub fn sql(input: TokenStream) -> TokenStream {
-    let lit = syn::parse2::<syn::LitStr>(input.clone()).ok();
-    let parsed = match (parse_sql(input), lit) {
-        (Ok(p), Some(lit)) => (p, lit),
-        (Err(errors), _) => {
+    let parsed = match parse_sql(input.clone()) {
+        Ok(p) => p,
+        Err(errors) => {
             let e = to_tokens(combine(errors));
             return quote!({ #e "" });
         }
-        (Ok(p), None) => {
-            let e = syn::Error::new(p.target, "sql! takes one string literal").to_compile_error();
-            return quote!({ #e "" });
-        }
     };
-    let (parsed, lit) = parsed;
+    // parse_sql accepted the input: it is exactly one string literal, which is the expansion's value.
+    let lit = input;
     let decl = Decl::Query(parsed.decl.clone());
     let (errors, track) = validate(&parsed, &decl);
     if let Some(e) = errors {
         let e = e.to_compile_error();
         return quote!({ #e #lit });
     }
-    let reg = register(track, "", quote!(::migsafe_runtime::Decl::Query { sql: #lit }));
+    let mut enc = Encoded::default().tag('Q');
+    enc.str(&parsed.decl.sql);
+    let reg = register(track, "", enc);
     quote!({ #reg #lit })
 }
 
@@ -130,7 +174,10 @@ pub fn table(input: TokenStream) -> TokenStream {
         return quote!(#e #imp);
     }
     let table = &parsed.decl.table;
-    let reg = register(track, &ident.to_string(), quote!(::migsafe_runtime::Decl::Table { table: #table, columns: &[#(#columns),*] }));
+    let mut enc = Encoded::default().tag('T');
+    enc.str(table);
+    enc.strs(&columns);
+    let reg = register(track, &ident.to_string(), enc);
     quote!(#imp #reg)
 }
 
@@ -203,11 +250,21 @@ pub fn sql_enum(input: TokenStream) -> TokenStream {
         let err = err.to_compile_error();
         return quote!(#err #imp);
     }
-    let reg = register(
-        track,
-        &ident.to_string(),
-        quote!(::migsafe_runtime::Decl::SqlEnum { target: #target, values: &[#(#values),*], has_other: #has_other }),
-    );
+    let mut enc = Encoded::default().tag('E');
+    match &e.target {
+        EnumTarget::Type { name } => {
+            enc.0.push('t');
+            enc.str(name);
+        }
+        EnumTarget::Column { table, column } => {
+            enc.0.push('c');
+            enc.str(table);
+            enc.str(column);
+        }
+    }
+    enc.0.push(if has_other { '1' } else { '0' });
+    enc.strs(&values);
+    let reg = register(track, &ident.to_string(), enc);
     quote!(#imp #reg)
 }
 
@@ -225,17 +282,18 @@ pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
         let e = e.to_compile_error();
         return quote!(#e #item);
     }
-    let touches = parsed.decl.refs.iter().map(|r| {
-        let access = match r.access {
-            Access::Read => quote!(Read),
-            Access::Filter => quote!(Filter),
-            Access::Write => quote!(Write),
-            Access::Insert => quote!(Insert),
-        };
-        let (table, column) = (&r.table, &r.column);
-        quote!(::migsafe_runtime::Touch { access: ::migsafe_runtime::Access::#access, table: #table, column: #column })
-    });
-    let decl = quote!(::migsafe_runtime::Decl::Touches { columns: &[#(#touches),*] });
+    let mut decl = Encoded::default().tag('U');
+    decl.num(parsed.decl.refs.len());
+    for r in &parsed.decl.refs {
+        decl.0.push(match r.access {
+            Access::Read => 'r',
+            Access::Filter => 'f',
+            Access::Write => 'w',
+            Access::Insert => 'i',
+        });
+        decl.str(&r.table);
+        decl.str(&r.column);
+    }
     // The registration goes where an item may stand: inside a function's body
     // (methods included, as an impl block takes no free items), after any other item.
     if let Ok(mut f) = syn::parse2::<syn::ItemFn>(item.clone()) {

@@ -6,21 +6,79 @@
 //! is keyed by the folder and each migration file's size and modification
 //! time, so a long-lived host (rust-analyzer's proc-macro server) sees edits.
 //! The folder is listed again at most once a second.
+//!
+//! Across compiler processes, [`crate::cache`] keeps the schema on disk, and
+//! which annotations passed against it: a `cargo check` after an edit
+//! re-checks only the annotations that changed, and builds the schema (or
+//! reads it from disk) only for those.
 
 use migsafe_core::config::{read_manifest, resolve, Config};
 use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::schema::{analyze, Schema};
 use migsafe_core::Dialect;
-use std::collections::{BTreeSet, HashMap};
+use crate::cache::{hash128, Disk};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-/// The schema after every migration of the folder.
+/// The migrations of the folder; the schema they build is built (or read from
+/// the disk cache) on first use.
 pub struct Loaded {
-    pub schema: Schema,
     /// Absolute paths of the migration files (for `include_bytes!`).
     pub files: Vec<PathBuf>,
+    located: Located,
+    fingerprint: Fingerprint,
+    disk: Option<Disk>,
+    schema: OnceLock<Result<Schema, LoadError>>,
+    /// Hashes of the annotations that passed against this schema (from the disk cache, and this process).
+    passed: Mutex<HashSet<u128>>,
+    /// The files were `include_bytes!`d already (see [`Loaded::first_mention`]).
+    mentioned: AtomicBool,
+}
+
+impl Loaded {
+    fn new(located: Located, fingerprint: Fingerprint) -> Loaded {
+        let disk = Disk::new(located.dialect.name(), &located.dir, &located.shown, &fingerprint);
+        let passed = disk.as_ref().map(|d| d.read_passed()).unwrap_or_default();
+        Loaded { files: fingerprint.iter().map(|f| f.0.clone()).collect(), located, fingerprint, disk, schema: OnceLock::new(), passed: Mutex::new(passed), mentioned: AtomicBool::new(false) }
+    }
+
+    /// The schema after every migration of the folder, or why it cannot be built.
+    pub fn schema(&self) -> &Result<Schema, LoadError> {
+        self.schema.get_or_init(|| {
+            if let Some(s) = self.disk.as_ref().and_then(|d| d.read_schema()) {
+                return Ok(s);
+            }
+            let built = build(&self.located, &self.fingerprint);
+            if let (Ok(s), Some(d)) = (&built, &self.disk) {
+                d.write_schema(s);
+            }
+            built
+        })
+    }
+
+    /// Whether this annotation (see [`decl_key`]) already passed against this schema.
+    pub fn passed(&self, key: u128) -> bool {
+        self.passed.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
+    }
+
+    /// Records that an annotation resolved without a problem against [`Loaded::schema`].
+    pub fn record_pass(&self, key: u128) {
+        if self.passed.lock().unwrap_or_else(|e| e.into_inner()).insert(key) {
+            if let Some(d) = &self.disk {
+                d.add_passed(key);
+            }
+        }
+    }
+}
+
+/// What identifies an annotation's check: its whole declaration (resolve_site is a function of it and the schema).
+pub fn decl_key(decl: &migsafe_core::annotations::Decl) -> u128 {
+    let text = format!("{decl:?}");
+    hash128(|h| text.hash(h))
 }
 
 /// What stops the schema from being built: each message names a file (and line).
@@ -140,7 +198,7 @@ fn list(dir: &Path) -> std::io::Result<Fingerprint> {
     Ok(out)
 }
 
-/// The schema the crate's migrations build (shared), or why it cannot be built.
+/// The crate's migrations (shared), or why they cannot be listed.
 pub fn schema() -> Arc<Result<Loaded, LoadError>> {
     let located = match locate() {
         Ok(l) => l,
@@ -166,7 +224,7 @@ pub fn schema() -> Arc<Result<Loaded, LoadError>> {
             return entry.loaded.clone();
         }
     }
-    let loaded = Arc::new(build(&located, &fingerprint));
+    let loaded = Arc::new(Ok(Loaded::new(located.clone(), fingerprint.clone())));
     cache.insert(located, Entry { checked: Instant::now(), fingerprint, loaded: loaded.clone() });
     loaded
 }
@@ -180,7 +238,7 @@ fn missing_folder(l: &Located) -> String {
     )
 }
 
-fn build(l: &Located, files: &Fingerprint) -> Result<Loaded, LoadError> {
+fn build(l: &Located, files: &Fingerprint) -> Result<Schema, LoadError> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
     for (path, _, _) in files {
@@ -207,13 +265,13 @@ fn build(l: &Located, files: &Fingerprint) -> Result<Loaded, LoadError> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Loaded { schema: history.schema, files: files.iter().map(|f| f.0.clone()).collect() })
+    Ok(history.schema)
 }
 
-/// Whether the migration files still have to be `include_bytes!`d in this
-/// compiler process (once per folder is enough for cargo to track them).
-pub fn first_mention(files: &[PathBuf]) -> bool {
-    static SEEN: OnceLock<Mutex<BTreeSet<Vec<PathBuf>>>> = OnceLock::new();
-    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    seen.insert(files.to_vec())
+impl Loaded {
+    /// Whether the migration files still have to be `include_bytes!`d in this
+    /// compiler process (once per folder is enough for cargo to track them).
+    pub fn first_mention(&self) -> bool {
+        !self.mentioned.swap(true, Ordering::Relaxed)
+    }
 }
