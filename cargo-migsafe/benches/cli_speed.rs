@@ -61,7 +61,8 @@ fn time(dir: &Path, args: &[&str], expect: &[i32]) -> Duration {
     median(v)
 }
 
-const MANIFEST: &str = "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n";
+const MANIFEST: &str =
+    "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n";
 
 /// A service touching every table: a SELECT, an UPDATE, an INSERT and a struct per table.
 fn generate_sites(schema: &serde_json::Value) -> (String, usize) {
@@ -76,7 +77,11 @@ fn generate_sites(schema: &serde_json::Value) -> (String, usize) {
         let first = names[0];
         src.push_str(&format!("pub const S{i}: &str = sql!(\"SELECT {} FROM {table} WHERE {first} = $1\");\n", names.join(", ")));
         src.push_str(&format!("pub const U{i}: &str = sql!(\"UPDATE {table} SET {} = $1 WHERE {first} = $2\");\n", names[names.len() - 1]));
-        let required: Vec<&str> = cols.iter().filter(|(_, c)| !c["nullable"].as_bool().unwrap() && c["default"].is_null() && !c["identity"].as_bool().unwrap()).map(|(c, _)| c.as_str()).collect();
+        let required: Vec<&str> = cols
+            .iter()
+            .filter(|(_, c)| !c["nullable"].as_bool().unwrap() && c["default"].is_null() && !c["identity"].as_bool().unwrap())
+            .map(|(c, _)| c.as_str())
+            .collect();
         let ins = if required.is_empty() { names.clone() } else { required };
         let params: Vec<String> = (1..=ins.len()).map(|k| format!("${k}")).collect();
         src.push_str(&format!("pub const I{i}: &str = sql!(\"INSERT INTO {table} ({}) VALUES ({})\");\n", ins.join(", "), params.join(", ")));
@@ -141,7 +146,12 @@ fn main() {
     let c_big = time(&big, &["check", "--format", "json"], &[0, 1]);
     println!("median of {RUNS} runs, whole process (release build):");
     println!("  schema  trivial project (1 migration)             {:>8.1} ms", s_small.as_secs_f64() * 1e3);
-    println!("  schema  lemmy ({} migrations)                    {:>8.1} ms   ({:.1}x the trivial run)", dirs.len().min(247), s_big.as_secs_f64() * 1e3, s_big.as_secs_f64() / s_small.as_secs_f64());
+    println!(
+        "  schema  lemmy ({} migrations)                    {:>8.1} ms   ({:.1}x the trivial run)",
+        dirs.len().min(247),
+        s_big.as_secs_f64() * 1e3,
+        s_big.as_secs_f64() / s_small.as_secs_f64()
+    );
     println!("  check   trivial project (1 site, 1 pending)        {:>8.1} ms", c_small.as_secs_f64() * 1e3);
     println!(
         "  check   lemmy ({} sites, {} pending, both revisions) {:>8.1} ms   ({:.1}x the trivial run)",

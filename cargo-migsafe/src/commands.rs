@@ -293,7 +293,8 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
         let loaded = load(&tree, &project, db, None, true).map_err(|e| anyhow!(e))?;
         fail_on_errors(&loaded.diagnostics, "the sources do not parse")?;
         let input: RevisionInput = loaded.input;
-        let enums: Vec<&migsafe_core::annotations::EnumDecl> = input.sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
+        let enums: Vec<&migsafe_core::annotations::EnumDecl> =
+            input.sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
         for site in &input.sites {
             let res = resolve_site(&h.schema, &site.decl, &enums);
             match a.format {
@@ -311,7 +312,11 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
                     };
                     println!("{}:{} {} ({kind})", site.file, site.line, site.item);
                     for u in &res.columns {
-                        let vals = if u.values.is_empty() { String::new() } else { format!(" = {}", u.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(" | ")) };
+                        let vals = if u.values.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" = {}", u.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(" | "))
+                        };
                         println!("    {} {}.{}{vals}", u.access.verb(), u.table, u.column);
                     }
                     for pr in &res.problems {

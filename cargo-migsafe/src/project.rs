@@ -122,16 +122,12 @@ pub fn discover(tree: &Tree, manifest: &str) -> Result<Project, ProjectError> {
             packages.push((dir.clone(), declared.clone()));
         }
         let members = declared.members.clone().unwrap_or_default();
-        let candidates: Vec<String> = tree
-            .files_under(&dir)
-            .into_iter()
-            .filter(|f| f.ends_with("/Cargo.toml"))
-            .map(|f| parent(f).to_string())
-            .collect();
+        let candidates: Vec<String> = tree.files_under(&dir).into_iter().filter(|f| f.ends_with("/Cargo.toml")).map(|f| parent(f).to_string()).collect();
         for c in candidates {
             let rel = if dir.is_empty() { c.clone() } else { c.strip_prefix(&format!("{dir}/")).unwrap_or(&c).to_string() };
             let member = members.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel));
-            let excluded = declared.exclude.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel) || rel.starts_with(&format!("{}/", g.trim_end_matches('/'))));
+            let excluded =
+                declared.exclude.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel) || rel.starts_with(&format!("{}/", g.trim_end_matches('/'))));
             if member && !excluded && c != dir {
                 let m = join(&c, "Cargo.toml").unwrap_or_default();
                 packages.push((c, read_manifest(&m, &tree.read_text(&m)?)?));
@@ -180,7 +176,12 @@ impl Project {
     /// The Rust sources of a package: every `.rs` below its directory, except
     /// build output and other packages nested inside it.
     pub fn sources<'t>(&self, tree: &'t Tree, pkg: &Package) -> Vec<&'t str> {
-        let nested: Vec<String> = self.package_dirs.iter().filter(|d| **d != pkg.dir && (pkg.dir.is_empty() || d.starts_with(&format!("{}/", pkg.dir)))).map(|d| format!("{d}/")).collect();
+        let nested: Vec<String> = self
+            .package_dirs
+            .iter()
+            .filter(|d| **d != pkg.dir && (pkg.dir.is_empty() || d.starts_with(&format!("{}/", pkg.dir))))
+            .map(|d| format!("{d}/"))
+            .collect();
         tree.files_under(&pkg.dir)
             .into_iter()
             .filter(|f| f.ends_with(".rs"))

@@ -104,9 +104,7 @@ impl Tree {
         let raw: Vec<(String, Vec<u8>)> = match &self.kind {
             Kind::Work => paths
                 .iter()
-                .map(|p| {
-                    std::fs::read(self.root.join(p)).map(|b| (p.to_string(), b)).map_err(|e| TreeError::Io { path: p.to_string(), source: e })
-                })
+                .map(|p| std::fs::read(self.root.join(p)).map(|b| (p.to_string(), b)).map_err(|e| TreeError::Io { path: p.to_string(), source: e }))
                 .collect::<Result<_, _>>()?,
             Kind::Git { rev } => cat_files(&self.root, rev, paths)?,
         };

@@ -9,7 +9,8 @@ struct Repo {
     dir: tempfile::TempDir,
 }
 
-const MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n";
+const MANIFEST: &str =
+    "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n";
 
 impl Repo {
     fn new() -> Repo {
@@ -158,7 +159,8 @@ fn expect_exit_2(r: &Repo, args: &[&str], needles: &[&str]) {
 #[test]
 fn a_migration_that_does_not_parse_names_file_line_and_column() {
     let r = base_repo();
-    r.write("migrations/V2__nickname.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\nALTER TABLE users ALTR COLUMN nickname SET DEFAULT '';\n").commit("head");
+    r.write("migrations/V2__nickname.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\nALTER TABLE users ALTR COLUMN nickname SET DEFAULT '';\n")
+        .commit("head");
     expect_exit_2(&r, &["check"], &["migrations/V2__nickname.sql:2:19"]);
 }
 
@@ -258,7 +260,12 @@ fn schema_and_footprint_at_a_revision() {
     let site = &j["sites"][0];
     assert_eq!(site["file"], "src/lib.rs");
     assert_eq!(site["line"], 2);
-    let touches: Vec<String> = site["touches"].as_array().unwrap().iter().map(|t| format!("{} {}.{}", t["access"].as_str().unwrap(), t["table"].as_str().unwrap(), t["column"].as_str().unwrap())).collect();
+    let touches: Vec<String> = site["touches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| format!("{} {}.{}", t["access"].as_str().unwrap(), t["table"].as_str().unwrap(), t["column"].as_str().unwrap()))
+        .collect();
     assert_eq!(touches, ["read users.id", "read users.email", "filter users.id"]);
 }
 
@@ -272,12 +279,21 @@ fn workspace_members_sharing_one_database() {
         .write("crates/worker/src/main.rs", "#[touches(write(t.b))]\nfn main() {}\n")
         .write("migrations/V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a TEXT, b TEXT);\n")
         .commit("base");
-    r.write("migrations/V2__x.sql", "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN b;\n").write("crates/api/src/lib.rs", "").write("crates/worker/src/main.rs", "fn main() {}\n").commit("head");
+    r.write("migrations/V2__x.sql", "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN b;\n")
+        .write("crates/api/src/lib.rs", "")
+        .write("crates/worker/src/main.rs", "fn main() {}\n")
+        .commit("head");
     let (code, out, err) = r.run(&["check", "--format", "json"]);
     assert_eq!(code, 1, "{err}");
     let j = json(&out);
     // Errors only: the drops also (rightly) draw lock-without-timeout advice.
-    let mut got: Vec<String> = j["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").map(|f| format!("{} {}", f["column"].as_str().unwrap_or(""), f["sites"][0]["file"].as_str().unwrap_or(""))).collect();
+    let mut got: Vec<String> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| format!("{} {}", f["column"].as_str().unwrap_or(""), f["sites"][0]["file"].as_str().unwrap_or("")))
+        .collect();
     got.sort();
     assert_eq!(got, ["a crates/api/src/lib.rs", "b crates/worker/src/main.rs"]);
     // From a member directory, the workspace settings still apply.

@@ -78,12 +78,8 @@ impl<'a> Context<'a> {
     fn sites_in(sites: &[(&'a Site, ResolvedSite)], rev: Revision, table: &str, column: Option<&str>, filter: impl Fn(Access) -> bool) -> Vec<SiteRef> {
         let mut out: Vec<SiteRef> = Vec::new();
         for (site, res) in sites {
-            let mut accesses: Vec<Access> = res
-                .columns
-                .iter()
-                .filter(|u| u.table == table && column.is_none_or(|c| u.column == c) && filter(u.access))
-                .map(|u| u.access)
-                .collect();
+            let mut accesses: Vec<Access> =
+                res.columns.iter().filter(|u| u.table == table && column.is_none_or(|c| u.column == c) && filter(u.access)).map(|u| u.access).collect();
             if column.is_none() && res.tables.iter().any(|t| t.table == table) && accesses.is_empty() && filter(Access::Read) {
                 accesses.push(Access::Read);
             }
@@ -192,9 +188,7 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
             }
         }
     }
-    let removed = (0..base.history.migrations.len())
-        .filter(|&bi| !head.history.migrations.iter().any(|hm| hm.id == base.history.migrations[bi].id))
-        .collect();
+    let removed = (0..base.history.migrations.len()).filter(|&bi| !head.history.migrations.iter().any(|hm| hm.id == base.history.migrations[bi].id)).collect();
 
     // Undo scripts run newest first, on the schema the pending migrations built.
     let mut schema = head.history.schema.clone();
@@ -212,7 +206,9 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
         (rule.check)(&cx, &mut findings);
     }
     rules::apply_suppressions(&cx, &mut findings);
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.migration.cmp(&b.migration)).then_with(|| a.table.cmp(&b.table)).then_with(|| a.column.cmp(&b.column)));
+    findings.sort_by(|a, b| {
+        b.severity.cmp(&a.severity).then_with(|| a.migration.cmp(&b.migration)).then_with(|| a.table.cmp(&b.table)).then_with(|| a.column.cmp(&b.column))
+    });
 
     let migrations = cx.pending.iter().map(|&i| classify(&cx, i)).collect();
     let count = |f: fn(&Decl) -> bool| base.sites.iter().filter(|s| f(&s.decl)).count();
@@ -251,9 +247,11 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
             Change::EnumValueAdded { ty, value } if cx.head.history.schema.dialect == crate::Dialect::Postgres => {
                 Some(format!("line {line}: PostgreSQL cannot remove the value '{value}' from `{ty}` once added"))
             }
-            Change::DataChange { table, verb, .. } if *verb != crate::schema::DataVerb::Insert => {
-                Some(format!("line {line}: the {verb:?} on `{table}` overwrites data that no undo can restore").replace("Update", "UPDATE").replace("Delete", "DELETE"))
-            }
+            Change::DataChange { table, verb, .. } if *verb != crate::schema::DataVerb::Insert => Some(
+                format!("line {line}: the {verb:?} on `{table}` overwrites data that no undo can restore")
+                    .replace("Update", "UPDATE")
+                    .replace("Delete", "DELETE"),
+            ),
             _ => None,
         };
         if let Some(r) = reason {

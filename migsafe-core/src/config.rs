@@ -74,7 +74,9 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
                 for id in list {
                     let id = id.as_str().ok_or_else(|| ConfigError::NotAList { file: file.to_string() })?;
                     if crate::rules::find(id).is_none() {
-                        let hint = crate::suggest::did_you_mean(id, crate::rules::REGISTRY.iter().map(|r| r.meta.id)).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                        let hint = crate::suggest::did_you_mean(id, crate::rules::REGISTRY.iter().map(|r| r.meta.id))
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default();
                         return Err(ConfigError::UnknownRule { file: file.to_string(), rule: id.to_string(), hint });
                     }
                     ids.push(id.to_string());

@@ -43,7 +43,10 @@ fn every_rule_has_a_firing_and_a_quiet_fixture() {
     }
     for n in &names {
         let (rule, kind) = n.rsplit_once('.').unwrap_or((n, ""));
-        assert!(REGISTRY.iter().any(|r| r.meta.id == rule) && (kind == "fires" || kind == "quiet"), "fixture {n} is not `<rule-id>.fires` or `<rule-id>.quiet`");
+        assert!(
+            REGISTRY.iter().any(|r| r.meta.id == rule) && (kind == "fires" || kind == "quiet"),
+            "fixture {n} is not `<rule-id>.fires` or `<rule-id>.quiet`"
+        );
     }
 }
 

@@ -38,10 +38,7 @@ fn main() -> ExitCode {
     let workspace = manifest_dir.parent().unwrap_or(manifest_dir);
     let corpus = std::env::var_os("MIGSAFE_CORPUS").map(PathBuf::from).unwrap_or_else(|| workspace.join("../shared/corpus/lemmy-postgres"));
     if !corpus.is_dir() {
-        eprintln!(
-            "compile bench: the lemmy corpus is not at {}; set MIGSAFE_CORPUS to a lemmy-postgres migrations folder (diesel layout)",
-            corpus.display()
-        );
+        eprintln!("compile bench: the lemmy corpus is not at {}; set MIGSAFE_CORPUS to a lemmy-postgres migrations folder (diesel layout)", corpus.display());
         return ExitCode::from(2);
     }
     let corpus = corpus.canonicalize().unwrap_or(corpus);
@@ -62,7 +59,8 @@ fn main() -> ExitCode {
     let macros = root.join("macros");
     let macros_opt = root.join("macros-opt");
     let (plain_src, macro_src) = generate(&schema, sites);
-    let crates = [(&plain, &plain_src, "bench-plain", false), (&macros, &macro_src, "bench-macros", false), (&macros_opt, &macro_src, "bench-macros-opt", true)];
+    let crates =
+        [(&plain, &plain_src, "bench-plain", false), (&macros, &macro_src, "bench-macros", false), (&macros_opt, &macro_src, "bench-macros-opt", true)];
     for (dir, modules, name, opt) in crates {
         if let Err(e) = write_crate(dir, name, &runtime, &corpus, modules, opt) {
             eprintln!("compile bench: cannot write {}: {e}", dir.display());

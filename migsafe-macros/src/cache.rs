@@ -79,11 +79,7 @@ impl Disk {
                 nanos(*mtime).hash(h);
             }
         });
-        Some(Disk {
-            schema_path: folder.join(format!("{key:032x}.schema")),
-            passed_path: folder.join(format!("{key:032x}.passed")),
-            append: Mutex::new(None),
-        })
+        Some(Disk { schema_path: folder.join(format!("{key:032x}.schema")), passed_path: folder.join(format!("{key:032x}.passed")), append: Mutex::new(None) })
     }
 
     /// The stored schema, if there is an intact one.

@@ -12,15 +12,15 @@
 //! re-checks only the annotations that changed, and builds the schema (or
 //! reads it from disk) only for those.
 
+use crate::cache::{hash128, Disk};
 use migsafe_core::config::{read_manifest, resolve, Config};
 use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::schema::{analyze, Schema};
 use migsafe_core::Dialect;
-use crate::cache::{hash128, Disk};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -43,7 +43,15 @@ impl Loaded {
     fn new(located: Located, fingerprint: Fingerprint) -> Loaded {
         let disk = Disk::new(located.dialect.name(), &located.dir, &located.shown, &fingerprint);
         let passed = disk.as_ref().map(|d| d.read_passed()).unwrap_or_default();
-        Loaded { files: fingerprint.iter().map(|f| f.0.clone()).collect(), located, fingerprint, disk, schema: OnceLock::new(), passed: Mutex::new(passed), mentioned: AtomicBool::new(false) }
+        Loaded {
+            files: fingerprint.iter().map(|f| f.0.clone()).collect(),
+            located,
+            fingerprint,
+            disk,
+            schema: OnceLock::new(),
+            passed: Mutex::new(passed),
+            mentioned: AtomicBool::new(false),
+        }
     }
 
     /// The schema after every migration of the folder, or why it cannot be built.
@@ -129,7 +137,9 @@ fn locate() -> Result<Located, String> {
 }
 
 fn locate_uncached(manifest_dir: Option<&str>, env_dir: Option<&str>, env_dialect: Option<&str>) -> Result<Located, String> {
-    let manifest_dir = PathBuf::from(manifest_dir.ok_or("CARGO_MANIFEST_DIR is not set: migsafe's macros find the migrations from the crate's Cargo.toml, so build with cargo (or set MIGSAFE_MIGRATIONS_DIR)")?);
+    let manifest_dir = PathBuf::from(manifest_dir.ok_or(
+        "CARGO_MANIFEST_DIR is not set: migsafe's macros find the migrations from the crate's Cargo.toml, so build with cargo (or set MIGSAFE_MIGRATIONS_DIR)",
+    )?);
     let env_dialect = match env_dialect {
         Some(d) => Some(d.parse::<Dialect>().map_err(|e| format!("MIGSAFE_DIALECT: {e}"))?),
         None => None,
@@ -163,7 +173,10 @@ fn manifest_config(manifest_dir: &Path) -> Result<Config, String> {
             let Ok(text) = std::fs::read_to_string(&m) else { continue };
             let declared = read_manifest(&m.display().to_string(), &text).map_err(|e| e.to_string())?;
             if declared.members.is_some() {
-                let rel = manifest_dir.strip_prefix(dir).map(|r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")).unwrap_or_default();
+                let rel = manifest_dir
+                    .strip_prefix(dir)
+                    .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"))
+                    .unwrap_or_default();
                 workspace = Some((declared.workspace, if rel.is_empty() { ".".into() } else { rel }));
                 break;
             }

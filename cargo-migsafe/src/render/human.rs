@@ -107,7 +107,11 @@ fn summary(out: &Outcome) -> String {
         let _ = writeln!(
             t,
             "  roll back the code only: {}",
-            if compat_errors == 0 { "safe — N-1 works on the new schema".to_string() } else { "NOT safe — N-1 breaks on the new schema: see the errors above".to_string() }
+            if compat_errors == 0 {
+                "safe — N-1 works on the new schema".to_string()
+            } else {
+                "NOT safe — N-1 breaks on the new schema: see the errors above".to_string()
+            }
         );
         for m in &r.migrations {
             let class = match m.class {
@@ -123,7 +127,12 @@ fn summary(out: &Outcome) -> String {
         // Undo scripts not to run, each with what it would destroy or break.
         for m in &r.migrations {
             let Some(down) = &m.down else { continue };
-            let mut why: Vec<String> = m.reasons.iter().filter(|x| x.starts_with(down.as_str())).map(|x| x[down.len()..].trim_start_matches(|c: char| c == ':' || c.is_ascii_digit()).trim().to_string()).collect();
+            let mut why: Vec<String> = m
+                .reasons
+                .iter()
+                .filter(|x| x.starts_with(down.as_str()))
+                .map(|x| x[down.len()..].trim_start_matches(|c: char| c == ':' || c.is_ascii_digit()).trim().to_string())
+                .collect();
             for f in r.findings.iter().filter(|f| f.rule == "undo-breaks-head" && f.migration.as_ref().is_some_and(|l| l.file == *down)) {
                 let what = match &f.column {
                     Some(c) => format!("breaks N, which uses `{}.{c}`", f.table),
@@ -141,6 +150,11 @@ fn summary(out: &Outcome) -> String {
     let verdict = if errors > 0 || (out.deny_warnings && warnings > 0) { "unsafe" } else { "safe" };
     let notes = r.findings.iter().filter(|f| f.severity == Severity::Info).count();
     let notes = if notes == 0 { String::new() } else { format!(", {notes} note{}", if notes == 1 { "" } else { "s" }) };
-    let _ = writeln!(t, "\nverdict: {verdict} ({errors} error{}, {warnings} warning{}{notes})", if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" });
+    let _ = writeln!(
+        t,
+        "\nverdict: {verdict} ({errors} error{}, {warnings} warning{}{notes})",
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    );
     t
 }

@@ -131,7 +131,8 @@ pub fn apply_rename_all(rule: &str, variant: &str) -> Option<String> {
     })
 }
 
-pub const RENAME_ALL_RULES: &[&str] = &["lowercase", "UPPERCASE", "PascalCase", "camelCase", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case", "SCREAMING-KEBAB-CASE"];
+pub const RENAME_ALL_RULES: &[&str] =
+    &["lowercase", "UPPERCASE", "PascalCase", "camelCase", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case", "SCREAMING-KEBAB-CASE"];
 
 fn capitalize(w: &str) -> String {
     let mut c = w.chars();

@@ -107,10 +107,8 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         }
     };
     if table.is_none() && !errors.iter().any(|e| e.to_string().contains("table")) {
-        errors.push(syn::Error::new(
-            input.ident.span(),
-            format!("#[derive(Table)] needs the table it maps: add #[migsafe(table = \"…\")] to `{}`", input.ident),
-        ));
+        errors
+            .push(syn::Error::new(input.ident.span(), format!("#[derive(Table)] needs the table it maps: add #[migsafe(table = \"…\")] to `{}`", input.ident)));
     }
     let mut decl_fields = Vec::new();
     let mut parts = Vec::new();
@@ -210,7 +208,10 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
             "type" | "column" => {
                 let Some(s) = string_value(&key, value, path.span(), errors) else { return };
                 if target.is_some() {
-                    errors.push(syn::Error::new(s.span(), "a SqlEnum maps either a database enum `type = \"…\"` or a text `column = \"table.column\"`, not both"));
+                    errors.push(syn::Error::new(
+                        s.span(),
+                        "a SqlEnum maps either a database enum `type = \"…\"` or a text `column = \"table.column\"`, not both",
+                    ));
                     return;
                 }
                 let v = s.value();
@@ -222,7 +223,9 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
                     }
                 } else {
                     match v.rsplit_once('.') {
-                        Some((t, c)) if !t.is_empty() && !c.is_empty() => target = Some((EnumTarget::Column { table: t.to_string(), column: c.to_string() }, s.span())),
+                        Some((t, c)) if !t.is_empty() && !c.is_empty() => {
+                            target = Some((EnumTarget::Column { table: t.to_string(), column: c.to_string() }, s.span()))
+                        }
                         _ => errors.push(syn::Error::new(s.span(), "expected `column = \"table.column\"`")),
                     }
                 }
@@ -232,7 +235,10 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
                     if RENAME_ALL_RULES.contains(&s.value().as_str()) {
                         rename_all = Some(s);
                     } else {
-                        errors.push(syn::Error::new(s.span(), format!("unknown rename_all rule `{}`: expected one of {}", s.value(), RENAME_ALL_RULES.join(", "))));
+                        errors.push(syn::Error::new(
+                            s.span(),
+                            format!("unknown rename_all rule `{}`: expected one of {}", s.value(), RENAME_ALL_RULES.join(", ")),
+                        ));
                     }
                 }
             }
@@ -302,7 +308,8 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
     // Two variants with the same database value cannot both round-trip.
     for (i, a) in decl_variants.iter().enumerate() {
         if let Some(b) = decl_variants[..i].iter().find(|b| b.value.is_some() && b.value == a.value) {
-            errors.push(syn::Error::new(parts[i], format!("variants `{}` and `{}` both map to '{}'", b.variant, a.variant, a.value.clone().unwrap_or_default())));
+            errors
+                .push(syn::Error::new(parts[i], format!("variants `{}` and `{}` both map to '{}'", b.variant, a.variant, a.value.clone().unwrap_or_default())));
         }
     }
     if !errors.is_empty() {
@@ -397,7 +404,10 @@ mod tests {
 
     #[test]
     fn table_fields_columns_and_skips() {
-        let t = table(r#"#[migsafe(table = "orders")] struct O { id: i64, #[migsafe(column = "payment_ref")] payment: Option<String>, #[migsafe(skip)] cached: u32 }"#).unwrap();
+        let t = table(
+            r#"#[migsafe(table = "orders")] struct O { id: i64, #[migsafe(column = "payment_ref")] payment: Option<String>, #[migsafe(skip)] cached: u32 }"#,
+        )
+        .unwrap();
         assert_eq!(t.table, "orders");
         assert_eq!(t.fields.len(), 2);
         assert_eq!(t.fields[1].column, "payment_ref");

@@ -6,9 +6,9 @@ use crate::schema::Schema;
 use crate::suggest::did_you_mean;
 use crate::Dialect;
 use sqlparser::ast::{
-    AssignmentTarget, BinaryOperator, ConflictTarget, Delete, Expr, FromTable, Ident, Insert, JoinConstraint, JoinOperator,
-    ObjectName, ObjectNamePart, OnConflictAction, OnInsert, Query, Select, SelectItem, SelectItemQualifiedWildcardKind,
-    SetExpr, Statement, TableFactor, TableObject, TableWithJoins, Update, UpdateTableFromKind, Value, Visit, Visitor,
+    AssignmentTarget, BinaryOperator, ConflictTarget, Delete, Expr, FromTable, Ident, Insert, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart,
+    OnConflictAction, OnInsert, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, TableObject, TableWithJoins,
+    Update, UpdateTableFromKind, Value, Visit, Visitor,
 };
 use sqlparser::parser::Parser;
 use std::ops::ControlFlow;
@@ -90,8 +90,21 @@ struct Resolver<'s> {
 
 /// Identifiers that look like columns but are SQL keywords or functions without parentheses.
 const NOT_COLUMNS: &[&str] = &[
-    "current_date", "current_time", "current_timestamp", "current_user", "session_user", "user", "localtime",
-    "localtimestamp", "default", "null", "true", "false", "current_schema", "current_catalog", "current_role",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "session_user",
+    "user",
+    "localtime",
+    "localtimestamp",
+    "default",
+    "null",
+    "true",
+    "false",
+    "current_schema",
+    "current_catalog",
+    "current_role",
 ];
 
 /// What the visitor collects at one query level.
@@ -236,11 +249,7 @@ impl<'s> Resolver<'s> {
                     }
                 }
                 let out = self.query(&cte.query, outer);
-                let cols = if cte.alias.columns.is_empty() {
-                    out
-                } else {
-                    cte.alias.columns.iter().map(|c| self.id(&c.name)).collect()
-                };
+                let cols = if cte.alias.columns.is_empty() { out } else { cte.alias.columns.iter().map(|c| self.id(&c.name)).collect() };
                 if let Some(level) = self.ctes.last_mut() {
                     level.push((name, if with.recursive { None } else { Some(cols) }));
                 }
@@ -371,9 +380,9 @@ impl<'s> Resolver<'s> {
                 let _ = other.visit(&mut c);
                 self.resolve_collected(c.out, Access::Read, outer, &[]);
                 let alias = match other {
-                    TableFactor::Function { alias, .. }
-                    | TableFactor::UNNEST { alias, .. }
-                    | TableFactor::TableFunction { alias, .. } => alias.as_ref().map(|a| self.id(&a.name)),
+                    TableFactor::Function { alias, .. } | TableFactor::UNNEST { alias, .. } | TableFactor::TableFunction { alias, .. } => {
+                        alias.as_ref().map(|a| self.id(&a.name))
+                    }
                     _ => None,
                 };
                 scope.push(Rel { alias: alias.unwrap_or_default(), kind: RelKind::Derived(None) });
@@ -414,11 +423,7 @@ impl<'s> Resolver<'s> {
                         let q = last_ident(n).map(|i| self.id(i)).unwrap_or_default();
                         match scope.iter().find(|r| r.alias == q).cloned() {
                             Some(rel) => out.extend(self.expand(&rel)),
-                            None => self.fp.issues.push(Issue::UnknownTable {
-                                name: q,
-                                suggestion: None,
-                                removed: None,
-                            }),
+                            None => self.fp.issues.push(Issue::UnknownTable { name: q, suggestion: None, removed: None }),
                         }
                     }
                 }
@@ -590,10 +595,7 @@ impl<'s> Resolver<'s> {
         let suggestion = did_you_mean(col, candidates.iter().flat_map(|(_, c)| c.iter().map(|s| s.as_str())));
         let (table, removed) = match candidates.as_slice() {
             [(t, _)] => (Some(t.clone()), self.schema.removal(t, Some(col)).cloned()),
-            _ => (
-                None,
-                candidates.iter().find_map(|(t, _)| self.schema.removal(t, Some(col)).cloned()),
-            ),
+            _ => (None, candidates.iter().find_map(|(t, _)| self.schema.removal(t, Some(col)).cloned())),
         };
         let table = table.or_else(|| removed.as_ref().map(|r| r.table.clone()));
         self.fp.issues.push(Issue::UnknownColumn { table, column: col.to_string(), suggestion, removed });
@@ -762,7 +764,10 @@ mod tests {
     }
 
     fn uses(fp: &QueryFootprint) -> Vec<String> {
-        fp.columns.iter().map(|u| format!("{:?} {}.{}{}", u.access, u.table, u.column, if u.values.is_empty() { String::new() } else { format!("={}", u.values.join("|")) })).collect()
+        fp.columns
+            .iter()
+            .map(|u| format!("{:?} {}.{}{}", u.access, u.table, u.column, if u.values.is_empty() { String::new() } else { format!("={}", u.values.join("|")) }))
+            .collect()
     }
 
     const S: &str = "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL, status TEXT NOT NULL, total INT);\nCREATE TABLE customers (id INT PRIMARY KEY, name TEXT);";
@@ -770,15 +775,35 @@ mod tests {
     #[test]
     fn joins_aliases_and_values() {
         let s = schema(S);
-        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status IN ('PAID', 'NEW') ORDER BY name").unwrap();
+        let fp = analyze_sql(
+            Dialect::Postgres,
+            &s,
+            "SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status IN ('PAID', 'NEW') ORDER BY name",
+        )
+        .unwrap();
         assert!(fp.issues.is_empty(), "{:?}", fp.issues);
-        assert_eq!(uses(&fp), ["Filter customers.id", "Filter orders.customer_id", "Read orders.id", "Read customers.name", "Filter orders.status=PAID|NEW", "Filter customers.name"]);
+        assert_eq!(
+            uses(&fp),
+            [
+                "Filter customers.id",
+                "Filter orders.customer_id",
+                "Read orders.id",
+                "Read customers.name",
+                "Filter orders.status=PAID|NEW",
+                "Filter customers.name"
+            ]
+        );
     }
 
     #[test]
     fn insert_update_delete_shapes() {
         let s = schema(S);
-        let fp = analyze_sql(Dialect::Postgres, &s, "INSERT INTO orders (customer_id, status) VALUES ($1, 'NEW') ON CONFLICT (id) DO UPDATE SET status = 'DUP' RETURNING id").unwrap();
+        let fp = analyze_sql(
+            Dialect::Postgres,
+            &s,
+            "INSERT INTO orders (customer_id, status) VALUES ($1, 'NEW') ON CONFLICT (id) DO UPDATE SET status = 'DUP' RETURNING id",
+        )
+        .unwrap();
         assert_eq!(fp.inserts, [InsertShape { table: "orders".into(), columns: vec!["customer_id".into(), "status".into()] }]);
         assert_eq!(uses(&fp), ["Insert orders.customer_id", "Insert orders.status=NEW", "Filter orders.id", "Write orders.status=DUP", "Read orders.id"]);
         let fp = analyze_sql(Dialect::Postgres, &s, "UPDATE orders o SET total = 0 FROM customers c WHERE c.id = o.customer_id AND c.name = 'x'").unwrap();
@@ -814,7 +839,12 @@ mod tests {
     #[test]
     fn scalar_subqueries_name_their_column_as_postgres_does() {
         let s = schema(S);
-        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT (SELECT name FROM customers c WHERE c.id = o.customer_id), o.id::text, count(*) FROM orders o GROUP BY o.id").unwrap();
+        let fp = analyze_sql(
+            Dialect::Postgres,
+            &s,
+            "SELECT (SELECT name FROM customers c WHERE c.id = o.customer_id), o.id::text, count(*) FROM orders o GROUP BY o.id",
+        )
+        .unwrap();
         assert_eq!(fp.output, ["name", "id", "count"]);
     }
 }

@@ -77,11 +77,8 @@ fn table_exists(schema: &Schema, key: &str, target: Target, out: &mut ResolvedSi
     if schema.has_relation(key) {
         return true;
     }
-    let issue = Issue::UnknownTable {
-        name: key.to_string(),
-        suggestion: did_you_mean(key, schema.relation_names()),
-        removed: schema.removal(key, None).cloned(),
-    };
+    let issue =
+        Issue::UnknownTable { name: key.to_string(), suggestion: did_you_mean(key, schema.relation_names()), removed: schema.removal(key, None).cloned() };
     out.problems.push(Problem { target, table: Some(key.to_string()), column: None, message: issue.message(), removed: schema.removal(key, None).cloned() });
     false
 }
@@ -244,19 +241,19 @@ fn field(schema: &Schema, table: &str, i: usize, f: &FieldDecl, enums: &[&EnumDe
                 col.ty.display()
             ));
         } else if !decodes(schema.dialect, fam, &col.ty) {
-            problem(format!(
-                "field `{}: {}` cannot decode column `{table}.{col_name}` of type `{}`",
-                f.field,
-                f.rust_type.text,
-                col.ty.display()
-            ));
+            problem(format!("field `{}: {}` cannot decode column `{table}.{col_name}` of type `{}`", f.field, f.rust_type.text, col.ty.display()));
         }
     } else if let Some(e) = enums.iter().find(|e| e.rust_name == f.rust_type.name) {
         match &e.target {
             EnumTarget::Type { name } => {
                 let ty = annotation_name(schema.dialect, name);
                 if col.ty.user_type.as_deref() != Some(ty.as_str()) {
-                    problem(format!("field `{}` is a `{}` (enum type `{ty}`), but column `{table}.{col_name}` is `{}`", f.field, e.rust_name, col.ty.display()));
+                    problem(format!(
+                        "field `{}` is a `{}` (enum type `{ty}`), but column `{table}.{col_name}` is `{}`",
+                        f.field,
+                        e.rust_name,
+                        col.ty.display()
+                    ));
                 }
             }
             EnumTarget::Column { .. } => {
@@ -276,7 +273,13 @@ fn enum_decl(schema: &Schema, e: &EnumDecl, out: &mut ResolvedSite) {
                 Some(t) => Some((format!("enum type `{key}`"), t.values.clone())),
                 None => {
                     let hint = did_you_mean(&key, schema.enums.keys().map(|s| s.as_str())).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                    out.problems.push(Problem { target: Target::Target, table: None, column: None, message: format!("no enum type `{key}` in the schema the migrations build{hint}"), removed: None });
+                    out.problems.push(Problem {
+                        target: Target::Target,
+                        table: None,
+                        column: None,
+                        message: format!("no enum type `{key}` in the schema the migrations build{hint}"),
+                        removed: None,
+                    });
                     return;
                 }
             }

@@ -43,10 +43,7 @@ struct Key {
 
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.repeatable
-            .cmp(&other.repeatable)
-            .then_with(|| cmp_parts(&self.parts, &other.parts))
-            .then_with(|| self.text.cmp(&other.text))
+        self.repeatable.cmp(&other.repeatable).then_with(|| cmp_parts(&self.parts, &other.parts)).then_with(|| self.text.cmp(&other.text))
     }
 }
 impl PartialOrd for Key {
@@ -98,14 +95,14 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
             continue;
         }
         if f.text.contains('\0') {
-            diags.push(Diagnostic::error(Location::new(&shown, 1, 1), "binary file in the migrations folder (it holds a NUL byte); migrations must be SQL text"));
+            diags.push(Diagnostic::error(
+                Location::new(&shown, 1, 1),
+                "binary file in the migrations folder (it holds a NUL byte); migrations must be SQL text",
+            ));
             continue;
         }
         if !rel.ends_with(".sql") {
-            diags.push(Diagnostic::warning(
-                Location::new(&shown, 1, 1),
-                "not a .sql file: ignored (no migration tool migsafe knows runs it)",
-            ));
+            diags.push(Diagnostic::warning(Location::new(&shown, 1, 1), "not a .sql file: ignored (no migration tool migsafe knows runs it)"));
             continue;
         }
         let parts: Vec<&str> = rel.split('/').collect();
@@ -191,10 +188,7 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                     }
                 }
             }
-            _ => diags.push(Diagnostic::warning(
-                Location::new(&shown, 1, 1),
-                "SQL file nested in a folder no migration tool reads: ignored",
-            )),
+            _ => diags.push(Diagnostic::warning(Location::new(&shown, 1, 1), "SQL file nested in a folder no migration tool reads: ignored")),
         }
     }
 
@@ -203,20 +197,10 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     for p in pending {
         match p.up {
-            Some(up) => out.push(Migration {
-                id: p.id,
-                version: p.version,
-                name: p.name,
-                layout: p.layout,
-                up,
-                down: p.down,
-            }),
+            Some(up) => out.push(Migration { id: p.id, version: p.version, name: p.name, layout: p.layout, up, down: p.down }),
             None => {
                 let path = p.down.map(|d| d.path).unwrap_or_default();
-                diags.push(Diagnostic::error(
-                    Location::new(path, 1, 1),
-                    "a down / undo script without its up migration",
-                ));
+                diags.push(Diagnostic::error(Location::new(path, 1, 1), "a down / undo script without its up migration"));
             }
         }
     }
@@ -316,10 +300,7 @@ mod tests {
     use crate::migrations::SourceFile;
 
     fn ids(files: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
-        let src = MigrationSource::new(
-            "migrations",
-            files.iter().map(|(p, t)| SourceFile::new(*p, *t)).collect(),
-        );
+        let src = MigrationSource::new("migrations", files.iter().map(|(p, t)| SourceFile::new(*p, *t)).collect());
         let (m, d) = discover(&src);
         (m.iter().map(|m| format!("{}{}", m.id, if m.down.is_some() { "+down" } else { "" })).collect(), d)
     }
@@ -365,12 +346,7 @@ mod tests {
 
     #[test]
     fn sqlx_reversible_golang_migrate_and_simple() {
-        let (m, _) = ids(&[
-            ("20240220000000_t.down.sql", "x"),
-            ("20240220000000_t.up.sql", "x"),
-            ("20231201000000_i.sql", "x"),
-            ("3_c.up.sql", "x"),
-        ]);
+        let (m, _) = ids(&[("20240220000000_t.down.sql", "x"), ("20240220000000_t.up.sql", "x"), ("20231201000000_i.sql", "x"), ("3_c.up.sql", "x")]);
         assert_eq!(m, ["3_c.up.sql", "20231201000000_i.sql", "20240220000000_t.up.sql+down"]);
     }
 

@@ -23,7 +23,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let m = &cx.head.history.migrations[hi];
         let line = first_difference(&cx.base.history.migrations[bi].up.text, &m.up.text);
         let mut f = Finding::new(&META, "", None)
-            .message(format!("{} was already applied by N-1 and has been edited (first difference at line {line}): databases that ran it keep the old version", m.up.path))
+            .message(format!(
+                "{} was already applied by N-1 and has been edited (first difference at line {line}): databases that ran it keep the old version",
+                m.up.path
+            ))
             .help("revert the edit and put the change in a new migration");
         f.migration = Some(MigrationRef { file: m.up.path.clone(), line: line + m.up.first_line - 1 });
         out.push(f);

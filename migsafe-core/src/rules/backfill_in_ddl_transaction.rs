@@ -25,8 +25,15 @@ own transaction.",
 };
 
 fn is_ddl(c: &Change) -> bool {
-    !matches!(c, Change::DataChange { .. } | Change::NoSchemaEffect { .. } | Change::Unmodelled { .. } | Change::TableCreated { .. } | Change::ViewCreated { .. } | Change::EnumCreated { .. })
-        && !matches!(c, Change::IndexCreated { concurrently: true, .. })
+    !matches!(
+        c,
+        Change::DataChange { .. }
+            | Change::NoSchemaEffect { .. }
+            | Change::Unmodelled { .. }
+            | Change::TableCreated { .. }
+            | Change::ViewCreated { .. }
+            | Change::EnumCreated { .. }
+    ) && !matches!(c, Change::IndexCreated { concurrently: true, .. })
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -74,7 +81,11 @@ mod tests {
 
     #[test]
     fn quiet_with_a_where_clause_or_alone() {
-        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("V2__x.sql", "ALTER TABLE t ADD COLUMN b TEXT;\nUPDATE t SET b = a WHERE id < 100;"), ("V3__x.sql", "UPDATE t SET a = 'x';")], ""));
+        let r = run(
+            Dialect::Postgres,
+            (&[V1], ""),
+            (&[V1, ("V2__x.sql", "ALTER TABLE t ADD COLUMN b TEXT;\nUPDATE t SET b = a WHERE id < 100;"), ("V3__x.sql", "UPDATE t SET a = 'x';")], ""),
+        );
         assert!(keys(&r).iter().all(|k| !k.starts_with("backfill")), "{:?}", keys(&r));
     }
 }

@@ -45,11 +45,30 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 if let Some(fam) = rust_family(&f.rust_type.name) {
                     if !decodes(dialect, fam, to) {
                         problems.push(format!("its field `{}.{}: {}` cannot decode `{}`", t.rust_name, f.field, f.rust_type.text, to.display()));
-                        sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
+                        sites.push(SiteRef {
+                            revision: Revision::Base,
+                            file: site.file.clone(),
+                            line: f.line,
+                            item: t.rust_name.clone(),
+                            access: "decodes".into(),
+                        });
                     }
                 } else if to.family == Family::Enum || from.family == Family::Enum {
-                    problems.push(format!("its field `{}.{}: {}` decoded `{}`, not `{}`", t.rust_name, f.field, f.rust_type.text, from.display(), to.display()));
-                    sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
+                    problems.push(format!(
+                        "its field `{}.{}: {}` decoded `{}`, not `{}`",
+                        t.rust_name,
+                        f.field,
+                        f.rust_type.text,
+                        from.display(),
+                        to.display()
+                    ));
+                    sites.push(SiteRef {
+                        revision: Revision::Base,
+                        file: site.file.clone(),
+                        line: f.line,
+                        item: t.rust_name.clone(),
+                        access: "decodes".into(),
+                    });
                 }
             }
         }
@@ -70,7 +89,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .cloned()
                 .collect();
             if !too_long.is_empty() {
-                problems.push(format!("N-1 writes {} longer than `{}` holds", too_long.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "), to.display()));
+                problems.push(format!(
+                    "N-1 writes {} longer than `{}` holds",
+                    too_long.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "),
+                    to.display()
+                ));
             } else if problems.is_empty() {
                 severity = Severity::Warning;
                 problems.push(format!("{}: the values it writes as `{}` may not fit `{}`", describe_sites(&who, &writers), from.display(), to.display()));

@@ -49,7 +49,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let alone = m.layout == Layout::Flyway
             && !why.contains("BEGIN")
             && cx.head.history.events[idx].events.iter().all(|o| {
-                matches!(&o.change, Change::IndexCreated { concurrently: true, .. } | Change::IndexDropped { concurrently: true, .. } | Change::NoSchemaEffect { .. })
+                matches!(
+                    &o.change,
+                    Change::IndexCreated { concurrently: true, .. } | Change::IndexDropped { concurrently: true, .. } | Change::NoSchemaEffect { .. }
+                )
             });
         let sev = if certain {
             Severity::Error
@@ -90,7 +93,8 @@ mod tests {
     fn fires_in_a_sqlx_migration_and_after_begin() {
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);")], ""));
         assert_eq!(keys(&r), ["concurrently-in-transaction error t."]);
-        let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "-- no-transaction\nBEGIN;\nDROP INDEX CONCURRENTLY t_pkey;\nCOMMIT;")], ""));
+        let r =
+            run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "-- no-transaction\nBEGIN;\nDROP INDEX CONCURRENTLY t_pkey;\nCOMMIT;")], ""));
         assert!(keys(&r).contains(&"concurrently-in-transaction error .".to_string()), "{:?}", keys(&r));
     }
 

@@ -47,7 +47,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let col = if columns.len() == 1 { Some(columns[0].as_str()) } else { None };
         let (kind, lock) = match constraint {
             ConstraintKind::ForeignKey => {
-                let refs = cx.head.history.schema.tables.get(table).and_then(|t| t.foreign_keys.iter().find(|f| f.columns == *columns)).map(|f| f.references.clone());
+                let refs =
+                    cx.head.history.schema.tables.get(table).and_then(|t| t.foreign_keys.iter().find(|f| f.columns == *columns)).map(|f| f.references.clone());
                 ("FOREIGN KEY", format!("SHARE ROW EXCLUSIVE on `{table}`{} (writes wait)", refs.map(|r| format!(" and `{r}`")).unwrap_or_default()))
             }
             _ => ("CHECK", format!("ACCESS EXCLUSIVE on `{table}` (reads and writes wait)")),
@@ -73,7 +74,8 @@ mod tests {
 
     #[test]
     fn fires_on_a_foreign_key_and_a_check() {
-        let v2 = ("V2__x.sql", "ALTER TABLE t ADD CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES u (id);\nALTER TABLE t ADD CONSTRAINT t_n_pos CHECK (n > 0);");
+        let v2 =
+            ("V2__x.sql", "ALTER TABLE t ADD CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES u (id);\nALTER TABLE t ADD CONSTRAINT t_n_pos CHECK (n > 0);");
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, v2], ""));
         assert_eq!(keys(&r), ["constraint-without-not-valid warning t.u_id", "constraint-without-not-valid warning t."]);
         assert!(r.findings[0].safe_sql.as_deref().unwrap().ends_with("VALIDATE CONSTRAINT t_u_fk;"), "{:?}", r.findings[0].safe_sql);

@@ -58,7 +58,11 @@ mod tests {
 
     #[test]
     fn fires_when_n_minus_1_reads_the_column() {
-        let r = run(Dialect::Postgres, (&[V1], r#"const Q: &str = sql!("SELECT id FROM t WHERE a = $1");"#), (&[V1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a;")], ""));
+        let r = run(
+            Dialect::Postgres,
+            (&[V1], r#"const Q: &str = sql!("SELECT id FROM t WHERE a = $1");"#),
+            (&[V1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a;")], ""),
+        );
         assert_eq!(keys(&r), ["dropped-column-in-use error t.a"]);
         let f = &r.findings[0];
         assert_eq!(f.sites[0].file, "src/lib.rs");

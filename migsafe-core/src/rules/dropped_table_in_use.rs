@@ -36,7 +36,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(&META, table, None)
                 .at(e)
-                .message(format!("{}:{} drops {what} `{table}`, but {}: N-1 fails on the new schema", e.at.file, e.at.line, describe_sites(&base_label(cx), &sites)))
+                .message(format!(
+                    "{}:{} drops {what} `{table}`, but {}: N-1 fails on the new schema",
+                    e.at.file,
+                    e.at.line,
+                    describe_sites(&base_label(cx), &sites)
+                ))
                 .help(format!("ship a release that no longer uses `{table}` first, and drop it in a later migration"))
                 .sql(format!("-- later, once no running release uses it:\nDROP {} {table};", what.to_uppercase()))
                 .sites(sites),

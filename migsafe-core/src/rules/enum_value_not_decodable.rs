@@ -60,7 +60,16 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             for (site, res) in &cx.head_sites {
                 for u in res.columns.iter().filter(|u| u.table == table && u.column == column && u.access.writes()) {
                     for v in &u.values {
-                        written.push((v.clone(), SiteRef { revision: Revision::Head, file: site.file.clone(), line: site.line, item: site.item.clone(), access: u.access.verb().into() }));
+                        written.push((
+                            v.clone(),
+                            SiteRef {
+                                revision: Revision::Head,
+                                file: site.file.clone(),
+                                line: site.line,
+                                item: site.item.clone(),
+                                access: u.access.verb().into(),
+                            },
+                        ));
                     }
                 }
             }
@@ -73,7 +82,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 if let Change::DataChange { table: tb, values, .. } = &e.change {
                     for (col, v) in values.iter().filter(|(col, _)| tb == table && col == column) {
                         let _ = col;
-                        written.push((v.clone(), SiteRef { revision: Revision::Head, file: e.at.file.clone(), line: e.at.line, item: "migration".into(), access: "writes".into() }));
+                        written.push((
+                            v.clone(),
+                            SiteRef { revision: Revision::Head, file: e.at.file.clone(), line: e.at.line, item: "migration".into(), access: "writes".into() },
+                        ));
                     }
                 }
             }
@@ -97,7 +109,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                                         "{}:{} adds '{value}' to `{ty}`; N does not write it, but N-1's `{}` cannot decode it once anything does",
                                         ev.at.file, ev.at.line, dec.rust_name
                                     ))
-                                    .help(format!("add a `{value}` variant (or a #[migsafe(other)] catch-all) to `{}` in a release before the one that writes it", dec.rust_name))
+                                    .help(format!(
+                                        "add a `{value}` variant (or a #[migsafe(other)] catch-all) to `{}` in a release before the one that writes it",
+                                        dec.rust_name
+                                    ))
                                     .sites(vec![enum_site(Revision::Base, dsite, dec, "decodes")]),
                             );
                         }
@@ -139,16 +154,16 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         for (table, column) in head.columns_of_enum(ty) {
             let mut sites: Vec<SiteRef> = base_enums
                 .iter()
-                .filter(|(_, d)| decodes_column(head, d, &table, &column) && !d.has_other && d.variants.iter().any(|v| v.value.as_deref() == Some(from.as_str())))
+                .filter(|(_, d)| {
+                    decodes_column(head, d, &table, &column) && !d.has_other && d.variants.iter().any(|v| v.value.as_deref() == Some(from.as_str()))
+                })
                 .map(|(s, d)| enum_site(Revision::Base, s, d, "decodes"))
                 .collect();
-            sites.extend(cx.base_sites.iter().filter(|(_, r)| r.columns.iter().any(|u| u.table == table && u.column == column && u.values.contains(from))).map(|(s, _)| SiteRef {
-                revision: Revision::Base,
-                file: s.file.clone(),
-                line: s.line,
-                item: s.item.clone(),
-                access: "uses the literal".into(),
-            }));
+            sites.extend(
+                cx.base_sites.iter().filter(|(_, r)| r.columns.iter().any(|u| u.table == table && u.column == column && u.values.contains(from))).map(
+                    |(s, _)| SiteRef { revision: Revision::Base, file: s.file.clone(), line: s.line, item: s.item.clone(), access: "uses the literal".into() },
+                ),
+            );
             if sites.is_empty() {
                 continue;
             }

@@ -1,8 +1,8 @@
 //! N must work on the schema the pending migrations build.
 
 use super::{Finding, RuleMeta};
-use crate::check::{Context, Revision, SiteRef};
 use crate::annotations::{Decl, EnumTarget};
+use crate::check::{Context, Revision, SiteRef};
 use crate::diag::Severity;
 use crate::ident::annotation_name;
 
@@ -45,18 +45,26 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 (None, _) => vec![(site.item.clone(), p.column.clone())],
             };
             for (table, column) in targets {
-            let mut f = Finding::new(&META, table, column.as_deref())
-                .sites(vec![SiteRef { revision: Revision::Head, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "declares".into() }])
-                .message(format!("N does not work on the new schema: {}", p.message))
-                .help(match &p.removed {
-                    Some(r) if r.renamed_to.is_some() => "N still uses the old name: switch it to the new name, or rename in a later release once no code uses the old one",
-                    Some(_) => "N still uses what the migration drops: stop using it in N first, and drop it in a later release (expand / contract)",
-                    None => "make the code and the migrations agree; `cargo check` shows the same error on the annotation",
-                });
-            if let Some(r) = &p.removed {
-                f.migration = Some(super::MigrationRef { file: r.at.file.clone(), line: r.at.line });
-            }
-            out.push(f);
+                let mut f = Finding::new(&META, table, column.as_deref())
+                    .sites(vec![SiteRef {
+                        revision: Revision::Head,
+                        file: site.file.clone(),
+                        line: site.line,
+                        item: site.item.clone(),
+                        access: "declares".into(),
+                    }])
+                    .message(format!("N does not work on the new schema: {}", p.message))
+                    .help(match &p.removed {
+                        Some(r) if r.renamed_to.is_some() => {
+                            "N still uses the old name: switch it to the new name, or rename in a later release once no code uses the old one"
+                        }
+                        Some(_) => "N still uses what the migration drops: stop using it in N first, and drop it in a later release (expand / contract)",
+                        None => "make the code and the migrations agree; `cargo check` shows the same error on the annotation",
+                    });
+                if let Some(r) = &p.removed {
+                    f.migration = Some(super::MigrationRef { file: r.at.file.clone(), line: r.at.line });
+                }
+                out.push(f);
             }
         }
     }
@@ -70,11 +78,7 @@ mod tests {
     #[test]
     fn fires_on_code_that_uses_a_dropped_column_and_names_the_migration() {
         let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a TEXT);");
-        let r = run(
-            Dialect::Postgres,
-            (&[v1], ""),
-            (&[v1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a;")], r#"const Q: &str = sql!("SELECT a FROM t");"#),
-        );
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a;")], r#"const Q: &str = sql!("SELECT a FROM t");"#));
         assert_eq!(keys(&r), ["head-schema-mismatch error t.a"]);
         assert_eq!(r.findings[0].migration.as_ref().unwrap().file, "migrations/V2__d.sql");
         assert!(r.findings[0].message.contains("dropped by migrations/V2__d.sql:1"), "{}", r.findings[0].message);
@@ -82,7 +86,10 @@ mod tests {
 
     #[test]
     fn an_enum_missing_a_value_is_reported_on_each_column_of_its_type() {
-        let v1 = ("V1__t.sql", "CREATE TYPE st AS ENUM ('a', 'b');\nCREATE TABLE t (id INT PRIMARY KEY, s st NOT NULL);\nCREATE TABLE u (id INT PRIMARY KEY, s st);");
+        let v1 = (
+            "V1__t.sql",
+            "CREATE TYPE st AS ENUM ('a', 'b');\nCREATE TABLE t (id INT PRIMARY KEY, s st NOT NULL);\nCREATE TABLE u (id INT PRIMARY KEY, s st);",
+        );
         let head = r#"#[derive(SqlEnum)] #[migsafe(type = "st")] enum St { #[migsafe(rename = "a")] A }"#;
         let r = run(Dialect::Postgres, (&[v1], ""), (&[v1], head));
         assert_eq!(keys(&r), ["head-schema-mismatch error t.s", "head-schema-mismatch error u.s"]);

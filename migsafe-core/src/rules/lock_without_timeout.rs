@@ -54,7 +54,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((first, table, what)) = hits.first() else { continue };
         let mut tables: Vec<&str> = hits.iter().map(|(_, t, _)| *t).collect();
         tables.dedup();
-        let more = if hits.len() > 1 { format!(" (and {} more rename or drop{} after it)", hits.len() - 1, if hits.len() == 2 { "" } else { "s" }) } else { String::new() };
+        let more = if hits.len() > 1 {
+            format!(" (and {} more rename or drop{} after it)", hits.len() - 1, if hits.len() == 2 { "" } else { "s" })
+        } else {
+            String::new()
+        };
         out.push(
             Finding::new(&META, *table, None)
                 .at(first)

@@ -245,7 +245,10 @@ pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(b
         Layout::Sqlx if m.up.text.trim_start().starts_with("-- no-transaction") => None,
         Layout::Sqlx => Some((true, "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`".into())),
         Layout::Diesel => Some((false, "diesel runs each migration in a transaction unless its `metadata.toml` sets `run_in_transaction = false`".into())),
-        Layout::Flyway => Some((false, "refinery runs each migration in a transaction (Flyway runs a CONCURRENTLY statement outside one only when it is alone in its migration)".into())),
+        Layout::Flyway => Some((
+            false,
+            "refinery runs each migration in a transaction (Flyway runs a CONCURRENTLY statement outside one only when it is alone in its migration)".into(),
+        )),
         Layout::Dbmate => Some((false, "dbmate runs each migration in a transaction unless it is marked `-- migrate:up transaction:false`".into())),
     }
 }
@@ -253,7 +256,10 @@ pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(b
 /// A `SET lock_timeout` runs in the same script before statement `stmt` of pending migration `idx`.
 pub(crate) fn lock_timeout_before(cx: &Context, idx: usize, stmt: usize) -> bool {
     use crate::schema::Change;
-    cx.head.history.events[idx].events.iter().any(|e| e.statement_index < stmt && matches!(&e.change, Change::NoSchemaEffect { what } if what == "lock_timeout"))
+    cx.head.history.events[idx]
+        .events
+        .iter()
+        .any(|e| e.statement_index < stmt && matches!(&e.change, Change::NoSchemaEffect { what } if what == "lock_timeout"))
 }
 
 /// The statement's first line, for messages.
@@ -294,7 +300,11 @@ pub(crate) mod testing {
     /// Like [`keys`], without the operational hazard rules: for tests about
     /// N-1 compatibility, whose migrations also (rightly) take locks.
     pub fn compat_keys(r: &Report) -> Vec<String> {
-        r.findings.iter().filter(|f| !crate::rules::HAZARD_RULES.contains(&f.rule)).map(|f| format!("{} {} {}.{}", f.rule, f.severity, f.table, f.column.clone().unwrap_or_default())).collect()
+        r.findings
+            .iter()
+            .filter(|f| !crate::rules::HAZARD_RULES.contains(&f.rule))
+            .map(|f| format!("{} {} {}.{}", f.rule, f.severity, f.table, f.column.clone().unwrap_or_default()))
+            .collect()
     }
 
     /// (rule, severity, table, column) of each finding.
@@ -315,7 +325,11 @@ mod tests {
         }
         for r in REGISTRY {
             assert!(!r.meta.summary.is_empty() && r.meta.explain.len() > 80, "{} needs docs", r.meta.id);
-            assert!(r.meta.explain.contains("instead") || r.meta.explain.contains("Instead") || r.meta.explain.contains("To fix"), "{} must say what to do instead", r.meta.id);
+            assert!(
+                r.meta.explain.contains("instead") || r.meta.explain.contains("Instead") || r.meta.explain.contains("To fix"),
+                "{} must say what to do instead",
+                r.meta.id
+            );
         }
         let n = ids.len();
         ids.sort();

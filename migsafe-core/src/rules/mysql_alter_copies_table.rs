@@ -38,7 +38,9 @@ fn online_type_change(from: &SqlType, to: &SqlType) -> bool {
     }
     match (from.family, to.family, from.length, to.length) {
         // VARCHAR widening is INPLACE while the length prefix keeps its size (255 bytes; 63 utf8mb4 characters).
-        (Family::Text { fixed: false }, Family::Text { fixed: false }, Some(a), Some(b)) if from.catalog == "varchar" && to.catalog == "varchar" => a <= b && ((a <= 63) == (b <= 63)),
+        (Family::Text { fixed: false }, Family::Text { fixed: false }, Some(a), Some(b)) if from.catalog == "varchar" && to.catalog == "varchar" => {
+            a <= b && ((a <= 63) == (b <= 63))
+        }
         _ => false,
     }
 }

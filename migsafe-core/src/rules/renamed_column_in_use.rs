@@ -67,7 +67,8 @@ mod tests {
 
     #[test]
     fn quiet_when_n_minus_1_does_not_touch_it() {
-        let r = run(Dialect::Postgres, (&[V1], r#"const Q: &str = sql!("SELECT id FROM t");"#), (&[V1, ("V2__r.sql", "ALTER TABLE t RENAME COLUMN b TO c;")], ""));
+        let r =
+            run(Dialect::Postgres, (&[V1], r#"const Q: &str = sql!("SELECT id FROM t");"#), (&[V1, ("V2__r.sql", "ALTER TABLE t RENAME COLUMN b TO c;")], ""));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));
     }
 }

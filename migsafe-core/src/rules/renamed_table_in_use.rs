@@ -47,7 +47,11 @@ mod tests {
 
     #[test]
     fn fires_on_rename_of_a_used_table() {
-        let r = run(Dialect::Postgres, (&[V1], r#"const Q: &str = sql!("DELETE FROM t WHERE id = $1");"#), (&[V1, ("V2__r.sql", "ALTER TABLE t RENAME TO t2;")], ""));
+        let r = run(
+            Dialect::Postgres,
+            (&[V1], r#"const Q: &str = sql!("DELETE FROM t WHERE id = $1");"#),
+            (&[V1, ("V2__r.sql", "ALTER TABLE t RENAME TO t2;")], ""),
+        );
         assert_eq!(keys(&r), ["renamed-table-in-use error t."]);
         assert!(r.findings[0].safe_sql.as_deref().unwrap().contains("CREATE VIEW t AS SELECT * FROM t2"));
     }

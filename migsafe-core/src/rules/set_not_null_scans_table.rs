@@ -48,7 +48,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let validated = added.is_some_and(|(i, p)| {
             let Change::ConstraintAdded { not_valid, .. } = &p.change else { return false };
             let name = super::constraint_without_not_valid::constraint_name(&p.statement).unwrap_or_default().to_lowercase();
-            !*not_valid || earlier[i + 1..].iter().any(|q| q.statement.to_uppercase().contains("VALIDATE CONSTRAINT") && !name.is_empty() && q.statement.to_lowercase().contains(&name))
+            !*not_valid
+                || earlier[i + 1..]
+                    .iter()
+                    .any(|q| q.statement.to_uppercase().contains("VALIDATE CONSTRAINT") && !name.is_empty() && q.statement.to_lowercase().contains(&name))
         });
         if in_base || validated {
             continue;

@@ -74,7 +74,10 @@ mod tests {
 
     #[test]
     fn quiet_with_a_default_or_on_a_new_table() {
-        let v2 = ("V2__x.sql", "ALTER TABLE t ADD COLUMN x TEXT NOT NULL DEFAULT '';\nCREATE TABLE u (id INTEGER PRIMARY KEY);\nALTER TABLE u ADD COLUMN y TEXT NOT NULL;");
+        let v2 = (
+            "V2__x.sql",
+            "ALTER TABLE t ADD COLUMN x TEXT NOT NULL DEFAULT '';\nCREATE TABLE u (id INTEGER PRIMARY KEY);\nALTER TABLE u ADD COLUMN y TEXT NOT NULL;",
+        );
         let r = run(Dialect::Sqlite, (&[V1], ""), (&[V1, v2], ""));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));
     }

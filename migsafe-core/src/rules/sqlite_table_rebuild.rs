@@ -52,7 +52,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             seen.push(table.clone());
-            let referencing: Vec<String> = cx.base.history.schema.tables.values().filter(|t| t.name != table && t.foreign_keys.iter().any(|f| f.references == table)).map(|t| t.name.clone()).collect();
+            let referencing: Vec<String> = cx
+                .base
+                .history
+                .schema
+                .tables
+                .values()
+                .filter(|t| t.name != table && t.foreign_keys.iter().any(|f| f.references == table))
+                .map(|t| t.name.clone())
+                .collect();
             let (sev, fk) = if referencing.is_empty() {
                 (Severity::Info, String::new())
             } else {
@@ -84,7 +92,10 @@ mod tests {
     use crate::rules::testing::{keys, run};
     use crate::Dialect;
 
-    const V1: (&str, &str) = ("V1__t.sql", "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT);\nCREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id) ON DELETE CASCADE);");
+    const V1: (&str, &str) = (
+        "V1__t.sql",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT);\nCREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id) ON DELETE CASCADE);",
+    );
     const REBUILD: &str = "CREATE TABLE new_t (id INTEGER PRIMARY KEY, n INTEGER);\nINSERT INTO new_t (id, n) SELECT id, n FROM t;\nDROP TABLE t;\nALTER TABLE new_t RENAME TO t;";
 
     #[test]
@@ -99,7 +110,10 @@ mod tests {
 
     #[test]
     fn quiet_for_a_table_created_in_the_same_change() {
-        let v2 = ("V2__x.sql", "CREATE TABLE u (id INTEGER PRIMARY KEY);\nCREATE TABLE new_u (id INTEGER PRIMARY KEY, x TEXT);\nDROP TABLE u;\nALTER TABLE new_u RENAME TO u;");
+        let v2 = (
+            "V2__x.sql",
+            "CREATE TABLE u (id INTEGER PRIMARY KEY);\nCREATE TABLE new_u (id INTEGER PRIMARY KEY, x TEXT);\nDROP TABLE u;\nALTER TABLE new_u RENAME TO u;",
+        );
         let r = run(Dialect::Sqlite, (&[V1], ""), (&[V1, v2], ""));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));
     }

@@ -83,7 +83,11 @@ pub fn apply_suppressions(cx: &Context, findings: &mut Vec<Finding>) {
         }
         if !a.used {
             let unknown: Vec<&String> = a.rules.iter().filter(|r| super::find(r).is_none()).collect();
-            let why = if unknown.is_empty() { "no such finding occurs on the statement below it".to_string() } else { format!("no rule is called {}", unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")) };
+            let why = if unknown.is_empty() {
+                "no such finding occurs on the statement below it".to_string()
+            } else {
+                format!("no rule is called {}", unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "))
+            };
             let mut f = Finding::new(&META_UNUSED, "", None)
                 .message(format!("{}:{}: `migsafe:allow({})` excuses nothing: {why}", a.file, a.comment_line, a.rules.join(", ")))
                 .help("remove the comment, or fix the rule id");

@@ -68,7 +68,10 @@ fn timestamp_tz_change(from: &SqlType, to: &SqlType) -> bool {
 fn utc_before(cx: &Context, idx: usize, stmt: usize) -> bool {
     cx.head.history.events[idx].events.iter().any(|e| {
         let t = e.statement.to_uppercase().replace('\'', "");
-        e.statement_index < stmt && matches!(e.change, Change::NoSchemaEffect { .. }) && (t.contains("TIMEZONE") || t.contains("TIME ZONE")) && t.contains("UTC")
+        e.statement_index < stmt
+            && matches!(e.change, Change::NoSchemaEffect { .. })
+            && (t.contains("TIMEZONE") || t.contains("TIME ZONE"))
+            && t.contains("UTC")
     })
 }
 

@@ -32,7 +32,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         let (kind, suffix) = if *constraint == ConstraintKind::Unique { ("UNIQUE", "key") } else { ("PRIMARY KEY", "pkey") };
         let base = crate::ident::base_name(table);
-        let name = super::constraint_without_not_valid::constraint_name(&e.statement).unwrap_or_else(|| if *constraint == ConstraintKind::Unique { format!("{base}_{}_{suffix}", columns.join("_")) } else { format!("{base}_{suffix}") });
+        let name = super::constraint_without_not_valid::constraint_name(&e.statement).unwrap_or_else(|| {
+            if *constraint == ConstraintKind::Unique {
+                format!("{base}_{}_{suffix}", columns.join("_"))
+            } else {
+                format!("{base}_{suffix}")
+            }
+        });
         let col = if columns.len() == 1 { Some(columns[0].as_str()) } else { None };
         out.push(
             Finding::new(&META, table, col)
@@ -65,7 +71,10 @@ mod tests {
 
     #[test]
     fn quiet_with_using_index_or_on_a_new_table() {
-        let v2 = ("V2__x.sql", "ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_idx;\nCREATE TABLE u (id INT);\nALTER TABLE u ADD PRIMARY KEY (id);");
+        let v2 = (
+            "V2__x.sql",
+            "ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE USING INDEX t_email_idx;\nCREATE TABLE u (id INT);\nALTER TABLE u ADD PRIMARY KEY (id);",
+        );
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, v2], ""));
         assert!(keys(&r).iter().all(|k| !k.starts_with("unique-constraint")), "{:?}", keys(&r));
     }

@@ -35,7 +35,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let dflt = default.clone().unwrap_or_else(|| format!("nextval('{table}_{column}_seq')"));
         let serial = ty.written.to_uppercase().contains("SERIAL");
         let what = if serial { format!("a `{}` column (its default is `nextval(…)`)", ty.written) } else { format!("the volatile default `{dflt}`") };
-        let base_ty = if serial { ty.written.to_uppercase().replace("BIGSERIAL", "BIGINT").replace("SMALLSERIAL", "SMALLINT").replace("SERIAL", "INTEGER") } else { ty.written.clone() };
+        let base_ty = if serial {
+            ty.written.to_uppercase().replace("BIGSERIAL", "BIGINT").replace("SMALLSERIAL", "SMALLINT").replace("SERIAL", "INTEGER")
+        } else {
+            ty.written.clone()
+        };
         out.push(
             Finding::new(&META, table, Some(column))
                 .at(e)

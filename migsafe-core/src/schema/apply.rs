@@ -10,9 +10,8 @@ use crate::migrations::{discover, Migration, MigrationSource, Script};
 use crate::sql::{parse_script, StatementBody};
 use crate::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, ColumnDef, ColumnOption,
-    CreateIndex, CreateTable, DataType, Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, Statement,
-    TableConstraint, UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, DataType,
+    Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, Statement, TableConstraint, UserDefinedTypeRepresentation,
 };
 use sqlparser::tokenizer::Token;
 
@@ -75,13 +74,7 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
         let Ctx { changes, diags: d, .. } = ctx;
         diags.extend(d);
         for change in changes {
-            events.push(Event {
-                change,
-                at: st.location.clone(),
-                statement: st.text.clone(),
-                statement_index: idx,
-                comments: st.leading_comments.clone(),
-            });
+            events.push(Event { change, at: st.location.clone(), statement: st.text.clone(), statement_index: idx, comments: st.leading_comments.clone() });
         }
     }
     (events, diags)
@@ -89,14 +82,10 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
 
 /// Statements sqlparser cannot parse but whose kind we recognise by their first words.
 fn classify_unparsed(text: &str) -> Option<Change> {
-    let words: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == '(')
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(|w| w.to_uppercase())
-        .collect();
+    let words: Vec<String> = text.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(6).map(|w| w.to_uppercase()).collect();
     let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-    let skip_or_replace: Vec<&str> = w.iter().copied().filter(|x| !matches!(*x, "OR" | "REPLACE" | "CONSTRAINT" | "TEMP" | "TEMPORARY" | "UNIQUE" | "DEFINER")).collect();
+    let skip_or_replace: Vec<&str> =
+        w.iter().copied().filter(|x| !matches!(*x, "OR" | "REPLACE" | "CONSTRAINT" | "TEMP" | "TEMPORARY" | "UNIQUE" | "DEFINER")).collect();
     let no_effect = |what: &str| Some(Change::NoSchemaEffect { what: what.to_string() });
     let unmodelled = |what: &str, reason: &str| Some(Change::Unmodelled { what: what.to_string(), reason: reason.to_string() });
     match skip_or_replace.as_slice() {
@@ -119,13 +108,18 @@ fn classify_unparsed(text: &str) -> Option<Change> {
             unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed")
         }
         ["DO", ..] => unmodelled("DO block", "anonymous code blocks are not modelled: they can change anything"),
-        ["CREATE", "AGGREGATE", ..] | ["CREATE", "OPERATOR", ..] | ["CREATE", "CAST", ..] | ["CREATE", "COLLATION", ..] | ["CREATE", "TEXT", ..] | ["CREATE", "LANGUAGE", ..] => {
-            no_effect("database object that holds no data")
-        }
+        ["CREATE", "AGGREGATE", ..]
+        | ["CREATE", "OPERATOR", ..]
+        | ["CREATE", "CAST", ..]
+        | ["CREATE", "COLLATION", ..]
+        | ["CREATE", "TEXT", ..]
+        | ["CREATE", "LANGUAGE", ..] => no_effect("database object that holds no data"),
         ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence"),
         ["CREATE", "SCHEMA", ..] => no_effect("schema"),
         ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification"),
-        ["PREPARE", ..] | ["EXECUTE", ..] => unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes"),
+        ["PREPARE", ..] | ["EXECUTE", ..] => {
+            unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes")
+        }
         ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE"),
         _ => None,
     }
@@ -133,8 +127,26 @@ fn classify_unparsed(text: &str) -> Option<Change> {
 
 /// First words of MySQL `ALTER TABLE` table options that change no column.
 const TABLE_OPTIONS: &[&str] = &[
-    "COMMENT", "ENGINE", "CHARSET", "CHARACTER", "COLLATE", "CONVERT", "ROW_FORMAT", "KEY_BLOCK_SIZE", "STATS_PERSISTENT", "STATS_AUTO_RECALC",
-    "STATS_SAMPLE_PAGES", "PACK_KEYS", "CHECKSUM", "DELAY_KEY_WRITE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "FORCE", "ENABLE", "DISABLE",
+    "COMMENT",
+    "ENGINE",
+    "CHARSET",
+    "CHARACTER",
+    "COLLATE",
+    "CONVERT",
+    "ROW_FORMAT",
+    "KEY_BLOCK_SIZE",
+    "STATS_PERSISTENT",
+    "STATS_AUTO_RECALC",
+    "STATS_SAMPLE_PAGES",
+    "PACK_KEYS",
+    "CHECKSUM",
+    "DELAY_KEY_WRITE",
+    "AVG_ROW_LENGTH",
+    "MAX_ROWS",
+    "MIN_ROWS",
+    "FORCE",
+    "ENABLE",
+    "DISABLE",
 ];
 
 /// SQLite: a column's declared type as written, which `PRAGMA table_info`
@@ -152,7 +164,8 @@ struct DeclaredType {
 }
 
 /// SQLite column keywords that end a type name.
-const SQLITE_COLUMN_KEYWORDS: &[&str] = &["CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT"];
+const SQLITE_COLUMN_KEYWORDS: &[&str] =
+    &["CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT"];
 
 /// The declared types of the columns a SQLite `CREATE TABLE (…)` or
 /// `ALTER TABLE … ADD [COLUMN]` defines, from the statement's tokens.
@@ -293,7 +306,8 @@ impl<'a> Ctx<'a> {
                 let key = self.name(&cv.name);
                 let fp = analyze_statement(self.d(), self.schema, &Statement::Query(cv.query.clone()));
                 let columns = if cv.columns.is_empty() { fp.output.clone() } else { cv.columns.iter().map(|c| ident(self.d(), &c.name)).collect() };
-                let reads = fp.columns.iter().filter(|u| u.access == Access::Read || u.access == Access::Filter).map(|u| (u.table.clone(), u.column.clone())).collect();
+                let reads =
+                    fp.columns.iter().filter(|u| u.access == Access::Read || u.access == Access::Filter).map(|u| (u.table.clone(), u.column.clone())).collect();
                 if let Some(issue) = fp.issues.first() {
                     self.warn(format!("view `{key}`: {}", issue.message()));
                 }
@@ -339,7 +353,11 @@ impl<'a> Ctx<'a> {
             }
             Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => self.data(s),
             Statement::Query(_) => self.unmodelled("SELECT", "a SELECT in a migration usually calls a function whose effect migsafe cannot see"),
-            Statement::CreateFunction(_) | Statement::DropFunction(_) | Statement::CreateProcedure { .. } | Statement::DropProcedure { .. } | Statement::AlterFunction(_) => {
+            Statement::CreateFunction(_)
+            | Statement::DropFunction(_)
+            | Statement::CreateProcedure { .. }
+            | Statement::DropProcedure { .. }
+            | Statement::AlterFunction(_) => {
                 self.unmodelled("function", "functions are not modelled: code calling it, or a trigger using it, may change behaviour")
             }
             Statement::CreateTrigger(_) | Statement::DropTrigger(_) => {
@@ -443,7 +461,10 @@ impl<'a> Ctx<'a> {
             let col_op = if kw(&a[0], "ALTER") {
                 let c = if a.len() > 1 && kw(&a[1], "COLUMN") { 2 } else { 1 };
                 match a.get(c) {
-                    Some(Token::Word(w)) if !kw(&a[c], "CONSTRAINT") => Some((ident(d, &sqlparser::ast::Ident { value: w.value.clone(), quote_style: w.quote_style, span: sqlparser::tokenizer::Span::empty() }), &a[c + 1..])),
+                    Some(Token::Word(w)) if !kw(&a[c], "CONSTRAINT") => Some((
+                        ident(d, &sqlparser::ast::Ident { value: w.value.clone(), quote_style: w.quote_style, span: sqlparser::tokenizer::Span::empty() }),
+                        &a[c + 1..],
+                    )),
                     _ => None,
                 }
             } else {
@@ -452,10 +473,14 @@ impl<'a> Ctx<'a> {
             let step = match col_op {
                 Some((col, rest)) if rest.len() >= 2 && kw(&rest[0], "DROP") && kw(&rest[1], "EXPRESSION") => Plan::DropExpression(col),
                 Some((col, rest)) if rest.len() >= 2 && kw(&rest[0], "DROP") && kw(&rest[1], "IDENTITY") => Plan::DropIdentity(col),
-                Some((_, rest)) if rest.len() >= 2 && kw(&rest[0], "SET") && ["STATISTICS", "STORAGE", "COMPRESSION"].iter().any(|k| kw(&rest[1], k)) => Plan::NoEffect,
+                Some((_, rest)) if rest.len() >= 2 && kw(&rest[0], "SET") && ["STATISTICS", "STORAGE", "COMPRESSION"].iter().any(|k| kw(&rest[1], k)) => {
+                    Plan::NoEffect
+                }
                 _ if a.len() >= 2 && kw(&a[0], "ALTER") && kw(&a[1], "CONSTRAINT") => Plan::NoEffect,
                 // MySQL table options: storage, comment, character set.
-                _ if TABLE_OPTIONS.iter().any(|k| kw(&a[0], k)) || (a.len() >= 2 && kw(&a[0], "DEFAULT") && ["CHARSET", "CHARACTER", "COLLATE"].iter().any(|k| kw(&a[1], k))) => {
+                _ if TABLE_OPTIONS.iter().any(|k| kw(&a[0], k))
+                    || (a.len() >= 2 && kw(&a[0], "DEFAULT") && ["CHARSET", "CHARACTER", "COLLATE"].iter().any(|k| kw(&a[1], k))) =>
+                {
                     Plan::NoEffect
                 }
                 _ => {
@@ -473,7 +498,9 @@ impl<'a> Ctx<'a> {
             };
             plan.push(step);
         }
-        let Some(name) = sqlparser::parser::Parser::new(pd.as_ref()).try_with_sql(&name_text).and_then(|mut p| p.parse_object_name(false)).ok() else { return false };
+        let Some(name) = sqlparser::parser::Parser::new(pd.as_ref()).try_with_sql(&name_text).and_then(|mut p| p.parse_object_name(false)).ok() else {
+            return false;
+        };
         let key = self.name(&name);
         if !self.schema.tables.contains_key(&key) {
             if if_exists {
@@ -520,7 +547,11 @@ impl<'a> Ctx<'a> {
     /// without the keyword (`self.text` keeps it, so the event records it).
     fn drop_index_concurrently(&mut self, text: &str) -> bool {
         let words: Vec<&str> = text.split_whitespace().collect();
-        if words.len() < 4 || !words[0].eq_ignore_ascii_case("DROP") || !words[1].eq_ignore_ascii_case("INDEX") || !words[2].eq_ignore_ascii_case("CONCURRENTLY") {
+        if words.len() < 4
+            || !words[0].eq_ignore_ascii_case("DROP")
+            || !words[1].eq_ignore_ascii_case("INDEX")
+            || !words[2].eq_ignore_ascii_case("CONCURRENTLY")
+        {
             return false;
         }
         let sql = format!("DROP INDEX {}", words[3..].join(" "));
@@ -586,7 +617,14 @@ impl<'a> Ctx<'a> {
         ty
     }
 
-    fn new_column(&mut self, def: &ColumnDef, table_pk: &mut Vec<String>, uniques: &mut Vec<Vec<String>>, fks: &mut Vec<ForeignKey>, checks: &mut Vec<String>) -> Column {
+    fn new_column(
+        &mut self,
+        def: &ColumnDef,
+        table_pk: &mut Vec<String>,
+        uniques: &mut Vec<Vec<String>>,
+        fks: &mut Vec<ForeignKey>,
+        checks: &mut Vec<String>,
+    ) -> Column {
         let d = self.d();
         let name = ident(d, &def.name);
         let mut ty = self.column_type(&def.data_type);
@@ -595,16 +633,8 @@ impl<'a> Ctx<'a> {
         }
         let upper = ty.written.to_uppercase();
         let serial = d == Dialect::Postgres && upper.contains("SERIAL") || d == Dialect::Mysql && upper == "SERIAL";
-        let mut col = Column {
-            name: name.clone(),
-            ty,
-            nullable: true,
-            default: None,
-            identity: serial,
-            generated: false,
-            created: self.at.clone(),
-            changed: None,
-        };
+        let mut col =
+            Column { name: name.clone(), ty, nullable: true, default: None, identity: serial, generated: false, created: self.at.clone(), changed: None };
         if serial {
             col.nullable = false;
         }
@@ -772,7 +802,8 @@ impl<'a> Ctx<'a> {
                 }
                 let (mut pk, mut u, mut f, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
                 let col = self.new_column(column_def, &mut pk, &mut u, &mut f, &mut c);
-                let volatile = column_def.options.iter().any(|o| matches!(&o.option, ColumnOption::Default(e) if is_volatile(e))) || col.ty.written.to_uppercase().contains("SERIAL");
+                let volatile = column_def.options.iter().any(|o| matches!(&o.option, ColumnOption::Default(e) if is_volatile(e)))
+                    || col.ty.written.to_uppercase().contains("SERIAL");
                 self.changes.push(Change::ColumnAdded {
                     table: key.to_string(),
                     column: name,
@@ -855,7 +886,9 @@ impl<'a> Ctx<'a> {
                 self.schema.tables.insert(key.to_string(), table);
                 let using_index = constraint.to_string().to_uppercase().contains("USING INDEX");
                 match res {
-                    Some((kind, columns)) => self.changes.push(Change::ConstraintAdded { table: key.to_string(), constraint: kind, columns, not_valid: *not_valid, using_index }),
+                    Some((kind, columns)) => {
+                        self.changes.push(Change::ConstraintAdded { table: key.to_string(), constraint: kind, columns, not_valid: *not_valid, using_index })
+                    }
                     None => self.no_effect("constraint"),
                 }
             }
@@ -1079,7 +1112,15 @@ impl<'a> Ctx<'a> {
         }
         self.schema.indexes.insert(
             name.clone(),
-            Index { name: name.clone(), table: table.clone(), columns: columns.clone(), unique: ci.unique, concurrently: ci.concurrently, partial: ci.predicate.is_some(), created: self.at.clone() },
+            Index {
+                name: name.clone(),
+                table: table.clone(),
+                columns: columns.clone(),
+                unique: ci.unique,
+                concurrently: ci.concurrently,
+                partial: ci.predicate.is_some(),
+                created: self.at.clone(),
+            },
         );
         self.changes.push(Change::IndexCreated { index: name, table, columns, unique: ci.unique, concurrently: ci.concurrently });
     }
@@ -1096,7 +1137,8 @@ impl<'a> Ctx<'a> {
                 }
                 self.schema.indexes.retain(|_, i| i.table != key);
                 if cascade {
-                    let dependent: Vec<String> = self.schema.views.values().filter(|v| v.reads.iter().any(|(t, _)| *t == key)).map(|v| v.name.clone()).collect();
+                    let dependent: Vec<String> =
+                        self.schema.views.values().filter(|v| v.reads.iter().any(|(t, _)| *t == key)).map(|v| v.name.clone()).collect();
                     for v in dependent {
                         self.schema.views.remove(&v);
                         self.schema.removed.push(Removal { table: v.clone(), column: None, renamed_to: None, at: self.at.clone() });
@@ -1277,7 +1319,8 @@ mod tests {
 
     #[test]
     fn mysql_primary_key_column_stays_not_null_when_redefined() {
-        let (s, d) = run(Dialect::Mysql, "CREATE TABLE t (k VARCHAR(8), v INT, PRIMARY KEY (k)); ALTER TABLE t MODIFY k VARCHAR(20); ALTER TABLE t CHANGE v w BIGINT;");
+        let (s, d) =
+            run(Dialect::Mysql, "CREATE TABLE t (k VARCHAR(8), v INT, PRIMARY KEY (k)); ALTER TABLE t MODIFY k VARCHAR(20); ALTER TABLE t CHANGE v w BIGINT;");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(col(&s, "t", "k"), ("varchar".into(), false));
         assert_eq!(col(&s, "t", "w"), ("bigint".into(), true));

@@ -21,35 +21,127 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
-    TableCreated { table: String },
-    TableDropped { table: String },
-    TableRenamed { from: String, to: String },
-    ViewCreated { view: String, materialized: bool },
-    ViewDropped { view: String },
-    ViewRenamed { from: String, to: String },
-    ColumnAdded { table: String, column: String, ty: SqlType, nullable: bool, default: Option<String>, volatile_default: bool },
-    ColumnDropped { table: String, column: String },
-    ColumnRenamed { table: String, from: String, to: String },
-    ColumnTypeChanged { table: String, column: String, from: SqlType, to: SqlType, using: bool },
-    SetNotNull { table: String, column: String },
-    DropNotNull { table: String, column: String },
-    SetDefault { table: String, column: String, default: String },
-    DropDefault { table: String, column: String },
-    EnumCreated { ty: String },
-    EnumDropped { ty: String },
-    EnumRenamed { from: String, to: String },
-    EnumValueAdded { ty: String, value: String },
-    EnumValueRenamed { ty: String, from: String, to: String },
-    IndexCreated { index: String, table: String, columns: Vec<String>, unique: bool, concurrently: bool },
-    IndexDropped { index: String, table: Option<String>, concurrently: bool },
-    ConstraintAdded { table: String, constraint: ConstraintKind, columns: Vec<String>, not_valid: bool, using_index: bool },
-    ConstraintDropped { table: String, name: String },
+    TableCreated {
+        table: String,
+    },
+    TableDropped {
+        table: String,
+    },
+    TableRenamed {
+        from: String,
+        to: String,
+    },
+    ViewCreated {
+        view: String,
+        materialized: bool,
+    },
+    ViewDropped {
+        view: String,
+    },
+    ViewRenamed {
+        from: String,
+        to: String,
+    },
+    ColumnAdded {
+        table: String,
+        column: String,
+        ty: SqlType,
+        nullable: bool,
+        default: Option<String>,
+        volatile_default: bool,
+    },
+    ColumnDropped {
+        table: String,
+        column: String,
+    },
+    ColumnRenamed {
+        table: String,
+        from: String,
+        to: String,
+    },
+    ColumnTypeChanged {
+        table: String,
+        column: String,
+        from: SqlType,
+        to: SqlType,
+        using: bool,
+    },
+    SetNotNull {
+        table: String,
+        column: String,
+    },
+    DropNotNull {
+        table: String,
+        column: String,
+    },
+    SetDefault {
+        table: String,
+        column: String,
+        default: String,
+    },
+    DropDefault {
+        table: String,
+        column: String,
+    },
+    EnumCreated {
+        ty: String,
+    },
+    EnumDropped {
+        ty: String,
+    },
+    EnumRenamed {
+        from: String,
+        to: String,
+    },
+    EnumValueAdded {
+        ty: String,
+        value: String,
+    },
+    EnumValueRenamed {
+        ty: String,
+        from: String,
+        to: String,
+    },
+    IndexCreated {
+        index: String,
+        table: String,
+        columns: Vec<String>,
+        unique: bool,
+        concurrently: bool,
+    },
+    IndexDropped {
+        index: String,
+        table: Option<String>,
+        concurrently: bool,
+    },
+    ConstraintAdded {
+        table: String,
+        constraint: ConstraintKind,
+        columns: Vec<String>,
+        not_valid: bool,
+        using_index: bool,
+    },
+    ConstraintDropped {
+        table: String,
+        name: String,
+    },
     /// An INSERT / UPDATE / DELETE run by a migration.
-    DataChange { table: String, verb: DataVerb, columns: Vec<String>, values: Vec<(String, String)>, whole_table: bool },
+    DataChange {
+        table: String,
+        verb: DataVerb,
+        columns: Vec<String>,
+        values: Vec<(String, String)>,
+        whole_table: bool,
+    },
     /// A statement that changes nothing migsafe models (comments, grants, transactions, settings).
-    NoSchemaEffect { what: String },
+    NoSchemaEffect {
+        what: String,
+    },
     /// A statement whose effect migsafe does not model (functions, triggers, DO blocks, …): not assumed harmless.
-    Unmodelled { what: String, reason: String },
+    Unmodelled {
+        what: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

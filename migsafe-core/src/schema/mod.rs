@@ -157,10 +157,7 @@ impl Schema {
 
     /// Why `table.column` (or `table` with `column = None`) is missing, if a migration removed it.
     pub fn removal(&self, table: &str, column: Option<&str>) -> Option<&Removal> {
-        self.removed
-            .iter()
-            .rev()
-            .find(|r| r.table == table && r.column.as_deref() == column)
+        self.removed.iter().rev().find(|r| r.table == table && r.column.as_deref() == column)
     }
 
     /// The enum type a column holds, if it is enum-typed.
@@ -188,13 +185,7 @@ impl Schema {
         self.tables
             .values()
             .map(|t| {
-                let cols = t
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        (c.name.clone(), CatalogColumn { data_type: c.ty.catalog.clone(), nullable: c.nullable })
-                    })
-                    .collect();
+                let cols = t.columns.iter().map(|c| (c.name.clone(), CatalogColumn { data_type: c.ty.catalog.clone(), nullable: c.nullable })).collect();
                 (t.name.clone(), cols)
             })
             .collect()

@@ -35,10 +35,14 @@ pub enum Family {
     Float(u8),
     Numeric,
     /// Variable or fixed text; `fixed` for CHAR(n).
-    Text { fixed: bool },
+    Text {
+        fixed: bool,
+    },
     Bool,
     Uuid,
-    Timestamp { tz: bool },
+    Timestamp {
+        tz: bool,
+    },
     Date,
     Time,
     Interval,

@@ -23,7 +23,10 @@ pub struct ScriptStatement {
 pub enum StatementBody {
     Parsed(ParsedStatement),
     /// Parsing failed: the message and where.
-    Error { location: Location, message: String },
+    Error {
+        location: Location,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -59,11 +62,7 @@ pub fn parse_script(dialect: Dialect, file: &str, text: &str, first_line: u32) -
         out.push(ScriptStatement {
             location,
             text: text_slice.to_string(),
-            leading_comments: group
-                .comments
-                .into_iter()
-                .map(|(l, c)| (l + first_line - 1, c))
-                .collect(),
+            leading_comments: group.comments.into_iter().map(|(l, c)| (l + first_line - 1, c)).collect(),
             body,
         });
     }
@@ -101,10 +100,7 @@ fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, 
                 (_, _, Some(f)) => (f.line, f.column),
                 _ => (1, 1),
             };
-            StatementBody::Error {
-                location: Location::new(file, line as u32 + first_line - 1, col as u32),
-                message,
-            }
+            StatementBody::Error { location: Location::new(file, line as u32 + first_line - 1, col as u32), message }
         }
     }
 }
@@ -193,8 +189,7 @@ fn split(tokens: Vec<TokenWithSpan>) -> Vec<Group> {
 /// CREATE [TEMP] TRIGGER / PROCEDURE / FUNCTION without dollar quoting has a
 /// BEGIN … END body with `;` inside.
 fn has_compound_body(words: &[Keyword]) -> bool {
-    words.first() == Some(&Keyword::CREATE)
-        && words.iter().any(|k| matches!(k, Keyword::TRIGGER | Keyword::PROCEDURE))
+    words.first() == Some(&Keyword::CREATE) && words.iter().any(|k| matches!(k, Keyword::TRIGGER | Keyword::PROCEDURE))
 }
 
 /// Maps (line, column) token positions back to byte offsets.

@@ -63,7 +63,15 @@ fn mysql_sqlx() {
     let s = &c.history.schema;
 
     let ids: Vec<&str> = c.history.migrations.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["20240101000000_create_tables.up.sql", "20240102000000_indexes_and_views.up.sql", "20240103000000_alters.up.sql", "20240104000000_data_and_unmodelled.up.sql"]);
+    assert_eq!(
+        ids,
+        [
+            "20240101000000_create_tables.up.sql",
+            "20240102000000_indexes_and_views.up.sql",
+            "20240103000000_alters.up.sql",
+            "20240104000000_data_and_unmodelled.up.sql"
+        ]
+    );
     assert!(c.history.migrations.iter().all(|m| m.down.is_some()));
 
     assert_eq!(sorted_keys(&s.views), ["big_orders", "customer_emails"]);

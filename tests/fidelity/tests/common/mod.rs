@@ -39,13 +39,7 @@ pub struct Scratch {
 }
 
 fn mysql_opts(db: Option<&str>) -> mysql::Opts {
-    mysql::OptsBuilder::new()
-        .ip_or_hostname(Some(MYSQL_HOST))
-        .tcp_port(MYSQL_PORT)
-        .user(Some("root"))
-        .pass(Some(""))
-        .db_name(db)
-        .into()
+    mysql::OptsBuilder::new().ip_or_hostname(Some(MYSQL_HOST)).tcp_port(MYSQL_PORT).user(Some("root")).pass(Some("")).db_name(db).into()
 }
 
 impl Scratch {
@@ -103,7 +97,7 @@ impl Scratch {
 
     /// The base tables and their columns as the engine's catalog shows them,
     /// bookkeeping tables left out (SQLite: `PRAGMA table_xinfo`, which also
-/// lists generated columns, as information_schema does). MySQL and SQLite names are folded to
+    /// lists generated columns, as information_schema does). MySQL and SQLite names are folded to
     /// lower case, as the model folds them (both compare them case-blind).
     pub fn catalog(&mut self) -> Catalog {
         let mut cat: Catalog = BTreeMap::new();
@@ -150,9 +144,7 @@ impl Scratch {
                     )
                     .expect("read information_schema.COLUMNS");
                 for (table, column, ty, nullable) in rows {
-                    cat.entry(table.to_lowercase())
-                        .or_default()
-                        .insert(column.to_lowercase(), CatalogColumn { data_type: ty, nullable: nullable == "YES" });
+                    cat.entry(table.to_lowercase()).or_default().insert(column.to_lowercase(), CatalogColumn { data_type: ty, nullable: nullable == "YES" });
                 }
             }
             Conn::Lite(c) => {
@@ -292,13 +284,7 @@ pub fn compare_history_with(dialect: Dialect, dir: &Path, session_setup: &str) -
     let engine = db.catalog();
     let model = without_bookkeeping(history.schema.catalog());
     let d = diff(&model, &engine);
-    assert!(
-        d.is_empty(),
-        "{}: the model differs from {dialect} ({} difference(s)):\n  {}",
-        dir.display(),
-        d.len(),
-        d.join("\n  ")
-    );
+    assert!(d.is_empty(), "{}: the model differs from {dialect} ({} difference(s)):\n  {}", dir.display(), d.len(), d.join("\n  "));
     let tables = engine.len();
     let columns = engine.values().map(|c| c.len()).sum();
     println!("{}: {} migrations, {tables} tables, {columns} columns match {dialect}", dir.display(), history.migrations.len());
