@@ -138,10 +138,12 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         parts.push(ident.span());
         part_ends.push(last_span(&f.ty, ident.span()));
     }
-    if !errors.is_empty() {
+    let Some(table) = table.filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.push(syn::Error::new(input.ident.span(), "#[derive(Table)] needs #[migsafe(table = \"…\")]"));
+        }
         return Err(errors);
-    }
-    let table = table.expect("checked above");
+    };
     Ok(Parsed {
         decl: TableDecl { rust_name: input.ident.to_string(), table: table.value(), fields: decl_fields },
         item: input.ident.span(),
@@ -312,10 +314,12 @@ pub fn parse_enum(input: &DeriveInput) -> Result<Parsed<EnumDecl>, Vec<syn::Erro
                 .push(syn::Error::new(parts[i], format!("variants `{}` and `{}` both map to '{}'", b.variant, a.variant, a.value.clone().unwrap_or_default())));
         }
     }
-    if !errors.is_empty() {
+    let Some((target, target_span)) = target.filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.push(syn::Error::new(input.ident.span(), "#[derive(SqlEnum)] needs #[migsafe(type = \"…\")] or #[migsafe(column = \"table.column\")]"));
+        }
         return Err(errors);
-    }
-    let (target, target_span) = target.expect("checked above");
+    };
     Ok(Parsed {
         decl: EnumDecl { rust_name: input.ident.to_string(), target, variants: decl_variants, has_other },
         item: input.ident.span(),
