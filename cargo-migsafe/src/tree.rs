@@ -99,21 +99,10 @@ impl Tree {
         Ok(raw.into_iter().map(|(p, b)| (p, String::from_utf8(b).ok())).collect())
     }
 
-    /// Read many files as text, in one git process for a revision.
+    /// Read many files as text, in one git process for a revision; a file
+    /// that is not UTF-8 is an error naming it.
     pub fn read_texts(&self, paths: &[&str]) -> Result<Vec<(String, String)>, TreeError> {
-        let raw: Vec<(String, Vec<u8>)> = match &self.kind {
-            Kind::Work => paths
-                .iter()
-                .map(|p| std::fs::read(self.root.join(p)).map(|b| (p.to_string(), b)).map_err(|e| TreeError::Io { path: p.to_string(), source: e }))
-                .collect::<Result<_, _>>()?,
-            Kind::Git { rev } => cat_files(&self.root, rev, paths)?,
-        };
-        raw.into_iter()
-            .map(|(p, b)| match String::from_utf8(b) {
-                Ok(s) => Ok((p, s)),
-                Err(_) => Err(TreeError::NotText { path: p }),
-            })
-            .collect()
+        self.read_lossy(paths)?.into_iter().map(|(path, text)| text.map(|t| (path.clone(), t)).ok_or(TreeError::NotText { path })).collect()
     }
 
     pub fn read_text(&self, path: &str) -> Result<String, TreeError> {
