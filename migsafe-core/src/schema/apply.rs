@@ -80,6 +80,11 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
     (events, diags)
 }
 
+/// Why a kind of statement is unmodelled: one text, whether sqlparser parsed it or not.
+const WHY_SELECT: &str = "a SELECT in a migration usually calls a function whose effect migsafe cannot see";
+const WHY_FUNCTION: &str = "functions are not modelled: code calling it, or a trigger using it, may change behaviour";
+const WHY_TRIGGER: &str = "triggers are not modelled: one can reject or rewrite the writes of either release";
+
 /// Statements sqlparser cannot parse but whose kind we recognise by their first words.
 fn classify_unparsed(text: &str) -> Option<Change> {
     let words: Vec<String> = text.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(6).map(|w| w.to_uppercase()).collect();
@@ -96,13 +101,13 @@ fn classify_unparsed(text: &str) -> Option<Change> {
         ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting"),
         ["ANALYZE", ..] | ["VACUUM", ..] | ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance"),
         ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW"),
-        ["SELECT", ..] | ["PERFORM", ..] => unmodelled("SELECT", "a SELECT in a migration usually calls a function whose effect migsafe cannot see"),
+        ["SELECT", ..] | ["PERFORM", ..] => unmodelled("SELECT", WHY_SELECT),
         ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] | ["ALTER", "EXTENSION", ..] => no_effect("extension"),
         ["CREATE", "FUNCTION", ..] | ["CREATE", "PROCEDURE", ..] | ["DROP", "FUNCTION", ..] | ["DROP", "PROCEDURE", ..] | ["ALTER", "FUNCTION", ..] => {
-            unmodelled("function", "functions are not modelled: code calling it, or a trigger using it, may change behaviour")
+            unmodelled("function", WHY_FUNCTION)
         }
         ["CREATE", "TRIGGER", ..] | ["CREATE", "CONSTRAINT", "TRIGGER", ..] | ["DROP", "TRIGGER", ..] | ["ALTER", "TRIGGER", ..] => {
-            unmodelled("trigger", "triggers are not modelled: one can reject or rewrite the writes of either release")
+            unmodelled("trigger", WHY_TRIGGER)
         }
         ["CREATE", "RULE", ..] | ["DROP", "RULE", ..] | ["CREATE", "POLICY", ..] | ["DROP", "POLICY", ..] | ["ALTER", "POLICY", ..] => {
             unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed")
@@ -352,17 +357,13 @@ impl<'a> Ctx<'a> {
                 }
             }
             Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => self.data(s),
-            Statement::Query(_) => self.unmodelled("SELECT", "a SELECT in a migration usually calls a function whose effect migsafe cannot see"),
+            Statement::Query(_) => self.unmodelled("SELECT", WHY_SELECT),
             Statement::CreateFunction(_)
             | Statement::DropFunction(_)
             | Statement::CreateProcedure { .. }
             | Statement::DropProcedure { .. }
-            | Statement::AlterFunction(_) => {
-                self.unmodelled("function", "functions are not modelled: code calling it, or a trigger using it, may change behaviour")
-            }
-            Statement::CreateTrigger(_) | Statement::DropTrigger(_) => {
-                self.unmodelled("trigger", "triggers are not modelled: one can reject or rewrite the writes of either release")
-            }
+            | Statement::AlterFunction(_) => self.unmodelled("function", WHY_FUNCTION),
+            Statement::CreateTrigger(_) | Statement::DropTrigger(_) => self.unmodelled("trigger", WHY_TRIGGER),
             Statement::CreatePolicy(_) | Statement::DropPolicy(_) | Statement::AlterPolicy(_) => {
                 self.unmodelled("policy", "row-level policies are not modelled: they can change which rows and writes succeed")
             }
