@@ -184,10 +184,8 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     Ok(if out.unsafe_() { 1 } else { 0 })
 }
 
-/// A revision's tree, its project, and each database's applied migrations.
-type Histories = (Tree, Project, Vec<(crate::project::Database, History)>);
-
-fn histories(p: &Place, rev: Option<&str>) -> Result<Histories> {
+/// Each database of a revision with its applied migrations.
+fn histories(p: &Place, rev: Option<&str>) -> Result<Vec<(crate::project::Database, History)>> {
     let (tree, _) = tree_for(p, rev)?;
     let project = discover(&tree, &p.manifest)?;
     let mut out = Vec::new();
@@ -201,7 +199,7 @@ fn histories(p: &Place, rev: Option<&str>) -> Result<Histories> {
         }
         out.push((db.clone(), h));
     }
-    Ok((tree, project, out))
+    Ok(out)
 }
 
 fn schema_json(s: &Schema) -> serde_json::Value {
@@ -238,7 +236,7 @@ fn schema_json(s: &Schema) -> serde_json::Value {
 
 fn run_schema(a: RevArgs) -> Result<u8> {
     let p = place(&a.manifest)?;
-    let (_, _, hs) = histories(&p, a.rev.as_deref())?;
+    let hs = histories(&p, a.rev.as_deref())?;
     match a.format {
         SimpleFormat::Json => {
             // One database: its schema at the top level. Several: the union at the top, each under `databases`.
@@ -287,12 +285,15 @@ fn run_schema(a: RevArgs) -> Result<u8> {
 
 fn run_footprint(a: RevArgs) -> Result<u8> {
     let p = place(&a.manifest)?;
-    let (tree, project, hs) = histories(&p, a.rev.as_deref())?;
+    let (tree, _) = tree_for(&p, a.rev.as_deref())?;
+    let project = discover(&tree, &p.manifest)?;
     let mut sites_json = Vec::new();
-    for (db, h) in &hs {
+    for db in &project.databases {
+        // One load: the migrations applied and the sources scanned.
         let loaded = load(&tree, &project, db, None, true).map_err(|e| anyhow!(e))?;
-        fail_on_errors(&loaded.diagnostics, "the sources do not parse")?;
+        fail_on_errors(&loaded.diagnostics, "the migrations or the sources cannot be read")?;
         let input: RevisionInput = loaded.input;
+        let h = &input.history;
         let enums: Vec<&migsafe_core::annotations::EnumDecl> =
             input.sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
         for site in &input.sites {
