@@ -5,7 +5,7 @@
 //! of the [`crate::rules`] registry and classifies each pending migration.
 
 use crate::annotations::{Decl, EnumDecl, Site};
-use crate::diag::{Location, Severity};
+use crate::diag::Severity;
 use crate::footprint::{resolve_site, Access, ResolvedSite};
 use crate::migrations::{Migration, Script};
 use crate::rules::{self, Finding};
@@ -290,9 +290,4 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
         Reversibility::Reversible
     };
     MigrationClass { file: m.up.path.clone(), down: undo.map(|u| u.script.path.clone()), class, reasons }
-}
-
-/// A location for a finding from an event.
-pub fn event_location(e: &Event) -> Location {
-    e.at.clone()
 }

@@ -2,7 +2,7 @@
 //! check and its tests; [`REGISTRY`] lists them all, and `explain` and the
 //! docs are generated from their [`RuleMeta`].
 
-use crate::check::{Context, Revision, SiteRef};
+use crate::check::{Context, SiteRef};
 use crate::diag::Severity;
 use crate::schema::Event;
 use serde::Serialize;
@@ -265,14 +265,6 @@ pub(crate) fn lock_timeout_before(cx: &Context, idx: usize, stmt: usize) -> bool
 /// The statement's first line, for messages.
 pub(crate) fn first_line(e: &Event) -> &str {
     e.statement.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or("").trim_end_matches(';')
-}
-
-#[allow(dead_code)]
-pub(crate) fn rev_name(r: Revision) -> &'static str {
-    match r {
-        Revision::Base => "N-1",
-        Revision::Head => "N",
-    }
 }
 
 #[cfg(test)]
