@@ -70,23 +70,30 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
     (combine(errors), track)
 }
 
-/// `const _: () = { <tracking> static <site in the distributed slice> };`
+/// `const _: () = { <tracking> migsafe_runtime::__private::site!(…); };`
 ///
 /// The site is one string (`migsafe_runtime::__private::SITES` documents the
-/// encoding) added with the macro_rules form of a linkme element, which is far
-/// cheaper for rustc than `#[distributed_slice]` on a static of nested structs.
+/// encoding), added by the runtime's `site!`, which writes the linkme element
+/// static for the target in one step: far cheaper for rustc than
+/// `#[distributed_slice]` on a static of nested structs.
 fn register(track: String, item: &str, decl: Encoded) -> TokenStream {
     let mut head = Encoded::default();
     head.str(item);
     head.0.push_str(&decl.0);
     head.0.push('\0');
+    // Where the annotation is, as `file!()` and `line!()` would say, written
+    // as text: two built-in macro expansions fewer per site. A compiler that
+    // does not tell the macro (rustc before 1.88) gets the built-ins.
+    let here = Span::call_site();
+    let (file, line) = (here.file(), here.start().line);
+    let rest = if line > 0 && !file.starts_with('<') {
+        format!(", {:?}", format!("\0{file}\0{line}"))
+    } else {
+        ", \"\\0\", ::core::file!(), \"\\0\", ::core::line!()".to_string()
+    };
     // Written as text and parsed by the compiler's lexer: much cheaper than
     // building the tokens one by one (this runs once per annotation).
-    let text = format!(
-        "const _: () = {{ {track} ::migsafe_runtime::__private::SITES! {{ #![linkme_macro = ::migsafe_runtime::__private::SITES] \
-         static __MIGSAFE_SITE: &::core::primitive::str = ::core::concat!({:?}, ::core::module_path!(), \"\\0\", ::core::file!(), \"\\0\", ::core::line!()); }} }};",
-        head.0
-    );
+    let text = format!("const _: () = {{ {track} ::migsafe_runtime::__private::site!({:?}{rest}); }};", head.0);
     // proc_macro's own `parse` (proc_macro2's would first lex the text again, unoptimized, to validate it).
     match text.parse::<proc_macro::TokenStream>() {
         Ok(tokens) => tokens.into(),

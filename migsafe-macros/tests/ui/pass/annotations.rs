@@ -41,6 +41,7 @@ pub mod model {
     }
 }
 
+const SETTLE_LINE: u32 = line!() + 1;
 #[touches(read(orders.id, orders.status), write(orders.status))]
 fn settle() -> &'static str {
     "settled"
@@ -92,6 +93,10 @@ fn main() {
     let kinds = |k: &str| sites.iter().filter(|s| s.decl.kind() == k).count();
     assert_eq!((kinds("query"), kinds("table"), kinds("sql-enum"), kinds("touches")), (3, 1, 2, 3));
     assert!(sites.iter().all(|s| s.file.ends_with("annotations.rs") && s.line > 0));
+    // Where a site is, as file!() and line!() say it.
+    let settle_site = sites.iter().find(|s| s.item == "settle").expect("the fn's touches site");
+    assert_eq!((settle_site.file, settle_site.line), (file!(), SETTLE_LINE));
+    assert_eq!(settle_site.module, module_path!());
     let order = sites.iter().find(|s| s.item == "Order").expect("the Table site");
     assert!(order.module.ends_with("::model"), "{}", order.module);
     assert!(matches!(order.decl, Decl::Table { table: "public.orders", .. }));
