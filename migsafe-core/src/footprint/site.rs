@@ -226,7 +226,7 @@ fn field(schema: &Schema, table: &str, i: usize, f: &FieldDecl, enums: &[&EnumDe
     let mut problem = |message: String| {
         out.problems.push(Problem { target: Target::Part(i), table: Some(table.to_string()), column: Some(col_name.clone()), message, removed: None });
     };
-    if col.nullable && !f.rust_type.optional {
+    if col.reads_null(schema.dialect) && !f.rust_type.optional {
         problem(format!(
             "column `{table}.{col_name}` is nullable, but field `{}` is `{}`: a NULL fails to decode; use `Option<{}>`",
             f.field, f.rust_type.text, f.rust_type.text
@@ -328,5 +328,44 @@ fn enum_decl(schema: &Schema, e: &EnumDecl, out: &mut ResolvedSite) {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::scan_file;
+    use crate::migrations::{MigrationSource, SourceFile};
+    use crate::schema::analyze;
+    use crate::Dialect;
+
+    /// The problems of each annotation in `rust`, against the schema `sql` builds.
+    fn problems(dialect: Dialect, sql: &str, rust: &str) -> Vec<String> {
+        let h = analyze(dialect, &MigrationSource::new("m", vec![SourceFile::new("V1__s.sql", sql)]));
+        assert!(!h.has_errors(), "{:?}", h.diagnostics);
+        let (sites, diags) = scan_file("src/lib.rs", rust);
+        assert!(diags.is_empty(), "{diags:?}");
+        sites.iter().flat_map(|s| resolve_site(&h.schema, &s.decl, &[]).problems).map(|p| p.message).collect()
+    }
+
+    const ROW: &str = "#[derive(Table)]\n#[migsafe(table = \"t\")]\nstruct T { id: i64, k: String }";
+
+    #[test]
+    fn sqlite_rowid_alias_never_reads_null() {
+        // The catalog says nullable (PRAGMA table_info: notnull = 0), but a NULL becomes a new rowid.
+        assert_eq!(problems(Dialect::Sqlite, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL);", ROW), Vec::<String>::new());
+        assert_eq!(problems(Dialect::Sqlite, "CREATE TABLE t (id INTEGER, k TEXT NOT NULL, PRIMARY KEY (id));", ROW), Vec::<String>::new());
+        // WITHOUT ROWID: the primary key is NOT NULL.
+        assert_eq!(problems(Dialect::Sqlite, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL) WITHOUT ROWID;", ROW), Vec::<String>::new());
+    }
+
+    #[test]
+    fn sqlite_primary_keys_that_are_not_the_rowid_can_be_null() {
+        // `INT PRIMARY KEY` is not a rowid alias: SQLite stores a NULL there.
+        let p = problems(Dialect::Sqlite, "CREATE TABLE t (id INT PRIMARY KEY, k TEXT NOT NULL);", ROW);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("`t.id` is nullable"), "{p:?}");
+        let p = problems(Dialect::Sqlite, "CREATE TABLE t (id INTEGER, k TEXT NOT NULL, PRIMARY KEY (id, k));", ROW);
+        assert_eq!(p.len(), 1, "{p:?}");
     }
 }

@@ -732,11 +732,21 @@ impl<'a> Ctx<'a> {
         for c in &ct.constraints {
             self.table_constraint(&mut table, c);
         }
-        if table.primary_key.len() == 1 && self.d() == Dialect::Sqlite {
-            let pk = table.primary_key[0].clone();
-            if let Some(col) = table.column_mut(&pk) {
-                if col.ty.written.eq_ignore_ascii_case("INTEGER") {
-                    col.identity = true;
+        if self.d() == Dialect::Sqlite {
+            if ct.without_rowid {
+                // No rowid: the primary key is an ordinary NOT NULL key.
+                for name in table.primary_key.clone() {
+                    if let Some(col) = table.column_mut(&name) {
+                        col.nullable = false;
+                        col.identity = false;
+                    }
+                }
+            } else if table.primary_key.len() == 1 {
+                let pk = table.primary_key[0].clone();
+                if let Some(col) = table.column_mut(&pk) {
+                    if col.ty.written.eq_ignore_ascii_case("INTEGER") {
+                        col.identity = true;
+                    }
                 }
             }
         }

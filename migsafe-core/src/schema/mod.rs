@@ -68,6 +68,14 @@ impl Column {
     pub fn required(&self) -> bool {
         !self.nullable && self.default.is_none() && !self.identity && !self.generated
     }
+
+    /// A read of this column can return NULL. `nullable` is what the catalog
+    /// says; SQLite's catalog calls an `INTEGER PRIMARY KEY` nullable, but
+    /// that column is the rowid (the model's only SQLite identity): a NULL
+    /// written to it becomes a new rowid, so it never reads back as NULL.
+    pub fn reads_null(&self, dialect: crate::Dialect) -> bool {
+        self.nullable && !(dialect == crate::Dialect::Sqlite && self.identity)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -22,6 +22,14 @@ CREATE TABLE customers (
     CHECK (balance >= 0)
 );
 
+-- WITHOUT ROWID: the primary key is NOT NULL (for a rowid table it is not).
+CREATE TABLE settings (
+    scope TEXT,
+    name TEXT,
+    value TEXT,
+    PRIMARY KEY (scope, name)
+) WITHOUT ROWID;
+
 CREATE TABLE orders (
     id integer primary key,
     customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
@@ -51,4 +59,5 @@ CREATE TABLE IF NOT EXISTS kv (other INT);
 DROP TABLE kv;
 DROP TABLE order_items;
 DROP TABLE orders;
+DROP TABLE settings;
 DROP TABLE customers;
