@@ -188,6 +188,64 @@ pub(crate) fn literal(e: &Expr) -> Option<String> {
     }
 }
 
+/// The literal values an expression written to a column can take: the
+/// literal itself, or the literal branches of a CASE.
+pub(crate) fn written_values(e: &Expr) -> Vec<String> {
+    match e {
+        Expr::Case { conditions, else_result, .. } => {
+            let mut out: Vec<String> = Vec::new();
+            for v in conditions.iter().flat_map(|c| written_values(&c.result)).chain(else_result.iter().flat_map(|e| written_values(e))) {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+            out
+        }
+        Expr::Nested(inner) => written_values(inner),
+        _ => literal(e).into_iter().collect(),
+    }
+}
+
+/// The literal values of each output column of an INSERT's source
+/// (`VALUES` rows, or the SELECT list, through UNIONs), by position.
+fn source_values(body: &SetExpr, out: &mut Vec<Vec<String>>) {
+    let mut add = |i: usize, vals: Vec<String>| {
+        if let Some(slot) = out.get_mut(i) {
+            for v in vals {
+                if !slot.contains(&v) {
+                    slot.push(v);
+                }
+            }
+        }
+    };
+    match body {
+        SetExpr::Values(v) => {
+            for row in &v.rows {
+                for (i, e) in row.content.iter().enumerate() {
+                    add(i, written_values(e));
+                }
+            }
+        }
+        SetExpr::Select(sel) => {
+            for (i, item) in sel.projection.iter().enumerate() {
+                match item {
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } | SelectItem::ExprWithAliases { expr: e, .. } => {
+                        add(i, written_values(e))
+                    }
+                    // A wildcard: positions after it are unknown.
+                    SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => return,
+                }
+            }
+        }
+        SetExpr::SetOperation { left, right, .. } => {
+            source_values(left, out);
+            source_values(right, out);
+        }
+        SetExpr::Query(q) => source_values(&q.body, out),
+        _ => {}
+    }
+}
+
 fn last_ident(name: &ObjectName) -> Option<&Ident> {
     name.0.iter().rev().find_map(|p| match p {
         ObjectNamePart::Identifier(i) => Some(i),
@@ -642,14 +700,10 @@ impl<'s> Resolver<'s> {
         // Literal values per column position.
         let mut values: Vec<Vec<String>> = vec![Vec::new(); cols.len()];
         if let Some(src) = &ins.source {
+            source_values(&src.body, &mut values);
             if let SetExpr::Values(v) = src.body.as_ref() {
                 for row in &v.rows {
-                    for (i, e) in row.content.iter().enumerate() {
-                        if let (Some(slot), Some(lit)) = (values.get_mut(i), literal(e)) {
-                            if !slot.contains(&lit) {
-                                slot.push(lit);
-                            }
-                        }
+                    for e in &row.content {
                         self.expr(e, Access::Read, outer, &[]);
                     }
                 }
@@ -659,8 +713,8 @@ impl<'s> Resolver<'s> {
         }
         for a in &ins.assignments {
             if let AssignmentTarget::ColumnName(n) = &a.target {
-                if let (Some(i), Some(lit)) = (last_ident(n).map(|i| self.id(i)).and_then(|c| cols.iter().position(|x| *x == c)), literal(&a.value)) {
-                    values[i].push(lit);
+                if let Some(i) = last_ident(n).map(|i| self.id(i)).and_then(|c| cols.iter().position(|x| *x == c)) {
+                    values[i].extend(written_values(&a.value));
                 }
             }
             self.expr(&a.value, Access::Read, outer, &[]);
@@ -701,11 +755,11 @@ impl<'s> Resolver<'s> {
                 AssignmentTarget::ColumnName(n) => vec![n],
                 AssignmentTarget::Tuple(ns) => ns.iter().collect(),
             };
-            let lit = literal(&a.value);
+            let lit = written_values(&a.value);
             for n in names {
                 if let Some(i) = last_ident(n) {
                     let col = self.id(i);
-                    self.in_rel(target, &col, Access::Write, lit.iter().cloned().collect());
+                    self.in_rel(target, &col, Access::Write, lit.clone());
                 }
             }
             self.expr(&a.value, Access::Read, scopes, &[]);
@@ -812,6 +866,33 @@ mod tests {
         let fp = analyze_sql(Dialect::Postgres, &s, "DELETE FROM orders USING customers WHERE customers.id = orders.customer_id RETURNING *").unwrap();
         assert!(fp.issues.is_empty(), "{:?}", fp.issues);
         assert!(uses(&fp).contains(&"Read orders.total".to_string()));
+    }
+
+    #[test]
+    fn values_written_by_insert_select_case_and_data_modifying_ctes() {
+        let s = schema(S);
+        let written = |sql: &str| -> Vec<String> {
+            let fp = analyze_sql(Dialect::Postgres, &s, sql).unwrap();
+            assert!(fp.issues.is_empty(), "{:?}", fp.issues);
+            uses(&fp).into_iter().filter(|u| u.starts_with("Insert") || u.starts_with("Write")).collect()
+        };
+        // The SELECT list of INSERT … SELECT, by position, through a UNION and a cast.
+        assert_eq!(
+            written("INSERT INTO orders (customer_id, status) SELECT id, 'NEW' FROM customers UNION ALL SELECT id, 'PAID'::text FROM customers"),
+            ["Insert orders.customer_id", "Insert orders.status=NEW|PAID"]
+        );
+        // Every literal branch of a CASE.
+        assert_eq!(written("UPDATE orders SET status = CASE WHEN total > 0 THEN 'PAID' ELSE 'FREE' END"), ["Write orders.status=PAID|FREE"]);
+        // A data-modifying CTE.
+        assert_eq!(
+            written("WITH moved AS (INSERT INTO orders (customer_id, status) SELECT id, 'MOVED' FROM customers RETURNING id) SELECT count(*) FROM moved"),
+            ["Insert orders.customer_id", "Insert orders.status=MOVED"]
+        );
+        // A wildcard hides the positions: nothing is guessed.
+        assert_eq!(
+            written("INSERT INTO orders SELECT * FROM orders"),
+            ["Insert orders.id", "Insert orders.customer_id", "Insert orders.status", "Insert orders.total"]
+        );
     }
 
     #[test]
