@@ -53,7 +53,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                             access: "decodes".into(),
                         });
                     }
-                } else if to.family == Family::Enum || from.family == Family::Enum {
+                } else if (to.family == Family::Enum) != (from.family == Family::Enum) || (to.family == Family::Enum && to.user_type != from.user_type) {
+                    // To or from an enum, or another enum type: the field's
+                    // SqlEnum (or other type) decoded the old one. The values of
+                    // a MySQL ENUM that only changes its list are
+                    // enum-value-not-decodable's business.
                     problems.push(format!(
                         "its field `{}.{}: {}` decoded `{}`, not `{}`",
                         t.rust_name,
@@ -79,21 +83,24 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut severity = Severity::Error;
         if !writers.is_empty() && !from.widens_to(to) {
             // Literals N-1 writes that no longer fit are certain failures.
-            let too_long: Vec<String> = cx
+            let written: Vec<&String> = cx
                 .base_sites
                 .iter()
                 .flat_map(|(_, r)| r.columns.iter())
                 .filter(|u| u.table == *table && u.column == *column && u.access.writes())
                 .flat_map(|u| u.values.iter())
-                .filter(|v| matches!((to.family, to.length), (Family::Text { .. }, Some(n)) if v.chars().count() as u64 > n))
-                .cloned()
                 .collect();
+            let quote = |vs: &[&String]| vs.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            let too_long: Vec<&String> =
+                written.iter().copied().filter(|v| matches!((to.family, to.length), (Family::Text { .. }, Some(n)) if v.chars().count() as u64 > n)).collect();
+            let not_held: Vec<&String> = match to.inline_enum_values() {
+                Some(held) => written.iter().copied().filter(|v| !held.contains(v)).collect(),
+                None => Vec::new(),
+            };
             if !too_long.is_empty() {
-                problems.push(format!(
-                    "N-1 writes {} longer than `{}` holds",
-                    too_long.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "),
-                    to.display()
-                ));
+                problems.push(format!("N-1 writes {} longer than `{}` holds", quote(&too_long), to.display()));
+            } else if !not_held.is_empty() {
+                problems.push(format!("N-1 writes {}, which `{}` does not hold", quote(&not_held), to.display()));
             } else if problems.is_empty() {
                 severity = Severity::Warning;
                 problems.push(format!("{}: the values it writes as `{}` may not fit `{}`", describe_sites(&who, &writers), from.display(), to.display()));
@@ -132,6 +139,23 @@ mod tests {
         let r = run(Dialect::Postgres, (&[V1], src), (&[V1, ("V2__x.sql", "ALTER TABLE t ALTER COLUMN n TYPE BIGINT;")], ""));
         assert_eq!(keys(&r), ["column-type-changed error t.n"]);
         assert!(r.findings[0].message.contains("T.n: i32"), "{}", r.findings[0].message);
+    }
+
+    #[test]
+    fn mysql_enum_lists_judged_by_their_values() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, p ENUM('low', 'mid', 'high') NOT NULL);");
+        let base = r#"#[derive(SqlEnum)] #[migsafe(column = "t.p", rename_all = "lowercase")] enum P { Low, Mid, High, #[migsafe(other)] X }
+            #[derive(Table)] #[migsafe(table = "t")] struct T { id: i32, p: P }
+            const Q: &str = sql!("UPDATE t SET p = 'mid' WHERE id = ?");"#;
+        // A value appended: N-1 still decodes and writes what it did.
+        let grow = ("V2__p.sql", "ALTER TABLE t MODIFY COLUMN p ENUM('low', 'mid', 'high', 'urgent') NOT NULL;");
+        let r = run(Dialect::Mysql, (&[v1], base), (&[v1, grow], ""));
+        assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+        // A value N-1 writes removed: its UPDATE fails.
+        let shrink = ("V2__p.sql", "ALTER TABLE t MODIFY COLUMN p ENUM('low', 'high') NOT NULL;");
+        let r = run(Dialect::Mysql, (&[v1], base), (&[v1, shrink], ""));
+        assert_eq!(keys(&r), ["column-type-changed error t.p"]);
+        assert!(r.findings[0].message.contains("N-1 writes 'mid', which `enum('low','high')` does not hold"), "{}", r.findings[0].message);
     }
 
     #[test]

@@ -22,6 +22,25 @@ a `#[migsafe(other)]` catch-all) must be running before any release writes the
 value.",
 };
 
+/// Values the pending migrations add to the column's enum: `ALTER TYPE … ADD
+/// VALUE` on its type (`ty`), or a MySQL `ENUM(…)` list that gains values.
+fn added_values<'a>(cx: &Context<'a>, ty: Option<&str>, table: &str, column: &str) -> Vec<(&'a Event, String)> {
+    let mut out = Vec::new();
+    for (_, e) in cx.pending_events() {
+        match &e.change {
+            Change::EnumValueAdded { ty: t, value } if ty == Some(t.as_str()) => out.push((e, value.clone())),
+            Change::ColumnTypeChanged { table: tb, column: col, from, to, .. } if tb == table && col == column => {
+                if let Some(new) = to.inline_enum_values() {
+                    let old = from.inline_enum_values().unwrap_or_default();
+                    out.extend(new.into_iter().filter(|v| !old.contains(v)).map(|v| (e, v)));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Does `e` decode `table.column` of `schema`?
 fn decodes_column(schema: &Schema, e: &EnumDecl, table: &str, column: &str) -> bool {
     match &e.target {
@@ -41,13 +60,6 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let head = &cx.head.history.schema;
     let base_enums = cx.base_enums();
     let head_enums = cx.head_enums();
-    let added: Vec<(&Event, &str, &str)> = cx
-        .pending_events()
-        .filter_map(|(_, e)| match &e.change {
-            Change::EnumValueAdded { ty, value } => Some((e, ty.as_str(), value.as_str())),
-            _ => None,
-        })
-        .collect();
     for t in head.tables.values() {
         for c in &t.columns {
             let (table, column) = (t.name.as_str(), c.name.as_str());
@@ -55,6 +67,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             if decoders.is_empty() {
                 continue;
             }
+            let added = added_values(cx, c.ty.user_type.as_deref(), table, column);
+            // Values of the column's enum type renamed by the pending migrations: (event, from, to).
+            let renamed: Vec<(&Event, &str, &str)> = cx
+                .pending_events()
+                .filter_map(|(_, e)| match &e.change {
+                    Change::EnumValueRenamed { ty, from, to } if c.ty.user_type.as_deref() == Some(ty.as_str()) => Some((e, from.as_str(), to.as_str())),
+                    _ => None,
+                })
+                .collect();
             // Values N may write into the column, and who writes them.
             let mut written: Vec<(String, SiteRef)> = Vec::new();
             for (site, res) in &cx.head_sites {
@@ -99,8 +120,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 missing.dedup();
                 if missing.is_empty() {
                     // A value the type gained but nobody writes yet: a warning, it is one INSERT away.
-                    for (ev, ty, value) in &added {
-                        if c.ty.user_type.as_deref() == Some(*ty) && !known.contains(value) {
+                    for (ev, value) in &added {
+                        if !known.contains(&value.as_str()) {
+                            let ty = c.ty.display();
                             out.push(
                                 Finding::new(&META, table, Some(column))
                                     .at(ev)
@@ -126,7 +148,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         sites.push(s.clone());
                     }
                 }
-                let event = added.iter().find(|(_, ty, value)| c.ty.user_type.as_deref() == Some(*ty) && missing.contains(value)).map(|(e, _, _)| *e);
+                // A renamed value that N-1 decodes under its old name: the rename's own finding below says it all.
+                if missing.iter().all(|v| renamed.iter().any(|(_, from, to)| to == v && known.contains(from))) {
+                    continue;
+                }
+                let event = added
+                    .iter()
+                    .find(|(_, value)| missing.contains(&value.as_str()))
+                    .map(|(e, _)| *e)
+                    .or_else(|| renamed.iter().find(|(_, _, to)| missing.contains(to)).map(|(e, _, _)| *e));
                 let vals = missing.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
                 let mut f = Finding::new(&META, table, Some(column))
                     .message(format!(
@@ -204,6 +234,37 @@ mod tests {
         let other = r#"#[derive(SqlEnum)] #[migsafe(type = "st")] enum St { #[migsafe(rename = "a")] A, #[migsafe(rename = "b")] B, #[migsafe(other)] X }"#;
         let r = run(Dialect::Postgres, (&[V1], other), (&[V1, V2], r#"const Q: &str = sql!("UPDATE t SET s = 'c'");"#));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn mysql_enum_lists_that_gain_a_value() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, p ENUM('low', 'high') NOT NULL);");
+        let v2 = ("V2__p.sql", "ALTER TABLE t MODIFY COLUMN p ENUM('low', 'high', 'urgent') NOT NULL;");
+        let base = r#"#[derive(SqlEnum)] #[migsafe(column = "t.p", rename_all = "lowercase")] enum P { Low, High }
+            #[derive(Table)] #[migsafe(table = "t")] struct T { id: i32, p: P }"#;
+        let head = r#"const Q: &str = sql!("UPDATE t SET p = 'urgent' WHERE id = ?");"#;
+        let r = run(Dialect::Mysql, (&[v1], base), (&[v1, v2], head));
+        // Not a type change: the list only grew, and N-1's field still decodes every old value.
+        assert_eq!(keys(&r), ["enum-value-not-decodable error t.p"]);
+        assert_eq!(r.findings[0].migration.as_ref().unwrap().file, "migrations/V2__p.sql");
+        // Nobody writes it yet: a warning naming the migration.
+        let r = run(Dialect::Mysql, (&[v1], base), (&[v1, v2], ""));
+        assert_eq!(keys(&r), ["enum-value-not-decodable warning t.p"]);
+        assert!(r.findings[0].message.contains("adds 'urgent' to `enum('low','high','urgent')`"), "{}", r.findings[0].message);
+        // A catch-all decodes it.
+        let other = base.replace("High }", "High, #[migsafe(other)] Other }");
+        let r = run(Dialect::Mysql, (&[v1], &other), (&[v1, v2], head));
+        assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn a_renamed_value_is_one_finding_at_the_rename() {
+        let v2 = ("V2__r.sql", "ALTER TYPE st RENAME VALUE 'b' TO 'bee';");
+        let head = r#"#[derive(SqlEnum)] #[migsafe(type = "st")] enum St { #[migsafe(rename = "a")] A, #[migsafe(rename = "bee")] B }"#;
+        let r = run(Dialect::Postgres, (&[V1], BASE), (&[V1, v2], head));
+        assert_eq!(keys(&r), ["enum-value-not-decodable error t.s"]);
+        assert!(r.findings[0].message.contains("renames 'b' to 'bee'"), "{}", r.findings[0].message);
+        assert_eq!(r.findings[0].migration.as_ref().unwrap().file, "migrations/V2__r.sql");
     }
 
     #[test]

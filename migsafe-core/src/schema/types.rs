@@ -54,10 +54,48 @@ pub enum Family {
 }
 
 impl SqlType {
-    /// A short human name: `bigint`, `character varying(16)`, `order_status`.
+    /// The values of an inline enum (MySQL `ENUM('a', 'b')`), in order; `None`
+    /// for any other type (a PostgreSQL enum type keeps its values in the schema).
+    pub fn inline_enum_values(&self) -> Option<Vec<String>> {
+        if self.family != Family::Enum || self.user_type.is_some() {
+            return None;
+        }
+        let open = self.written.find('(')?;
+        let mut values = Vec::new();
+        let mut chars = self.written[open + 1..].chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    let mut v = String::new();
+                    loop {
+                        match chars.next()? {
+                            '\'' if chars.peek() == Some(&'\'') => {
+                                chars.next();
+                                v.push('\'');
+                            }
+                            '\'' => break,
+                            '\\' => v.push(chars.next()?),
+                            other => v.push(other),
+                        }
+                    }
+                    values.push(v);
+                }
+                ')' => return Some(values),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// A short human name: `bigint`, `character varying(16)`, `order_status`,
+    /// `enum('a','b')`.
     pub fn display(&self) -> String {
         if let Some(u) = &self.user_type {
             return u.clone();
+        }
+        if let Some(values) = self.inline_enum_values() {
+            let quoted: Vec<String> = values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+            return format!("enum({})", quoted.join(","));
         }
         match self.length {
             Some(n) if matches!(self.family, Family::Text { .. } | Family::Bytes) => format!("{}({n})", self.catalog),
@@ -68,7 +106,7 @@ impl SqlType {
     /// Every value of `self` fits `to` without loss or error (a widening, or the same type).
     pub fn widens_to(&self, to: &SqlType) -> bool {
         use Family::*;
-        if self.catalog == to.catalog && self.user_type == to.user_type && self.length == to.length && self.scale == to.scale {
+        if self.catalog == to.catalog && self.user_type == to.user_type && self.length == to.length && self.scale == to.scale && self.family != Enum {
             return true;
         }
         match (self.family, to.family) {
@@ -90,6 +128,11 @@ impl SqlType {
             },
             (Bytes, Bytes) => matches!((self.length, to.length), (_, None)) || self.length <= to.length,
             (Timestamp { tz: a }, Timestamp { tz: b }) => a == b,
+            // A MySQL ENUM that keeps every value it had.
+            (Enum, Enum) => match (self.inline_enum_values(), to.inline_enum_values()) {
+                (Some(from), Some(to)) => from.iter().all(|v| to.contains(v)),
+                _ => self.user_type.is_some() && self.user_type == to.user_type,
+            },
             _ => false,
         }
     }
