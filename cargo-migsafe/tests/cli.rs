@@ -183,6 +183,9 @@ fn bad_configuration_is_an_error_naming_the_manifest() {
     r.write("Cargo.toml", MANIFEST.replace("postgres", "oracle")).commit("head");
     expect_exit_2(&r, &["check"], &["Cargo.toml", "unknown dialect `oracle`"]);
     expect_exit_2(&r, &["schema"], &["Cargo.toml", "unknown dialect `oracle`"]);
+    // Said once: the message is not repeated as its own cause.
+    let (_, _, err) = r.run(&["check"]);
+    assert_eq!(err.matches("unknown dialect").count(), 1, "{err}");
 }
 
 #[test]

@@ -29,8 +29,9 @@ pub enum ConfigError {
     Toml { file: String, message: String },
     #[error("{file}: `{key}` must be a string")]
     NotAString { file: String, key: String },
-    #[error("{file}: {source}")]
-    Dialect { file: String, source: UnknownDialect },
+    // Not a `source`: the message already holds it, and a chain would print it twice.
+    #[error("{file}: {error}")]
+    Dialect { file: String, error: UnknownDialect },
     #[error("{file}: unknown key `{key}` in [{table}.metadata.migsafe]: expected `migrations`, `dialect` or `allow`")]
     UnknownKey { file: String, table: String, key: String },
     #[error("{file}: `allow` must be a list of rule ids, like allow = [\"index-without-concurrently\"]")]
@@ -87,7 +88,7 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
             let s = v.as_str().ok_or_else(|| ConfigError::NotAString { file: file.to_string(), key: k.clone() })?;
             match k.as_str() {
                 "migrations" => p.migrations = Some(s.to_string()),
-                "dialect" => p.dialect = Some(s.parse().map_err(|e| ConfigError::Dialect { file: file.to_string(), source: e })?),
+                "dialect" => p.dialect = Some(s.parse().map_err(|e| ConfigError::Dialect { file: file.to_string(), error: e })?),
                 _ => return Err(ConfigError::UnknownKey { file: file.to_string(), table: root.to_string(), key: k.clone() }),
             }
         }

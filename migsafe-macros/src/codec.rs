@@ -342,15 +342,23 @@ impl Codec for Table {
 
 impl Codec for View {
     fn put(&self, w: &mut Vec<u8>) {
-        let View { name, materialized, columns, reads, created } = self;
+        let View { name, materialized, columns, reads, writes_to, created } = self;
         name.put(w);
         materialized.put(w);
         columns.put(w);
         reads.put(w);
+        writes_to.put(w);
         created.put(w);
     }
     fn get(r: &mut Reader) -> Option<Self> {
-        Some(View { name: Codec::get(r)?, materialized: Codec::get(r)?, columns: Codec::get(r)?, reads: Codec::get(r)?, created: Codec::get(r)? })
+        Some(View {
+            name: Codec::get(r)?,
+            materialized: Codec::get(r)?,
+            columns: Codec::get(r)?,
+            reads: Codec::get(r)?,
+            writes_to: Codec::get(r)?,
+            created: Codec::get(r)?,
+        })
     }
 }
 

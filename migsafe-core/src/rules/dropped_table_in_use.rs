@@ -1,6 +1,6 @@
 //! A pending migration drops a table or view that N-1 still touches.
 
-use super::{any, base_label, describe_sites, Finding, RuleMeta};
+use super::{any, base_label, describe_sites, judge_replacement, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
@@ -25,8 +25,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Change::ViewDropped { view } => (view, "view"),
             _ => continue,
         };
-        // A view dropped and re-created by the same pending set is a redefinition.
-        if what == "view" && cx.head.history.schema.views.contains_key(table) {
+        // Re-created, rebuilt, or replaced by a view: N-1 is judged by what stands there now.
+        if let Some(findings) = judge_replacement(cx, &META, e, table, &format!("drops {what} `{table}`")) {
+            out.extend(findings);
             continue;
         }
         let sites = cx.base_sites_touching(table, None, any);
@@ -60,6 +61,41 @@ mod tests {
     fn fires_when_n_minus_1_counts_rows_of_the_dropped_table() {
         let r = run(Dialect::Postgres, (&[V1], r#"const Q: &str = sql!("SELECT count(*) FROM t");"#), (&[V1, ("V2__d.sql", "DROP TABLE t;")], ""));
         assert_eq!(keys(&r), ["dropped-table-in-use error t."]);
+    }
+
+    const P1: (&str, &str) = ("20240101000000_p.sql", "CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL, legacy_sku TEXT);");
+    const READ: &str = r#"const Q: &str = sql!("SELECT id, name, legacy_sku FROM products WHERE id = ?");
+        #[derive(Table)] #[migsafe(table = "products")] struct P { id: i64, name: String }"#;
+
+    #[test]
+    fn a_sqlite_rebuild_is_judged_by_the_columns_it_keeps() {
+        // SQLite's way to drop a column: create, copy, drop, rename.
+        let rebuild = |cols: &str| {
+            format!("CREATE TABLE products_new (id INTEGER PRIMARY KEY, {cols});\nINSERT INTO products_new SELECT id, name FROM products;\nDROP TABLE products;\nALTER TABLE products_new RENAME TO products;")
+        };
+        let drop_sku = rebuild("name TEXT NOT NULL");
+        let r = run(Dialect::Sqlite, (&[P1], READ), (&[P1, ("20240102000000_r.sql", &drop_sku)], ""));
+        assert_eq!(keys(&r), ["dropped-table-in-use error products.legacy_sku"]);
+        assert!(r.findings[0].message.contains("drops table `products`, and the table now named `products`"), "{}", r.findings[0].message);
+        assert_eq!(r.findings[0].migration.as_ref().unwrap().line, 3);
+        // A rebuild that keeps every column N-1 uses is harmless to it.
+        let keep = rebuild("name TEXT NOT NULL, legacy_sku TEXT");
+        let r = run(Dialect::Sqlite, (&[P1], READ), (&[P1, ("20240102000000_r.sql", &keep)], ""));
+        assert!(keys(&r).iter().all(|k| !k.contains("error")), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn a_re_created_table_is_judged_by_its_columns() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a TEXT);");
+        let n1 = r#"const Q: &str = sql!("INSERT INTO t (id, a) VALUES ($1, $2)");"#;
+        let v2 = ("V2__t.sql", "DROP TABLE t;\nCREATE TABLE t (id INT PRIMARY KEY, a TEXT, b TEXT NOT NULL);");
+        let r = run(Dialect::Postgres, (&[v1], n1), (&[v1, v2], ""));
+        // One finding: the new required column is required-column-not-supplied's.
+        assert_eq!(keys(&r), ["required-column-not-supplied error t.b"]);
+        // A column the new table lacks is this rule's.
+        let v2 = ("V2__t.sql", "DROP TABLE t;\nCREATE TABLE t (id INT PRIMARY KEY);");
+        let r = run(Dialect::Postgres, (&[v1], n1), (&[v1, v2], ""));
+        assert_eq!(keys(&r), ["dropped-table-in-use error t.a"]);
     }
 
     #[test]

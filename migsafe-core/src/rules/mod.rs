@@ -189,6 +189,82 @@ pub(crate) fn any(_: crate::footprint::Access) -> bool {
     true
 }
 
+/// `name`, which a pending migration dropped or renamed away (`e`, described
+/// by `done`, e.g. "drops table `t`"), names a relation again after all of them:
+/// the table was rebuilt (SQLite's create / copy / drop / rename), re-created,
+/// or a view stands in its place. N-1's uses of the name are then judged
+/// against what is there now: a finding per column that no longer works for
+/// N-1 (or for the relation, when N-1 writes to a view that takes no writes).
+/// `None` when the name is gone.
+pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event, name: &str, done: &str) -> Option<Vec<Finding>> {
+    use crate::check::Revision;
+    use crate::footprint::TableAccess;
+    use std::collections::BTreeMap;
+    let head = &cx.head.history.schema;
+    let view = head.views.get(name);
+    if !head.tables.contains_key(name) && view.is_none() {
+        return None;
+    }
+    let stands = if view.is_some() { format!("the view now named `{name}`") } else { format!("the table now named `{name}`") };
+    // Per column (None: the relation): the reasons and the sites.
+    let mut broken: BTreeMap<Option<String>, (Vec<String>, Vec<SiteRef>)> = BTreeMap::new();
+    for ((site, before), now) in cx.base_sites.iter().zip(&cx.base_on_head) {
+        let uses_it = before.tables.iter().any(|t| t.table == name) || before.columns.iter().any(|u| u.table == name);
+        if !uses_it {
+            continue;
+        }
+        let at = |access: &str| SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: access.into() };
+        // A column N-1's INSERT leaves out that is required now: required-column-not-supplied says so.
+        let unsupplied = |c: &str| {
+            head.column(name, c).is_some_and(|col| col.required()) && before.inserts.iter().any(|i| i.table == name && !i.columns.iter().any(|x| x == c))
+        };
+        for p in now.problems.iter().filter(|p| p.table.as_deref() == Some(name) && !p.column.as_deref().is_some_and(unsupplied)) {
+            let (reasons, sites) = broken.entry(p.column.clone()).or_default();
+            if !reasons.contains(&p.message) {
+                reasons.push(p.message.clone());
+            }
+            sites.push(at("uses it"));
+        }
+        let writes = before.tables.iter().any(|t| t.table == name && t.access != TableAccess::Select)
+            || before.columns.iter().any(|u| u.table == name && u.access.writes());
+        if writes && view.is_some_and(|v| v.writes_to.is_none()) {
+            let why = if head.dialect == crate::Dialect::Sqlite {
+                format!("`{name}` is a view now, and SQLite views take no INSERT, UPDATE or DELETE")
+            } else {
+                format!("`{name}` is a view now, and not a simple one over one table that the database can write through")
+            };
+            let (reasons, sites) = broken.entry(None).or_default();
+            if !reasons.contains(&why) {
+                reasons.push(why);
+            }
+            sites.push(at("writes to it"));
+        }
+    }
+    let who = base_label(cx);
+    Some(
+        broken
+            .into_iter()
+            .map(|(column, (reasons, mut sites))| {
+                sites.dedup();
+                let what = column.as_ref().map(|c| format!("`{name}.{c}`")).unwrap_or_else(|| format!("`{name}`"));
+                Finding::new(meta, name, column.as_deref())
+                    .at(e)
+                    .message(format!(
+                        "{}:{} {done}, and {stands} does not serve {who}'s use of {what} ({}): {}",
+                        e.at.file,
+                        e.at.line,
+                        sites.iter().take(3).map(|s| format!("{}:{}", s.file, s.line)).collect::<Vec<_>>().join(", "),
+                        reasons.join("; ")
+                    ))
+                    .help(format!(
+                        "keep what N-1 uses of `{name}` in what replaces it (the columns it reads and writes, writable if it writes), or ship a release that no longer uses it first"
+                    ))
+                    .sites(sites)
+            })
+            .collect(),
+    )
+}
+
 /// The table holds rows: it exists in the schema before the pending migrations.
 /// (A table created by the same change is empty: locks and rewrites on it are harmless.)
 pub(crate) fn existed(cx: &Context, table: &str) -> bool {

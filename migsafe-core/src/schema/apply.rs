@@ -316,7 +316,10 @@ impl<'a> Ctx<'a> {
                 if let Some(issue) = fp.issues.first() {
                     self.warn(format!("view `{key}`: {}", issue.message()));
                 }
-                self.schema.views.insert(key.clone(), View { name: key.clone(), materialized: cv.materialized, columns, reads, created: self.at.clone() });
+                let writes_to = if cv.materialized { None } else { self.view_writes_to(&cv.query) };
+                self.schema
+                    .views
+                    .insert(key.clone(), View { name: key.clone(), materialized: cv.materialized, columns, reads, writes_to, created: self.at.clone() });
                 self.changes.push(Change::ViewCreated { view: key, materialized: cv.materialized });
             }
             Statement::AlterView { name, columns, query, .. } => {
@@ -324,7 +327,10 @@ impl<'a> Ctx<'a> {
                 let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
                 let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
                 let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
-                self.schema.views.insert(key.clone(), View { name: key.clone(), materialized: false, columns: cols, reads, created: self.at.clone() });
+                let writes_to = self.view_writes_to(query);
+                self.schema
+                    .views
+                    .insert(key.clone(), View { name: key.clone(), materialized: false, columns: cols, reads, writes_to, created: self.at.clone() });
                 self.changes.push(Change::ViewCreated { view: key, materialized: false });
             }
             Statement::CreateType { name, representation } => {
@@ -689,6 +695,32 @@ impl<'a> Ctx<'a> {
             col.nullable = false;
         }
         col
+    }
+
+    /// The table writes to a view with this query go to, if the database
+    /// makes the view updatable by itself: PostgreSQL's and MySQL's rules for
+    /// a simple view (one table in FROM, each output a plain column or `*`, no
+    /// WITH, DISTINCT, GROUP BY, HAVING, aggregates, set operations, LIMIT or
+    /// OFFSET). SQLite views are read-only (short of INSTEAD OF triggers,
+    /// which the model does not read).
+    fn view_writes_to(&self, q: &sqlparser::ast::Query) -> Option<String> {
+        use sqlparser::ast::{GroupByExpr, SelectItem, SetExpr, TableFactor};
+        if self.d() == Dialect::Sqlite || q.with.is_some() || q.limit_clause.is_some() || q.fetch.is_some() {
+            return None;
+        }
+        let SetExpr::Select(sel) = q.body.as_ref() else { return None };
+        let grouped = !matches!(&sel.group_by, GroupByExpr::Expressions(e, _) if e.is_empty());
+        if sel.distinct.is_some() || grouped || sel.having.is_some() || sel.from.len() != 1 || !sel.from[0].joins.is_empty() {
+            return None;
+        }
+        let TableFactor::Table { name, .. } = &sel.from[0].relation else { return None };
+        let plain = sel.projection.iter().all(|item| match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)),
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => true,
+            _ => false,
+        });
+        let table = self.name(name);
+        (plain && (self.schema.tables.contains_key(&table) || self.schema.views.get(&table).is_some_and(|v| v.writes_to.is_some()))).then_some(table)
     }
 
     fn create_table(&mut self, ct: &CreateTable) {

@@ -93,6 +93,12 @@ pub struct View {
     pub columns: Vec<String>,
     /// (table, column) pairs the view's query reads.
     pub reads: Vec<(String, String)>,
+    /// The table an INSERT, UPDATE or DELETE on the view writes to, when the
+    /// view is simple enough for the database to do that itself (PostgreSQL's
+    /// and MySQL's automatically updatable views: one table, plain columns,
+    /// no DISTINCT, grouping, aggregates or LIMIT); `None` when writes fail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes_to: Option<String>,
     pub created: Provenance,
 }
 
