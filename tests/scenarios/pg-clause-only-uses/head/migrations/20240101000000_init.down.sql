@@ -1,0 +1,3 @@
+DROP TABLE order_archive;
+DROP TABLE orders;
+DROP TABLE customers;

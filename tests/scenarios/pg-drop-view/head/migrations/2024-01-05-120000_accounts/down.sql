@@ -1,0 +1,3 @@
+DROP TABLE login_attempts_2019;
+DROP VIEW active_accounts;
+DROP TABLE accounts;

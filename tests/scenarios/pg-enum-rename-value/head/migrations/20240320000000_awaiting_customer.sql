@@ -1,0 +1,1 @@
+ALTER TYPE ticket_state RENAME VALUE 'pending' TO 'awaiting_customer';

@@ -1,0 +1,1 @@
+ALTER TABLE billing.invoices RENAME COLUMN total_cents TO amount_cents;

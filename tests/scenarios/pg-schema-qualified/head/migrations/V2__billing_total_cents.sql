@@ -1,0 +1,1 @@
+ALTER TABLE billing.invoices RENAME COLUMN amount_cents TO total_cents;
