@@ -55,8 +55,6 @@ pub struct Context<'a> {
     pub base_sites: Vec<(&'a Site, ResolvedSite)>,
     /// Head (N) sites resolved against the new schema.
     pub head_sites: Vec<(&'a Site, ResolvedSite)>,
-    /// N-1's sites resolved against the new schema, in the order of `base_sites`.
-    pub base_on_head: Vec<ResolvedSite>,
     /// Indices into `head.history.migrations` of migrations the base does not have.
     pub pending: Vec<usize>,
     /// Applied migrations whose text changed: (base index, head index).
@@ -177,7 +175,6 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
     let head_enums: Vec<&EnumDecl> = enums(&head.sites).into_iter().map(|(_, e)| e).collect();
     let base_sites = base.sites.iter().map(|s| (s, resolve_site(&base.history.schema, &s.decl, &base_enums))).collect();
     let head_sites = head.sites.iter().map(|s| (s, resolve_site(&head.history.schema, &s.decl, &head_enums))).collect();
-    let base_on_head = base.sites.iter().map(|s| resolve_site(&head.history.schema, &s.decl, &base_enums)).collect();
 
     let mut pending = Vec::new();
     let mut edited = Vec::new();
@@ -203,7 +200,7 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
         }
     }
 
-    let cx = Context { base, head, base_sites, head_sites, base_on_head, pending, edited, removed, undos };
+    let cx = Context { base, head, base_sites, head_sites, pending, edited, removed, undos };
     let mut findings = Vec::new();
     for rule in rules::REGISTRY {
         (rule.check)(&cx, &mut findings);

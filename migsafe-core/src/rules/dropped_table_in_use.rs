@@ -78,6 +78,9 @@ mod tests {
         assert_eq!(keys(&r), ["dropped-table-in-use error products.legacy_sku"]);
         assert!(r.findings[0].message.contains("drops table `products`, and the table now named `products`"), "{}", r.findings[0].message);
         assert_eq!(r.findings[0].migration.as_ref().unwrap().line, 3);
+        // A verb, as every rule's sites carry ("N-1 uses it here").
+        assert_eq!(r.findings[0].sites.iter().map(|s| s.access.as_str()).collect::<Vec<_>>(), ["uses"]);
+        assert!(r.findings[0].message.contains("does not serve `products.legacy_sku` as N-1 (0123456) uses it (src/lib.rs:1)"), "{}", r.findings[0].message);
         // A rebuild that keeps every column N-1 uses is harmless to it.
         let keep = rebuild("name TEXT NOT NULL, legacy_sku TEXT");
         let r = run(Dialect::Sqlite, (&[P1], READ), (&[P1, ("20240102000000_r.sql", &keep)], ""));

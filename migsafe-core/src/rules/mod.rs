@@ -198,7 +198,7 @@ pub(crate) fn any(_: crate::footprint::Access) -> bool {
 /// `None` when the name is gone.
 pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event, name: &str, done: &str) -> Option<Vec<Finding>> {
     use crate::check::Revision;
-    use crate::footprint::TableAccess;
+    use crate::footprint::{resolve_site, TableAccess};
     use std::collections::BTreeMap;
     let head = &cx.head.history.schema;
     let view = head.views.get(name);
@@ -206,13 +206,16 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
         return None;
     }
     let stands = if view.is_some() { format!("the view now named `{name}`") } else { format!("the table now named `{name}`") };
+    let base_enums: Vec<_> = cx.base_enums().into_iter().map(|(_, d)| d).collect();
     // Per column (None: the relation): the reasons and the sites.
     let mut broken: BTreeMap<Option<String>, (Vec<String>, Vec<SiteRef>)> = BTreeMap::new();
-    for ((site, before), now) in cx.base_sites.iter().zip(&cx.base_on_head) {
+    for (site, before) in &cx.base_sites {
         let uses_it = before.tables.iter().any(|t| t.table == name) || before.columns.iter().any(|u| u.table == name);
         if !uses_it {
             continue;
         }
+        // What this site of N-1 meets under the name now.
+        let now = resolve_site(head, &site.decl, &base_enums);
         let at = |access: &str| SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: access.into() };
         // A column N-1's INSERT leaves out that is required now: required-column-not-supplied says so.
         let unsupplied = |c: &str| {
@@ -223,7 +226,7 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
             if !reasons.contains(&p.message) {
                 reasons.push(p.message.clone());
             }
-            sites.push(at("uses it"));
+            sites.push(at("uses"));
         }
         let writes = before.tables.iter().any(|t| t.table == name && t.access != TableAccess::Select)
             || before.columns.iter().any(|u| u.table == name && u.access.writes());
@@ -237,7 +240,7 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
             if !reasons.contains(&why) {
                 reasons.push(why);
             }
-            sites.push(at("writes to it"));
+            sites.push(at("writes to"));
         }
     }
     let who = base_label(cx);
@@ -250,10 +253,10 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
                 Finding::new(meta, name, column.as_deref())
                     .at(e)
                     .message(format!(
-                        "{}:{} {done}, and {stands} does not serve {who}'s use of {what} ({}): {}",
+                        "{}:{} {done}, and {stands} does not serve {what} as {}: {}",
                         e.at.file,
                         e.at.line,
-                        sites.iter().take(3).map(|s| format!("{}:{}", s.file, s.line)).collect::<Vec<_>>().join(", "),
+                        describe_sites(&who, &sites),
                         reasons.join("; ")
                     ))
                     .help(format!(
