@@ -25,9 +25,9 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Treat warnings as errors (`--deny warnings`)
-    #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
-    pub deny: Option<String>,
+    /// Fail (exit 1) on warnings too (`--deny warnings`), or on an `unproven` verdict: code migsafe cannot read (`--deny unseen`)
+    #[arg(long, value_name = "WHAT", value_parser = ["warnings", "unseen"])]
+    pub deny: Vec<String>,
     /// Colour: auto, always or never
     #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
@@ -173,7 +173,13 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         sources.base.extend(base.texts);
     }
     let report = merge(reports).ok_or_else(|| anyhow!("no database to check"))?;
-    let out = Outcome { base_sha: base_sha.clone(), base_ref, report, deny_warnings: a.deny.is_some() };
+    let out = Outcome {
+        base_sha: base_sha.clone(),
+        base_ref,
+        report,
+        deny_warnings: a.deny.iter().any(|d| d == "warnings"),
+        deny_unseen: a.deny.iter().any(|d| d == "unseen"),
+    };
     let text = match a.format {
         Format::Human => render::human::render(&out, &sources, color(&a.color)),
         Format::Json => render::json::render(&out),
@@ -181,7 +187,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         Format::Github => render::github::render(&out),
     };
     println!("{text}");
-    Ok(if out.unsafe_() { 1 } else { 0 })
+    Ok(if out.fails() { 1 } else { 0 })
 }
 
 /// Each database of a revision with its applied migrations.
@@ -288,11 +294,13 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
     let (tree, _) = tree_for(&p, a.rev.as_deref())?;
     let project = discover(&tree, &p.manifest)?;
     let mut sites_json = Vec::new();
+    let mut coverage = migsafe_core::check::RevisionCoverage::default();
     for db in &project.databases {
         // One load: the migrations applied and the sources scanned.
         let loaded = load(&tree, &project, db, None, true).map_err(|e| anyhow!(e))?;
         fail_on_errors(&loaded.diagnostics, "the migrations or the sources cannot be read")?;
         let input: RevisionInput = loaded.input;
+        coverage.add(&migsafe_core::check::RevisionCoverage::of(&input.sites));
         let h = &input.history;
         let enums: Vec<&migsafe_core::annotations::EnumDecl> =
             input.sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
@@ -300,18 +308,22 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
             let res = resolve_site(&h.schema, &site.decl, &enums);
             match a.format {
                 SimpleFormat::Json => sites_json.push(serde_json::json!({
-                    "file": site.file, "line": site.line, "item": site.item, "decl": site.decl,
+                    "file": site.file, "line": site.line, "item": site.item, "source": site.source, "decl": site.decl,
                     "touches": res.columns, "tables": res.tables, "inserts": res.inserts,
                     "problems": res.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>(),
                 })),
                 SimpleFormat::Human => {
                     let kind = match &site.decl {
-                        Decl::Query(_) => "sql!",
-                        Decl::Table(_) => "Table",
-                        Decl::SqlEnum(_) => "SqlEnum",
+                        Decl::Query(_) => "query",
+                        Decl::Table(_) => "table",
+                        Decl::SqlEnum(_) => "enum",
                         Decl::Touches(_) => "touches",
+                        Decl::Unseen(_) => "UNSEEN",
                     };
-                    println!("{}:{} {} ({kind})", site.file, site.line, site.item);
+                    println!("{}:{} {} ({} {kind})", site.file, site.line, site.item, site.source);
+                    if let Decl::Unseen(u) = &site.decl {
+                        println!("    `{}`: {}", u.call, u.reason);
+                    }
                     for u in &res.columns {
                         let vals = if u.values.is_empty() {
                             String::new()
@@ -327,8 +339,9 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
             }
         }
     }
-    if a.format == SimpleFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "sites": sites_json }))?);
+    match a.format {
+        SimpleFormat::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "sites": sites_json, "coverage": coverage }))?),
+        SimpleFormat::Human => println!("\n{}", crate::report::describe_coverage(&coverage)),
     }
     Ok(0)
 }

@@ -2,10 +2,10 @@
 
 use crate::project::{Database, Project};
 use crate::tree::Tree;
-use migsafe_core::annotations::scan_file;
 use migsafe_core::check::RevisionInput;
 use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::schema::analyze;
+use migsafe_core::sources::{scan_crate, CrateInfo, Files};
 use migsafe_core::Diagnostic;
 use std::collections::HashMap;
 
@@ -60,17 +60,28 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
                 None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
             }
         }
+        let info = CrateInfo { dir: pkg.dir.clone(), deps: None, dialect: Some(db.dialect) };
+        let scan = scan_crate(&read, &info, &TreeFiles(tree));
         for (path, text) in read {
-            // Only files that mention an annotation need parsing.
-            if text.contains("sql!") || text.contains("Table") || text.contains("SqlEnum") || text.contains("touches") {
-                let (s, d) = scan_file(&path, &text);
-                if !s.is_empty() || !d.is_empty() {
-                    texts.insert(path.clone(), text);
-                }
-                sites.extend(s);
-                diagnostics.extend(d);
+            if scan.files.contains(&path) {
+                texts.insert(path, text);
             }
         }
+        sites.extend(scan.sites);
+        diagnostics.extend(scan.diagnostics);
     }
     Ok(Loaded { input: RevisionInput { sha, history, sites }, texts, diagnostics })
+}
+
+/// The revision's other files (`include_str!`, `query_file!`), for the footprint sources.
+struct TreeFiles<'t>(&'t Tree);
+
+impl Files for TreeFiles<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        if self.0.exists(path) {
+            self.0.read_text(path).ok()
+        } else {
+            None
+        }
+    }
 }

@@ -1,12 +1,13 @@
 //! The outcome of `check` across every database of the project.
 
-use migsafe_core::check::Report;
+use migsafe_core::check::{Report, RevisionCoverage, Verdict};
 
 pub struct Outcome {
     pub base_sha: String,
     pub base_ref: String,
     pub report: Report,
     pub deny_warnings: bool,
+    pub deny_unseen: bool,
 }
 
 impl Outcome {
@@ -14,10 +15,35 @@ impl Outcome {
         format!("N-1 ({}, {})", &self.base_sha[..self.base_sha.len().min(7)], self.base_ref)
     }
 
-    /// Exactly when a finding is an error (or, with `--deny warnings`, a warning).
-    pub fn unsafe_(&self) -> bool {
-        self.report.errors() > 0 || (self.deny_warnings && self.report.warnings() > 0)
+    /// Exactly when a finding is an error (or, with `--deny warnings`, a
+    /// warning; with `--deny unseen`, when the verdict is unproven): exit 1.
+    pub fn fails(&self) -> bool {
+        self.report.errors() > 0 || (self.deny_warnings && self.report.warnings() > 0) || (self.deny_unseen && self.report.unproven())
     }
+
+    /// The verdict as reported: `--deny warnings` makes a warning unsafe.
+    pub fn verdict(&self) -> Verdict {
+        match self.report.verdict() {
+            Verdict::Unsafe => Verdict::Unsafe,
+            _ if self.deny_warnings && self.report.warnings() > 0 => Verdict::Unsafe,
+            v => v,
+        }
+    }
+
+    pub fn verdict_name(&self) -> &'static str {
+        match self.verdict() {
+            Verdict::Safe => "safe",
+            Verdict::Unproven => "unproven",
+            Verdict::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// "N-1: 12 sites seen (sqlx 10, diesel 2), 1 unseen".
+pub fn describe_coverage(c: &RevisionCoverage) -> String {
+    let by: Vec<String> = c.by_source.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let by = if by.is_empty() { String::new() } else { format!(" ({})", by.join(", ")) };
+    format!("{} site{} seen{by}, {} unseen", c.seen, if c.seen == 1 { "" } else { "s" }, c.unseen)
 }
 
 /// Merge the reports of several databases into one.
@@ -35,6 +61,8 @@ pub fn merge(mut reports: Vec<Report>) -> Option<Report> {
         a.base_columns += b.base_columns;
         a.head_sites += b.head_sites;
         a.pending += b.pending;
+        first.coverage.base.add(&r.coverage.base);
+        first.coverage.head.add(&r.coverage.head);
     }
     Some(first)
 }

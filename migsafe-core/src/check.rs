@@ -146,6 +146,58 @@ pub struct Report {
     pub pending: Vec<String>,
     pub migrations: Vec<MigrationClass>,
     pub summary: Summary,
+    pub coverage: Coverage,
+}
+
+/// What each revision's code showed migsafe: the sites it read, by source,
+/// and the database calls whose SQL it could not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub base: RevisionCoverage,
+    pub head: RevisionCoverage,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RevisionCoverage {
+    pub seen: usize,
+    pub unseen: usize,
+    /// Seen sites per source (`sqlx`, `diesel`, `annotation`, …).
+    pub by_source: std::collections::BTreeMap<crate::sources::SourceId, usize>,
+}
+
+impl RevisionCoverage {
+    pub fn of(sites: &[Site]) -> Self {
+        let mut c = RevisionCoverage::default();
+        for s in sites {
+            if matches!(s.decl, Decl::Unseen(_)) {
+                c.unseen += 1;
+            } else {
+                c.seen += 1;
+                *c.by_source.entry(s.source).or_default() += 1;
+            }
+        }
+        c
+    }
+
+    pub fn add(&mut self, o: &RevisionCoverage) {
+        self.seen += o.seen;
+        self.unseen += o.unseen;
+        for (k, v) in &o.by_source {
+            *self.by_source.entry(*k).or_default() += v;
+        }
+    }
+}
+
+/// What a check concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Both releases work on the new schema, for everything both show.
+    Safe,
+    /// No error, but code migsafe cannot read (or N-1 shows none): not proven.
+    Unproven,
+    /// An error-level finding.
+    Unsafe,
 }
 
 /// What was proven, for the summary line.
@@ -166,6 +218,22 @@ impl Report {
     }
     pub fn warnings(&self) -> usize {
         self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+    }
+
+    /// Nothing is wrong with what migsafe sees, but it does not see everything.
+    /// (An unseen site, or N-1 showing no database access while migrations are pending.)
+    pub fn unproven(&self) -> bool {
+        self.findings.iter().any(|f| f.rule == "unseen-site") || (self.coverage.base.seen == 0 && !self.pending.is_empty())
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        if self.errors() > 0 {
+            Verdict::Unsafe
+        } else if self.unproven() {
+            Verdict::Unproven
+        } else {
+            Verdict::Safe
+        }
     }
 }
 
@@ -224,7 +292,8 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
         head_sites: head.sites.len(),
         pending: cx.pending.len(),
     };
-    Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary }
+    let coverage = Coverage { base: RevisionCoverage::of(&base.sites), head: RevisionCoverage::of(&head.sites) };
+    Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary, coverage }
 }
 
 fn normalize_text(s: &str) -> String {

@@ -26,6 +26,7 @@ pub mod ident;
 pub mod migrations;
 pub mod rules;
 pub mod schema;
+pub mod sources;
 pub mod sql;
 pub mod suggest;
 

@@ -52,7 +52,8 @@ fn finding<'a>(f: &'a Finding, sources: &'a Sources) -> Vec<Group<'a>> {
             Revision::Base => "N-1",
             Revision::Head => "N",
         };
-        let label = format!("{who} {} it here", site.access);
+        // Access verbs take the column as object; an unseen call has none.
+        let label = if f.rule == "unseen-site" { format!("{who} {} here", site.access) } else { format!("{who} {} it here", site.access) };
         match texts.get(&site.file).and_then(|t| line_range(t, site.line).map(|r| (t, r))) {
             Some((t, r)) => {
                 let kind = if elements.is_empty() { AnnotationKind::Primary } else { AnnotationKind::Context };
@@ -81,18 +82,8 @@ fn summary(out: &Outcome) -> String {
         1 => "1 pending migration".to_string(),
         n => format!("{n} pending migrations"),
     };
-    let what = format!(
-        "{} quer{}, {} struct{}, {} enum{}, {} #[touches], {} column{}",
-        s.base_queries,
-        if s.base_queries == 1 { "y" } else { "ies" },
-        s.base_structs,
-        if s.base_structs == 1 { "" } else { "s" },
-        s.base_enums,
-        if s.base_enums == 1 { "" } else { "s" },
-        s.base_touches,
-        s.base_columns,
-        if s.base_columns == 1 { "" } else { "s" }
-    );
+    let what =
+        format!("{}, {} column{} touched", crate::report::describe_coverage(&r.coverage.base), s.base_columns, if s.base_columns == 1 { "" } else { "s" });
     let errors = r.errors();
     let warnings = r.warnings();
     if errors == 0 {
@@ -147,14 +138,23 @@ fn summary(out: &Outcome) -> String {
             }
         }
     }
-    let verdict = if errors > 0 || (out.deny_warnings && warnings > 0) { "unsafe" } else { "safe" };
     let notes = r.findings.iter().filter(|f| f.severity == Severity::Info).count();
     let notes = if notes == 0 { String::new() } else { format!(", {notes} note{}", if notes == 1 { "" } else { "s" }) };
     let _ = writeln!(
         t,
-        "\nverdict: {verdict} ({errors} error{}, {warnings} warning{}{notes})",
+        "\nverdict: {} ({errors} error{}, {warnings} warning{}{notes})",
+        out.verdict_name(),
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" }
     );
+    if out.verdict() == migsafe_core::check::Verdict::Unproven {
+        let unseen = r.coverage.base.unseen + r.coverage.head.unseen;
+        let why = if unseen > 0 {
+            format!("{unseen} database call{} whose SQL migsafe cannot read (the unseen-site warnings above)", if unseen == 1 { "" } else { "s" })
+        } else {
+            "N-1 shows no database access migsafe can read".to_string()
+        };
+        let _ = writeln!(t, "  safe for what migsafe sees, not proven: {why}; declare what such code touches with #[touches(read(..), write(..))]");
+    }
     t
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 pub fn render(out: &Outcome) -> String {
     let r = &out.report;
     let doc = json!({
-        "verdict": if out.unsafe_() { "unsafe" } else { "safe" },
+        "verdict": out.verdict_name(),
         "base": out.base_sha,
         "base_ref": out.base_ref,
         "head": "working tree",
@@ -14,6 +14,7 @@ pub fn render(out: &Outcome) -> String {
         "findings": r.findings,
         "migrations": r.migrations,
         "summary": r.summary,
+        "coverage": r.coverage,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

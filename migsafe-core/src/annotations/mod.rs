@@ -6,10 +6,9 @@
 //! Each parser collects every error (with its span) before returning.
 
 mod parse;
-mod scan;
 
-pub use parse::{parse_enum, parse_sql, parse_table, parse_touches, Parsed};
-pub use scan::scan_file;
+pub use crate::sources::scan_file;
+pub use parse::{parse_enum, parse_sql, parse_table, parse_touches, rust_type, Parsed};
 
 use serde::Serialize;
 
@@ -20,6 +19,8 @@ pub struct Site {
     pub line: u32,
     /// The item it belongs to (`PLACE_ORDER`, `Order`, `settle`).
     pub item: String,
+    /// Which reader found it: migsafe's annotations, sqlx, diesel, ….
+    pub source: crate::sources::SourceId,
     pub decl: Decl,
 }
 
@@ -30,11 +31,37 @@ pub enum Decl {
     Table(TableDecl),
     SqlEnum(EnumDecl),
     Touches(TouchesDecl),
+    /// A database call whose SQL migsafe cannot read (built at run time).
+    Unseen(UnseenDecl),
+}
+
+/// A database call whose SQL is not a literal: what it is and why it cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnseenDecl {
+    /// The call as written, shortened (`sqlx::query(&sql)`).
+    pub call: String,
+    /// Why its SQL cannot be read (`the SQL is built with format!`).
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SqlDecl {
     pub sql: String,
+    /// The struct the rows decode into by column name (sqlx `query_as::<_, T>` with
+    /// `#[derive(FromRow)]`): a `*` then reads exactly the columns it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<RowShape>,
+}
+
+/// The columns a struct decodes by name, and those it may go without.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowShape {
+    pub rust_name: String,
+    /// Columns the struct needs in every row.
+    pub columns: Vec<String>,
+    /// Columns it reads when present and defaults when not (`#[sqlx(default)]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub optional: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,6 +70,29 @@ pub struct TableDecl {
     /// As written in `#[migsafe(table = "…")]`.
     pub table: String,
     pub fields: Vec<FieldDecl>,
+    /// What the struct does with its columns: decodes rows (the default),
+    /// inserts them (diesel `Insertable`) or updates them (`AsChangeset`).
+    #[serde(skip_serializing_if = "Role::is_read")]
+    pub role: Role,
+}
+
+/// What a mapped struct does with the columns it names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Decodes every named column from rows.
+    #[default]
+    Read,
+    /// Inserts exactly the named columns.
+    Insert,
+    /// Assigns the named columns.
+    Update,
+}
+
+impl Role {
+    pub fn is_read(&self) -> bool {
+        *self == Role::Read
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,6 +1,6 @@
 //! Parsing annotation syntax into declarations, collecting every error.
 
-use super::{apply_rename_all, EnumDecl, EnumTarget, FieldDecl, RustType, SqlDecl, TableDecl, TouchRef, TouchesDecl, VariantDecl, RENAME_ALL_RULES};
+use super::{apply_rename_all, EnumDecl, EnumTarget, FieldDecl, Role, RustType, SqlDecl, TableDecl, TouchRef, TouchesDecl, VariantDecl, RENAME_ALL_RULES};
 use crate::footprint::Access;
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
@@ -145,7 +145,7 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         return Err(errors);
     };
     Ok(Parsed {
-        decl: TableDecl { rust_name: input.ident.to_string(), table: table.value(), fields: decl_fields },
+        decl: TableDecl { rust_name: input.ident.to_string(), table: table.value(), fields: decl_fields, role: Role::Read },
         item: input.ident.span(),
         target: table.span(),
         parts,
@@ -392,7 +392,7 @@ pub fn parse_touches(args: TokenStream) -> Result<Parsed<TouchesDecl>, Vec<syn::
 pub fn parse_sql(input: TokenStream) -> Result<Parsed<SqlDecl>, Vec<syn::Error>> {
     let span = input.span();
     match syn::parse2::<LitStr>(input) {
-        Ok(lit) => Ok(Parsed { decl: SqlDecl { sql: lit.value() }, item: lit.span(), target: lit.span(), parts: vec![], part_ends: vec![] }),
+        Ok(lit) => Ok(Parsed { decl: SqlDecl { sql: lit.value(), row: None }, item: lit.span(), target: lit.span(), parts: vec![], part_ends: vec![] }),
         Err(_) => Err(vec![syn::Error::new(span, "sql! takes one string literal: sql!(\"SELECT …\")")]),
     }
 }

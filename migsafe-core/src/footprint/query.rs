@@ -24,6 +24,12 @@ pub struct SqlError {
 
 /// Parse `sql` (exactly one statement) in `dialect` and resolve it against `schema`.
 pub fn analyze_sql(dialect: Dialect, schema: &Schema, sql: &str) -> Result<QueryFootprint, SqlError> {
+    analyze_sql_with(dialect, schema, sql, None)
+}
+
+/// [`analyze_sql`] for rows decoded by name into a struct: a top-level `*`
+/// reads only the columns in `only` (the rest are returned and ignored).
+pub fn analyze_sql_with(dialect: Dialect, schema: &Schema, sql: &str, only: Option<&[String]>) -> Result<QueryFootprint, SqlError> {
     let d = dialect.parser_dialect();
     let mut stmts = Parser::new(d.as_ref()).try_with_sql(sql).and_then(|mut p| p.parse_statements()).map_err(|e| {
         let raw = e.to_string();
@@ -41,7 +47,7 @@ pub fn analyze_sql(dialect: Dialect, schema: &Schema, sql: &str) -> Result<Query
         SqlError { message, line, column }
     })?;
     match stmts.len() {
-        1 => Ok(analyze_statement(dialect, schema, &stmts.remove(0))),
+        1 => Ok(analyze_statement_with(dialect, schema, &stmts.remove(0), only)),
         0 => Err(SqlError { message: "empty query: expected one SQL statement".into(), line: 1, column: 1 }),
         n => Err(SqlError { message: format!("expected one SQL statement, found {n}"), line: 1, column: 1 }),
     }
@@ -49,7 +55,11 @@ pub fn analyze_sql(dialect: Dialect, schema: &Schema, sql: &str) -> Result<Query
 
 /// Resolve an already parsed statement.
 pub fn analyze_statement(dialect: Dialect, schema: &Schema, stmt: &Statement) -> QueryFootprint {
-    let mut r = Resolver { schema, d: dialect, fp: QueryFootprint::default(), ctes: Vec::new() };
+    analyze_statement_with(dialect, schema, stmt, None)
+}
+
+fn analyze_statement_with(dialect: Dialect, schema: &Schema, stmt: &Statement, only: Option<&[String]>) -> QueryFootprint {
+    let mut r = Resolver { schema, d: dialect, fp: QueryFootprint::default(), ctes: Vec::new(), only, depth: 0 };
     match stmt {
         Statement::Query(q) => {
             let out = r.query(q, &[]);
@@ -86,6 +96,10 @@ struct Resolver<'s> {
     d: Dialect,
     fp: QueryFootprint,
     ctes: Vec<Vec<(String, Option<Vec<String>>)>>,
+    /// The columns a by-name row decoder reads: a top-level `*` reads only these.
+    only: Option<&'s [String]>,
+    /// How deep in nested queries the resolver is (1: the statement's own query).
+    depth: usize,
 }
 
 /// Identifiers that look like columns but are SQL keywords or functions without parentheses.
@@ -295,6 +309,13 @@ impl<'s> Resolver<'s> {
     }
 
     fn query(&mut self, q: &Query, outer: &[Scope]) -> Vec<String> {
+        self.depth += 1;
+        let out = self.query_inner(q, outer);
+        self.depth -= 1;
+        out
+    }
+
+    fn query_inner(&mut self, q: &Query, outer: &[Scope]) -> Vec<String> {
         let mut pushed = false;
         if let Some(with) = &q.with {
             self.ctes.push(Vec::new());
@@ -529,7 +550,8 @@ impl<'s> Resolver<'s> {
     fn expand(&mut self, rel: &Rel) -> Vec<String> {
         let cols = self.rel_columns(rel).unwrap_or_default();
         if let RelKind::Table(t) = &rel.kind {
-            for c in &cols {
+            let only = if self.depth == 1 { self.only } else { None };
+            for c in cols.iter().filter(|c| only.is_none_or(|o| o.contains(c))) {
                 self.use_col(t, c, Access::Read, vec![]);
             }
         }

@@ -2,8 +2,8 @@
 //! it works there (the checks the macros turn into compile errors and
 //! `check` turns into findings for N).
 
-use super::{analyze_sql, Access, ColumnUse, InsertShape, Issue, TableAccess, TableUse};
-use crate::annotations::{Decl, EnumDecl, EnumTarget, FieldDecl};
+use super::{analyze_sql_with, Access, ColumnUse, InsertShape, Issue, TableAccess, TableUse};
+use crate::annotations::{Decl, EnumDecl, EnumTarget, FieldDecl, Role, RowShape};
 use crate::ident::annotation_name;
 use crate::schema::{Family, Removal, Schema, SqlType};
 use crate::suggest::did_you_mean;
@@ -45,17 +45,38 @@ pub struct ResolvedSite {
 pub fn resolve_site(schema: &Schema, decl: &Decl, enums: &[&EnumDecl]) -> ResolvedSite {
     let mut out = ResolvedSite::default();
     match decl {
-        Decl::Query(q) => query(schema, &q.sql, &mut out),
+        Decl::Query(q) => query(schema, &q.sql, q.row.as_ref(), &mut out),
         Decl::Table(t) => {
             let key = annotation_name(schema.dialect, &t.table);
             if !table_exists(schema, &key, Target::Target, &mut out) {
                 return out;
             }
-            out.tables.push(TableUse { table: key.clone(), access: TableAccess::Select });
-            for (i, f) in t.fields.iter().enumerate() {
-                field(schema, &key, i, f, enums, &mut out);
+            match t.role {
+                Role::Read => {
+                    out.tables.push(TableUse { table: key.clone(), access: TableAccess::Select });
+                    for (i, f) in t.fields.iter().enumerate() {
+                        field(schema, &key, i, f, enums, &mut out);
+                    }
+                }
+                Role::Insert | Role::Update => {
+                    let (access, table_access) =
+                        if t.role == Role::Insert { (Access::Insert, TableAccess::Insert) } else { (Access::Write, TableAccess::Update) };
+                    out.tables.push(TableUse { table: key.clone(), access: table_access });
+                    let mut supplied = Vec::new();
+                    for (i, f) in t.fields.iter().enumerate() {
+                        let col = annotation_name(schema.dialect, &f.column);
+                        if column_exists(schema, &key, &col, Target::Part(i), &mut out) {
+                            out.columns.push(ColumnUse { table: key.clone(), column: col.clone(), access, values: vec![] });
+                            supplied.push(col);
+                        }
+                    }
+                    if t.role == Role::Insert {
+                        required_supplied(schema, &InsertShape { table: key, columns: supplied }, &mut out);
+                    }
+                }
             }
         }
+        Decl::Unseen(_) => {}
         Decl::SqlEnum(e) => enum_decl(schema, e, &mut out),
         Decl::Touches(t) => {
             for (i, r) in t.refs.iter().enumerate() {
@@ -99,8 +120,9 @@ fn column_exists(schema: &Schema, table: &str, col: &str, target: Target, out: &
     false
 }
 
-fn query(schema: &Schema, sql: &str, out: &mut ResolvedSite) {
-    let fp = match analyze_sql(schema.dialect, schema, sql) {
+fn query(schema: &Schema, sql: &str, row: Option<&RowShape>, out: &mut ResolvedSite) {
+    let only: Option<Vec<String>> = row.map(|r| r.columns.iter().chain(&r.optional).map(|c| annotation_name(schema.dialect, c)).collect());
+    let fp = match analyze_sql_with(schema.dialect, schema, sql, only.as_deref()) {
         Ok(fp) => fp,
         Err(e) => {
             out.problems.push(Problem {
@@ -125,19 +147,8 @@ fn query(schema: &Schema, sql: &str, out: &mut ResolvedSite) {
         };
         out.problems.push(Problem { target: Target::Target, table, column, message: issue.message(), removed });
     }
-    // An INSERT must supply every column that is NOT NULL without a default.
     for ins in &fp.inserts {
-        let Some(t) = schema.table(&ins.table) else { continue };
-        let missing: Vec<&str> = t.columns.iter().filter(|c| c.required() && !ins.columns.contains(&c.name)).map(|c| c.name.as_str()).collect();
-        for m in missing {
-            out.problems.push(Problem {
-                target: Target::Target,
-                table: Some(ins.table.clone()),
-                column: Some(m.to_string()),
-                message: format!("this INSERT into `{}` omits `{m}`, which is NOT NULL without a default", ins.table),
-                removed: None,
-            });
-        }
+        required_supplied(schema, ins, out);
     }
     // Literals written into, or compared with, an enum column must be values of its type.
     for u in &fp.columns {
@@ -157,7 +168,24 @@ fn query(schema: &Schema, sql: &str, out: &mut ResolvedSite) {
     }
     out.columns = fp.columns;
     out.tables = fp.tables;
-    out.inserts = fp.inserts;
+}
+
+/// An INSERT must supply every column that is NOT NULL without a default.
+fn required_supplied(schema: &Schema, ins: &InsertShape, out: &mut ResolvedSite) {
+    let Some(t) = schema.table(&ins.table) else { return };
+    let missing: Vec<&str> = t.columns.iter().filter(|c| c.required() && !ins.columns.contains(&c.name)).map(|c| c.name.as_str()).collect();
+    for m in missing {
+        out.problems.push(Problem {
+            target: Target::Target,
+            table: Some(ins.table.clone()),
+            column: Some(m.to_string()),
+            message: format!("this INSERT into `{}` omits `{m}`, which is NOT NULL without a default", ins.table),
+            removed: None,
+        });
+    }
+    if !out.inserts.contains(ins) {
+        out.inserts.push(ins.clone());
+    }
 }
 
 /// The family and width a known Rust type decodes.

@@ -31,6 +31,7 @@ mod type_change_rewrites_table;
 mod undo_breaks_head;
 mod unique_constraint_without_index;
 mod unmodelled_statement;
+mod unseen_site;
 mod volatile_default_rewrites_table;
 
 pub use suppression::apply_suppressions;
@@ -66,6 +67,7 @@ pub static REGISTRY: &[Rule] = &[
     Rule { meta: &enum_value_not_decodable::META, check: enum_value_not_decodable::check },
     Rule { meta: &undo_breaks_head::META, check: undo_breaks_head::check },
     Rule { meta: &unmodelled_statement::META, check: unmodelled_statement::check },
+    Rule { meta: &unseen_site::META, check: unseen_site::check },
     Rule { meta: &applied_migration_edited::META, check: applied_migration_edited::check },
     Rule { meta: &index_without_concurrently::META, check: index_without_concurrently::check },
     Rule { meta: &concurrently_in_transaction::META, check: concurrently_in_transaction::check },

@@ -1,0 +1,340 @@
+//! diesel: `table!` blocks, the derives that map structs to tables, and
+//! `sql_query`.
+//!
+//! - A `table!` / `diesel::table!` block is what that revision's code
+//!   selects when it loads the table without an explicit `select`: a site
+//!   that reads every column it declares, typed by its SQL types
+//!   (`Nullable<…>` decodes NULL). `#[sql_name]` and schema-qualified names
+//!   are followed.
+//! - `#[derive(Selectable)]` / `QueryableByName` with a `table_name` read
+//!   their fields' columns; `Insertable` inserts exactly its fields (so a new
+//!   NOT NULL column without a default that it lacks breaks it);
+//!   `AsChangeset` writes its fields. `column_name` is followed. Their field
+//!   types are checked by diesel against `table!` at compile time, so the
+//!   `table!` site carries the types.
+//! - `diesel::sql_query("…")` is a query; with SQL built at run time it is
+//!   an unseen site, and so is every `sql::<T>(…)` fragment.
+
+use super::{attr_flag, attr_value, short, Cx, Item, Source, SourceId, SourceMeta, SqlArg};
+use crate::annotations::{Decl, FieldDecl, Role, RustType, TableDecl};
+use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
+use syn::{Attribute, Token};
+
+pub struct Diesel;
+
+static META: SourceMeta = SourceMeta {
+    id: SourceId::Diesel,
+    crates: &["diesel", "diesel-async"],
+    doc: "diesel's `table!` blocks (a load without `select` reads every declared column, typed by its SQL type), \
+          `Selectable` / `QueryableByName` / `Insertable` / `AsChangeset` structs with `table_name` and `column_name`, \
+          and `sql_query` with literal SQL. `sql::<T>(…)` fragments and SQL built at run time are unseen sites.",
+};
+
+impl Source for Diesel {
+    fn meta(&self) -> &'static SourceMeta {
+        &META
+    }
+
+    fn mac(&self, cx: &mut Cx, m: &syn::Macro) -> bool {
+        let name = super::last_ident(&m.path);
+        if name != "table" || !(m.path.segments.len() == 1 || cx.imports.resolve(&m.path) == "diesel::table") {
+            return false;
+        }
+        match (|input: ParseStream| parse_tables(input)).parse2(m.tokens.clone()) {
+            Ok(tables) => {
+                for t in tables {
+                    let line_span = t.span;
+                    cx.push(line_span, SourceId::Diesel, Decl::Table(t.decl));
+                }
+            }
+            Err(e) => cx.error(e.span(), format!("diesel::table!: {e}")),
+        }
+        true
+    }
+
+    fn call(&self, cx: &mut Cx, c: &syn::ExprCall, path: &syn::Path) -> bool {
+        if let Some(f) = cx.imports.matches(path, &["diesel::sql_query", "diesel::dsl::sql_query"]) {
+            let Some(sql) = c.args.first() else { return true };
+            let arg = cx.sql_arg(sql);
+            cx.query(path.span(), SourceId::Diesel, &format!("{f}({})", short(sql)), arg, None);
+            return true;
+        }
+        if let Some(f) = cx.imports.matches(path, &["diesel::dsl::sql", "diesel::expression::sql_literal::sql"]) {
+            let what = c.args.first().map(|a| match cx.sql_arg(a) {
+                SqlArg::Literal(s) => format!("the SQL fragment \"{s}\" is spliced into a diesel query"),
+                SqlArg::Dynamic(r) | SqlArg::Unknown(r) => r,
+            });
+            cx.unseen(path.span(), SourceId::Diesel, f, what.unwrap_or_else(|| "a raw SQL fragment".into()));
+            return true;
+        }
+        false
+    }
+
+    fn item(&self, cx: &mut Cx, item: &Item) {
+        let role = if item.derives("Insertable") {
+            Role::Insert
+        } else if item.derives("AsChangeset") {
+            Role::Update
+        } else if item.derives("Selectable") || item.derives("QueryableByName") {
+            Role::Read
+        } else {
+            return;
+        };
+        let syn::Data::Struct(s) = &item.input.data else { return };
+        let syn::Fields::Named(named) = &s.fields else { return };
+        let attrs = &item.input.attrs;
+        let table = match attr_value(attrs, "diesel", "table_name") {
+            Some(t) => t.rsplit("::").next().unwrap_or(&t).to_string(),
+            // diesel's default: the struct name in snake case, plural.
+            None => format!("{}s", crate::annotations::apply_rename_all("snake_case", &item.ident.to_string()).unwrap_or_default()),
+        };
+        let mut fields = Vec::new();
+        for f in &named.named {
+            let Some(ident) = &f.ident else { continue };
+            if attr_flag(&f.attrs, "diesel", "embed") || attr_flag(&f.attrs, "diesel", "select_expression") {
+                continue;
+            }
+            if role == Role::Insert && attr_flag(&f.attrs, "diesel", "skip_insertion") {
+                continue;
+            }
+            let field = ident.to_string();
+            let field = field.strip_prefix("r#").unwrap_or(&field).to_string();
+            let column = attr_value(&f.attrs, "diesel", "column_name").unwrap_or_else(|| field.clone());
+            // Types are diesel's to check against `table!`: none here.
+            let rust_type = RustType { text: quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', ""), optional: true, name: String::new() };
+            fields.push(FieldDecl { field, column, rust_type, line: ident.span().start().line as u32 });
+        }
+        cx.push(item.ident.span(), SourceId::Diesel, Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role }));
+    }
+}
+
+struct Parsed {
+    span: proc_macro2::Span,
+    decl: TableDecl,
+}
+
+fn sql_name(attrs: &[Attribute]) -> Option<String> {
+    attr_value(attrs, "diesel", "sql_name")
+}
+
+/// The tables of one `table!` invocation.
+fn parse_tables(input: ParseStream) -> syn::Result<Vec<Parsed>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        if input.peek(Token![use]) {
+            input.parse::<syn::ItemUse>()?;
+            continue;
+        }
+        let attrs = input.call(Attribute::parse_outer)?;
+        let first: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+        let (schema, name) = if input.peek(Token![.]) {
+            input.parse::<Token![.]>()?;
+            let n: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            (Some(first.to_string()), n)
+        } else {
+            (None, first)
+        };
+        if input.peek(syn::token::Paren) {
+            let pk;
+            syn::parenthesized!(pk in input);
+            pk.parse::<proc_macro2::TokenStream>()?;
+        }
+        let body;
+        syn::braced!(body in input);
+        let mut fields = Vec::new();
+        while !body.is_empty() {
+            let cattrs = body.call(Attribute::parse_outer)?;
+            let col: syn::Ident = body.call(syn::ext::IdentExt::parse_any)?;
+            body.parse::<Token![->]>()?;
+            let ty: syn::Type = body.parse()?;
+            if body.peek(Token![,]) {
+                body.parse::<Token![,]>()?;
+            }
+            let field = col.to_string();
+            let field = field.strip_prefix("r#").unwrap_or(&field).to_string();
+            let column = sql_name(&cattrs).unwrap_or_else(|| field.clone());
+            fields.push(FieldDecl { field, column, rust_type: rust_type_of(&ty), line: col.span().start().line as u32 });
+        }
+        let rust = name.to_string();
+        let table = sql_name(&attrs).unwrap_or_else(|| rust.clone());
+        let table = match schema {
+            Some(s) => format!("{s}.{table}"),
+            None => table,
+        };
+        out.push(Parsed { span: name.span(), decl: TableDecl { rust_name: format!("table!({rust})"), table, fields, role: Role::Read } });
+    }
+    Ok(out)
+}
+
+/// The Rust type diesel decodes a column of SQL type `ty` into (as `rust_family` names them).
+fn rust_type_of(ty: &syn::Type) -> RustType {
+    let text = quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "");
+    let (optional, inner) = match generic(ty, "Nullable") {
+        Some(t) => (true, t),
+        None => (false, ty),
+    };
+    let name = match inner {
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let unsigned = generic(inner, "Unsigned").map(|t| super::row_type_name(t).unwrap_or_default());
+            match (last.as_str(), unsigned.as_deref()) {
+                ("Unsigned", Some("TinyInt" | "Tinyint")) => "u8",
+                ("Unsigned", Some("SmallInt" | "Smallint")) => "u16",
+                ("Unsigned", Some("Integer")) => "u32",
+                ("Unsigned", Some("BigInt" | "Bigint")) => "u64",
+                ("TinyInt" | "Tinyint", _) => "i8",
+                ("Int2" | "SmallInt" | "Smallint", _) => "i16",
+                ("Int4" | "Integer", _) => "i32",
+                ("Int8" | "BigInt" | "Bigint", _) => "i64",
+                ("Float4" | "Float", _) => "f32",
+                ("Float8" | "Double", _) => "f64",
+                ("Bool", _) => "bool",
+                ("Text" | "Varchar" | "VarChar" | "Char" | "Bpchar" | "Tinytext" | "Mediumtext" | "Longtext", _) => "String",
+                ("Bytea" | "Binary" | "Blob" | "Tinyblob" | "Mediumblob" | "Longblob" | "Varbinary", _) => "Vec<u8>",
+                ("Timestamp" | "Datetime", _) => "NaiveDateTime",
+                ("Timestamptz" | "TimestamptzSqlite", _) => "DateTime",
+                ("Date", _) => "NaiveDate",
+                ("Time", _) => "NaiveTime",
+                ("Uuid", _) => "Uuid",
+                ("Json" | "Jsonb", _) => "Value",
+                ("Numeric" | "Decimal", _) => "Decimal",
+                ("Array", _) => "Vec<_>",
+                // A custom SQL type (an enum): not checked here.
+                _ => "",
+            }
+            .to_string()
+        }
+        _ => String::new(),
+    };
+    RustType { text, optional, name }
+}
+
+/// `T` in `Wrapper<T>`.
+fn generic<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else { return None };
+    match a.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::annotations::{Decl, Role};
+    use crate::sources::{scan_crate, CrateInfo, NoFiles};
+
+    fn scan(src: &str) -> Vec<String> {
+        let s =
+            scan_crate(&[("src/schema.rs".into(), src.into())], &CrateInfo { dir: String::new(), deps: Some(vec!["diesel".into()]), dialect: None }, &NoFiles);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        s.sites
+            .iter()
+            .map(|x| match &x.decl {
+                Decl::Table(t) => format!(
+                    "{}:{:?} {} [{}]",
+                    x.line,
+                    t.role,
+                    t.table,
+                    t.fields
+                        .iter()
+                        .map(|f| format!(
+                            "{}{}{}",
+                            f.column,
+                            if f.rust_type.optional { "?" } else { "" },
+                            if f.rust_type.name.is_empty() { String::new() } else { format!(":{}", f.rust_type.name) }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                Decl::Query(q) => format!("{}:query {}", x.line, q.sql),
+                Decl::Unseen(u) => format!("{}:unseen {}", x.line, u.reason),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn table_blocks_as_print_schema_writes_them() {
+        let src = r#"
+// @generated automatically by Diesel CLI.
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "post_status"))]
+    pub struct PostStatus;
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::PostStatus;
+
+    posts (id) {
+        id -> Int4,
+        #[max_length = 255]
+        title -> Varchar,
+        body -> Nullable<Text>,
+        status -> PostStatus,
+        #[sql_name = "type"]
+        type_ -> Int8,
+    }
+}
+
+diesel::table! {
+    billing.invoices (id) {
+        id -> Int8,
+        paid_at -> Nullable<Timestamptz>,
+    }
+}
+"#;
+        assert_eq!(scan(src), ["13:Read posts [id:i32 title:String body?:String status type:i64]", "25:Read billing.invoices [id:i64 paid_at?:DateTime]"]);
+    }
+
+    #[test]
+    fn derives_map_structs_with_their_roles() {
+        let src = r#"
+use diesel::prelude::*;
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = crate::schema::users)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct User { pub id: i32, #[diesel(column_name = display_name)] pub name: String }
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> { pub name: &'a str, pub email: Option<&'a str> }
+
+#[derive(AsChangeset)]
+#[table_name = "users"]
+pub struct Rename { pub name: String }
+
+#[derive(Insertable)]
+pub struct Tag { pub label: String }
+
+#[derive(Queryable)]
+pub struct Positional(i32, String);
+"#;
+        assert_eq!(scan(src), ["6:Read users [id? display_name?]", "10:Insert users [name? email?]", "14:Update users [name?]", "17:Insert tags [label?]"]);
+        let _ = Role::Read;
+    }
+
+    #[test]
+    fn sql_query_and_fragments() {
+        let src = r#"
+use diesel::sql_query;
+use diesel::dsl::sql;
+fn a(id: i32, order: &str) {
+    sql_query("UPDATE users SET seen = true WHERE id = $1");
+    diesel::sql_query(format!("SELECT * FROM users ORDER BY {order}"));
+    let x = sql::<diesel::sql_types::Bool>("lower(name) = 'x'");
+}
+"#;
+        let got = scan(src);
+        assert_eq!(got[0], "5:query UPDATE users SET seen = true WHERE id = $1");
+        assert!(got[1].starts_with("6:unseen the SQL is built at run time with `format!`"), "{got:?}");
+        assert!(got[2].starts_with("7:unseen the SQL fragment \"lower(name) = 'x'\""), "{got:?}");
+    }
+}
