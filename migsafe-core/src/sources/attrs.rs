@@ -1,0 +1,141 @@
+//! Reading attributes (`#[sqlx(rename = "…")]`, `#[diesel(table_name = t)]`)
+//! and the small syntactic judgements the sources share.
+
+use super::cx::last_ident;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, Token};
+
+/// The `key = value` and bare `key` arguments of every `#[name(...)]` attribute:
+/// a string literal's value, a path or integer as written, `None` for a flag.
+/// Nested lists (`#[diesel(check_for_backend(..))]`) are skipped.
+pub fn attr_args(attrs: &[Attribute], name: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident(name)) {
+        let _ = a.parse_nested_meta(|meta| {
+            let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+            if meta.input.peek(Token![=]) {
+                let v: Expr = meta.value()?.parse()?;
+                let v = match &v {
+                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+                    other => quote::ToTokens::to_token_stream(other).to_string().replace(' ', ""),
+                };
+                out.push((key, Some(v)));
+            } else if meta.input.peek(syn::token::Paren) {
+                let _ = meta.input.parse::<proc_macro2::Group>();
+            } else {
+                out.push((key, None));
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// The value of `key` in `#[name(key = …)]`, or of the old `#[key = "…"]` form.
+pub fn attr_value(attrs: &[Attribute], name: &str, key: &str) -> Option<String> {
+    if let Some((_, v)) = attr_args(attrs, name).into_iter().find(|(k, v)| k == key && v.is_some()) {
+        return v;
+    }
+    attrs.iter().filter(|a| a.path().is_ident(key)).find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            other => Some(quote::ToTokens::to_token_stream(other).to_string().replace(' ', "")),
+        },
+        _ => None,
+    })
+}
+
+/// Whether `#[name(flag)]` (or `#[name(flag = …)]`) is present.
+pub fn attr_flag(attrs: &[Attribute], name: &str, flag: &str) -> bool {
+    attr_args(attrs, name).iter().any(|(k, _)| k == flag)
+}
+
+/// Does an attribute list carry `#[cfg(test)]`?
+pub(super) fn is_cfg_test(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test"))
+}
+
+pub(super) fn derives_of(attrs: &[Attribute]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        if let Ok(paths) = a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
+            for p in paths {
+                let full = p.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+                out.push((full, last_ident(&p)));
+            }
+        }
+    }
+    out
+}
+
+/// Is `ty` a string type a function could take SQL in?
+pub(super) fn is_string_type(ty: &syn::Type) -> bool {
+    let t = quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "");
+    matches!(t.as_str(), "&str" | "String" | "&String" | "&'staticstr" | "implAsRef<str>" | "implInto<String>" | "Cow<str>" | "Cow<'_,str>" | "&mutString")
+}
+
+/// Does the text look like SQL (and not a shell command or a search string)?
+pub fn looks_like_sql(s: &str) -> bool {
+    let t = s.trim_start().trim_start_matches('(').trim_start();
+    let word: String = t.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
+    const WORDS: &[&str] = &[
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "WITH",
+        "CREATE",
+        "ALTER",
+        "DROP",
+        "REPLACE",
+        "UPSERT",
+        "MERGE",
+        "TRUNCATE",
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "SET",
+        "PRAGMA",
+        "VALUES",
+        "SHOW",
+        "EXPLAIN",
+        "CALL",
+        "LOCK",
+        "GRANT",
+        "COPY",
+        "VACUUM",
+        "ANALYZE",
+        "START",
+        "SAVEPOINT",
+        "RELEASE",
+        "LISTEN",
+        "NOTIFY",
+        "DO",
+        "DECLARE",
+        "FETCH",
+        "CLOSE",
+    ];
+    WORDS.contains(&word.as_str())
+}
+
+/// The inner type name of `Vec<T>`, `Option<T>`, `T` (for `let users: Vec<User> = …`).
+pub fn row_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => {
+            let seg = p.path.segments.last()?;
+            let name = seg.ident.to_string();
+            if matches!(name.as_str(), "Vec" | "Option" | "Result" | "Box") {
+                if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
+                    if let Some(syn::GenericArgument::Type(t)) = a.args.first() {
+                        return row_type_name(t);
+                    }
+                }
+                None
+            } else {
+                Some(name)
+            }
+        }
+        syn::Type::Reference(r) => row_type_name(&r.elem),
+        _ => None,
+    }
+}

@@ -1,0 +1,203 @@
+//! The one walk over a file's syntax tree: tracks the enclosing items,
+//! functions (with their `#[touches]` and string parameters) and `let`
+//! bindings, and offers every item, macro, call and method call to each
+//! source.
+
+use super::{derives_of, is_cfg_test, is_string_type, Binding, Cx, Item, Source, SourceId, SqlArg};
+use std::collections::HashMap;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+use syn::{Attribute, Expr, Token};
+
+pub(super) struct Walker<'a, 's> {
+    pub(super) cx: Cx<'a>,
+    pub(super) sources: &'s [&'s dyn Source],
+    /// Tests, benches, examples: only annotations count.
+    pub(super) test_only: bool,
+}
+
+impl<'s> Walker<'_, 's> {
+    fn active(&self) -> Vec<&'s dyn Source> {
+        self.sources.iter().copied().filter(|s| !self.test_only || s.meta().id == SourceId::Annotation).collect()
+    }
+
+    fn skipped(&self, attrs: &[Attribute]) -> bool {
+        is_cfg_test(attrs) && !self.test_only
+    }
+
+    fn derive_item(&mut self, attrs: &[Attribute], ident: &syn::Ident, input: impl FnOnce() -> syn::DeriveInput) {
+        let derives = derives_of(attrs);
+        if derives.is_empty() {
+            return;
+        }
+        let item = Item { input: input(), ident, derives };
+        for s in self.active() {
+            s.item(&mut self.cx, &item);
+        }
+    }
+
+    fn function(&mut self, attrs: &[Attribute], sig: &syn::Signature, body: impl FnOnce(&mut Self)) {
+        self.cx.item.push(sig.ident.to_string());
+        for s in self.active() {
+            s.function(&mut self.cx, attrs, &sig.ident);
+        }
+        let declared = attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "touches"));
+        self.cx.declared.push(declared);
+        let mut scope = HashMap::new();
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input {
+                if let syn::Pat::Ident(pi) = pt.pat.as_ref() {
+                    if is_string_type(&pt.ty) {
+                        let name = pi.ident.to_string();
+                        scope.insert(name.clone(), Binding::Sql(SqlArg::Dynamic(format!("the SQL is passed in as the parameter `{name}` of `{}`", sig.ident))));
+                    }
+                }
+            }
+        }
+        self.cx.scopes.push(scope);
+        body(self);
+        self.cx.scopes.pop();
+        self.cx.declared.pop();
+        self.cx.item.pop();
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_, '_> {
+    fn visit_item_mod(&mut self, i: &'ast syn::ItemMod) {
+        if !self.skipped(&i.attrs) {
+            syn::visit::visit_item_mod(self, i);
+        }
+    }
+
+    fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
+        if self.skipped(&i.attrs) {
+            return;
+        }
+        self.cx.item.push(i.ident.to_string());
+        self.derive_item(&i.attrs, &i.ident, || syn::DeriveInput::from(i.clone()));
+        syn::visit::visit_item_struct(self, i);
+        self.cx.item.pop();
+    }
+
+    fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {
+        if self.skipped(&i.attrs) {
+            return;
+        }
+        self.cx.item.push(i.ident.to_string());
+        self.derive_item(&i.attrs, &i.ident, || syn::DeriveInput::from(i.clone()));
+        syn::visit::visit_item_enum(self, i);
+        self.cx.item.pop();
+    }
+
+    fn visit_item_union(&mut self, i: &'ast syn::ItemUnion) {
+        self.cx.item.push(i.ident.to_string());
+        self.derive_item(&i.attrs, &i.ident, || syn::DeriveInput::from(i.clone()));
+        self.cx.item.pop();
+    }
+
+    fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
+        if self.skipped(&i.attrs) {
+            return;
+        }
+        self.function(&i.attrs, &i.sig, |w| w.visit_block(&i.block));
+    }
+
+    fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
+        if self.skipped(&i.attrs) {
+            return;
+        }
+        self.function(&i.attrs, &i.sig, |w| w.visit_block(&i.block));
+    }
+
+    fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
+        self.function(&i.attrs, &i.sig, |w| {
+            if let Some(b) = &i.default {
+                w.visit_block(b);
+            }
+        });
+    }
+
+    fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
+        self.cx.item.push(i.ident.to_string());
+        syn::visit::visit_item_const(self, i);
+        self.cx.item.pop();
+    }
+
+    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
+        self.cx.item.push(i.ident.to_string());
+        syn::visit::visit_item_static(self, i);
+        self.cx.item.pop();
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.cx.scopes.push(HashMap::new());
+        syn::visit::visit_block(self, b);
+        self.cx.scopes.pop();
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let (pat, ty) = match &l.pat {
+            syn::Pat::Type(pt) => (pt.pat.as_ref(), Some((*pt.ty).clone())),
+            p => (p, None),
+        };
+        if let Some(init) = &l.init {
+            let saved = std::mem::replace(&mut self.cx.let_type, ty);
+            self.visit_expr(&init.expr);
+            self.cx.let_type = saved;
+            if let Some((_, e)) = &init.diverge {
+                self.visit_expr(e);
+            }
+        }
+        if let syn::Pat::Ident(pi) = pat {
+            let name = pi.ident.to_string();
+            let b = match &l.init {
+                Some(init) if pi.mutability.is_some() => match self.cx.sql_arg(&init.expr) {
+                    SqlArg::Literal(_) | SqlArg::Dynamic(_) => SqlArg::Dynamic(format!("the SQL is built at run time in the mutable `{name}`")),
+                    other => other,
+                },
+                Some(init) => self.cx.sql_arg(&init.expr),
+                None => SqlArg::Dynamic(format!("the SQL is assigned to `{name}` at run time")),
+            };
+            self.cx.bind(name, Binding::Sql(b));
+        }
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        for s in self.active() {
+            if s.mac(&mut self.cx, m) {
+                return;
+            }
+        }
+        // Look inside other macros' arguments (vec![…], format!(…), assert!(…)).
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        if let Ok(exprs) = syn::parse::Parser::parse2(parser, m.tokens.clone()) {
+            for e in exprs {
+                self.visit_expr(&e);
+            }
+        } else if let Ok(block) = syn::parse::Parser::parse2(syn::Block::parse_within, m.tokens.clone()) {
+            for s in block {
+                self.visit_stmt(&s);
+            }
+        }
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let Expr::Path(p) = c.func.as_ref() {
+            for s in self.active() {
+                if s.call(&mut self.cx, c, &p.path) {
+                    break;
+                }
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
+        for s in self.active() {
+            if s.method(&mut self.cx, c) {
+                break;
+            }
+        }
+        syn::visit::visit_expr_method_call(self, c);
+    }
+}
