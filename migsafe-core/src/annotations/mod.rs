@@ -51,6 +51,11 @@ pub struct SqlDecl {
     /// `#[derive(FromRow)]`): a `*` then reads exactly the columns it names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<RowShape>,
+    /// The code decodes each output column with the type and nullability the
+    /// schema had when it was compiled (sqlx's `query!` macros): a column
+    /// that becomes nullable, or changes type, breaks it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub schema_typed: bool,
 }
 
 /// The columns a struct decodes by name, and those it may go without.

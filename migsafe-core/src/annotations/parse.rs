@@ -392,7 +392,13 @@ pub fn parse_touches(args: TokenStream) -> Result<Parsed<TouchesDecl>, Vec<syn::
 pub fn parse_sql(input: TokenStream) -> Result<Parsed<SqlDecl>, Vec<syn::Error>> {
     let span = input.span();
     match syn::parse2::<LitStr>(input) {
-        Ok(lit) => Ok(Parsed { decl: SqlDecl { sql: lit.value(), row: None }, item: lit.span(), target: lit.span(), parts: vec![], part_ends: vec![] }),
+        Ok(lit) => Ok(Parsed {
+            decl: SqlDecl { sql: lit.value(), row: None, schema_typed: false },
+            item: lit.span(),
+            target: lit.span(),
+            parts: vec![],
+            part_ends: vec![],
+        }),
         Err(_) => Err(vec![syn::Error::new(span, "sql! takes one string literal: sql!(\"SELECT …\")")]),
     }
 }

@@ -4,6 +4,7 @@ use super::{base_label, Finding, RuleMeta};
 use crate::annotations::Decl;
 use crate::check::{Context, Revision, SiteRef};
 use crate::diag::Severity;
+use crate::footprint::Access;
 use crate::ident::annotation_name;
 use crate::schema::Change;
 
@@ -34,6 +35,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             for f in t.fields.iter().filter(|f| annotation_name(dialect, &f.column) == *column && !f.rust_type.optional) {
                 fields.push(format!("`{}.{}: {}`", t.rust_name, f.field, f.rust_type.text));
                 sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
+            }
+        }
+        // sqlx's query! macros decode a column that was NOT NULL when N-1 was compiled as a plain `T`.
+        for (site, res) in &cx.base_sites {
+            let Decl::Query(q) = &site.decl else { continue };
+            if q.schema_typed && res.columns.iter().any(|u| u.table == *table && u.column == *column && u.access == Access::Read) {
+                fields.push(format!(
+                    "the query at {}:{} (sqlx's macros decode a column that was NOT NULL when N-1 was built as a plain `T`)",
+                    site.file, site.line
+                ));
+                sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "decodes".into() });
             }
         }
         if sites.is_empty() {
@@ -68,6 +80,17 @@ mod tests {
     fn fires_for_a_plain_field() {
         let r = run(Dialect::Postgres, (&[V1], r#"#[derive(Table)] #[migsafe(table = "t")] struct T { id: i32, a: String }"#), (&[V1, V2], ""));
         assert_eq!(keys(&r), ["column-now-nullable error t.a"]);
+    }
+
+    #[test]
+    fn fires_for_a_sqlx_macro_that_reads_it_not_for_a_sqlx_function() {
+        let m = "async fn f(p: &sqlx::PgPool) { sqlx::query!(\"SELECT id, a FROM t\").fetch_all(p).await; }";
+        let r = run(Dialect::Postgres, (&[V1], m), (&[V1, V2], ""));
+        assert_eq!(keys(&r), ["column-now-nullable error t.a"]);
+        assert!(r.findings[0].message.contains("sqlx's macros"), "{}", r.findings[0].message);
+        let f = "async fn f(p: &sqlx::PgPool) { sqlx::query(\"SELECT id, a FROM t\").fetch_all(p).await; }";
+        let r = run(Dialect::Postgres, (&[V1], f), (&[V1, V2], ""));
+        assert!(keys(&r).is_empty(), "{:?}", keys(&r));
     }
 
     #[test]

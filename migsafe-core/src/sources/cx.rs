@@ -111,18 +111,23 @@ impl<'a> Cx<'a> {
 
     /// Record a query site, or an unseen one if its SQL cannot be read.
     pub fn query(&mut self, span: Span, source: SourceId, call: &str, arg: SqlArg, row: Option<RowShape>) {
+        self.query_typed(span, source, call, arg, row, false)
+    }
+
+    /// [`Cx::query`] for code that decodes with the types the schema had at compile time (sqlx's macros).
+    pub fn query_typed(&mut self, span: Span, source: SourceId, call: &str, arg: SqlArg, row: Option<RowShape>, schema_typed: bool) {
         match arg {
             SqlArg::Literal(sql) => match (source, self.info.dialect) {
-                (SourceId::Annotation, _) | (_, None) => self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row })),
+                (SourceId::Annotation, _) | (_, None) => self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed })),
                 (_, Some(d)) => match sqlparser::parser::Parser::new(d.parser_dialect().as_ref()).try_with_sql(&sql).and_then(|mut p| p.parse_statements()) {
                     Ok(stmts) if stmts.len() <= 1 => {
                         if !stmts.is_empty() {
-                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row }))
+                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed }))
                         }
                     }
                     Ok(stmts) => {
                         for st in stmts {
-                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql: st.to_string(), row: row.clone() }));
+                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql: st.to_string(), row: row.clone(), schema_typed }));
                         }
                     }
                     Err(e) => {

@@ -12,6 +12,8 @@
 //!   `AsChangeset` writes its fields. `column_name` is followed. Their field
 //!   types are checked by diesel against `table!` at compile time, so the
 //!   `table!` site carries the types.
+//! - `insert_into(t).values((t::a.eq(x), b.eq(y)))` inserts exactly those
+//!   columns, and `update(t).set(…)` writes them.
 //! - `diesel::sql_query("…")` is a query; with SQL built at run time it is
 //!   an unseen site, and so is every `sql::<T>(…)` fragment.
 
@@ -28,7 +30,7 @@ static META: SourceMeta = SourceMeta {
     crates: &["diesel", "diesel-async"],
     doc: "diesel's `table!` blocks (a load without `select` reads every declared column, typed by its SQL type), \
           `Selectable` / `QueryableByName` / `Insertable` / `AsChangeset` structs with `table_name` and `column_name`, \
-          and `sql_query` with literal SQL. `sql::<T>(…)` fragments and SQL built at run time are unseen sites.",
+          column-by-column `insert_into(t).values((a.eq(x), …))` and `update(t).set(…)`, and `sql_query` with literal SQL. `sql::<T>(…)` fragments and SQL built at run time are unseen sites.",
 };
 
 impl Source for Diesel {
@@ -71,6 +73,33 @@ impl Source for Diesel {
         false
     }
 
+    fn method(&self, cx: &mut Cx, c: &syn::ExprMethodCall) -> bool {
+        let role = match c.method.to_string().as_str() {
+            "values" => Role::Insert,
+            "set" => Role::Update,
+            _ => return false,
+        };
+        let Some((verb, target)) = statement_target(cx, &c.receiver) else { return false };
+        if (role == Role::Insert) != (verb != "update") {
+            return false;
+        }
+        let Some(table) = target else { return false };
+        let Some(arg) = c.args.first() else { return false };
+        // Only column-by-column values (`(users::name.eq(x), email.eq(y))`): a struct is its derive's business.
+        let Some(columns) = eq_columns(arg) else { return false };
+        let fields = columns
+            .into_iter()
+            .map(|(column, line)| FieldDecl {
+                field: column.clone(),
+                column,
+                rust_type: RustType { text: String::new(), optional: true, name: String::new() },
+                line,
+            })
+            .collect();
+        cx.push(c.method.span(), SourceId::Diesel, Decl::Table(TableDecl { rust_name: format!("{verb}({table})"), table, fields, role }));
+        true
+    }
+
     fn item(&self, cx: &mut Cx, item: &Item) {
         let role = if item.derives("Insertable") {
             Role::Insert
@@ -106,6 +135,76 @@ impl Source for Diesel {
             fields.push(FieldDecl { field, column, rust_type, line: ident.span().start().line as u32 });
         }
         cx.push(item.ident.span(), SourceId::Diesel, Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role }));
+    }
+}
+
+/// The statement a `.values(…)` / `.set(…)` chain starts with (`insert_into`,
+/// `update`, …) and its table, when the chain shows it.
+fn statement_target(cx: &Cx, mut e: &syn::Expr) -> Option<(String, Option<String>)> {
+    const STARTS: &[&str] = &[
+        "diesel::insert_into",
+        "diesel::insert_or_ignore_into",
+        "diesel::replace_into",
+        "diesel::update",
+        "diesel::dsl::insert_into",
+        "diesel::dsl::update",
+        "diesel::dsl::replace_into",
+        "diesel::dsl::insert_or_ignore_into",
+    ];
+    loop {
+        match e {
+            syn::Expr::MethodCall(m) => e = &m.receiver,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::Call(call) => {
+                let syn::Expr::Path(p) = call.func.as_ref() else { return None };
+                let f = cx.imports.matches(&p.path, STARTS)?;
+                let verb = f.rsplit("::").next().unwrap_or(f).to_string();
+                let table = call.args.first().and_then(table_of);
+                return Some((verb, table));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// `users::table`, `schema::users::table`, `users` (the dsl alias), `users.filter(…)` → `users`.
+fn table_of(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Path(p) => {
+            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            match segs.as_slice() {
+                [.., t, last] if last == "table" => Some(t.clone()),
+                [.., t] if t != "table" => Some(t.clone()),
+                _ => None,
+            }
+        }
+        syn::Expr::MethodCall(m) => table_of(&m.receiver),
+        syn::Expr::Reference(r) => table_of(&r.expr),
+        _ => None,
+    }
+}
+
+/// The columns of `col.eq(v)` or a tuple of them (possibly borrowed), with their lines.
+fn eq_columns(e: &syn::Expr) -> Option<Vec<(String, u32)>> {
+    match e {
+        syn::Expr::Reference(r) => eq_columns(&r.expr),
+        syn::Expr::Paren(p) => eq_columns(&p.expr),
+        syn::Expr::Tuple(t) => {
+            let mut out = Vec::new();
+            for el in &t.elems {
+                out.extend(eq_columns(el)?);
+            }
+            Some(out)
+        }
+        syn::Expr::MethodCall(m) if m.method == "eq" => match m.receiver.as_ref() {
+            syn::Expr::Path(p) => {
+                let last = p.path.segments.last()?;
+                let name = last.ident.to_string();
+                Some(vec![(name.strip_prefix("r#").unwrap_or(&name).to_string(), last.ident.span().start().line as u32)])
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -319,6 +418,21 @@ pub struct Positional(i32, String);
 "#;
         assert_eq!(scan(src), ["6:Read users [id? display_name?]", "10:Insert users [name? email?]", "14:Update users [name?]", "17:Insert tags [label?]"]);
         let _ = Role::Read;
+    }
+
+    #[test]
+    fn column_by_column_inserts_and_updates() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::users::dsl::*;
+fn a(c: &mut PgConnection) {
+    diesel::insert_into(crate::schema::users::table).values((users::name.eq("x"), email.eq("y"))).execute(c);
+    diesel::update(users.filter(id.eq(1))).set(name.eq("z")).execute(c);
+    diesel::insert_into(users::table).values(&new_user).execute(c);
+    other.values((a.eq(1),));
+}
+"#;
+        assert_eq!(scan(src), ["5:Insert users [name? email?]", "6:Update users [name?]"]);
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl Source for Sqlx {
         };
         // The macros decode by position at the schema they were compiled against:
         // every column a `*` expands to is read.
-        cx.query(m.path.span(), SourceId::Sqlx, &call, arg, None);
+        cx.query_typed(m.path.span(), SourceId::Sqlx, &call, arg, None, true);
         // The arguments may hold further calls.
         true
     }
