@@ -19,10 +19,12 @@ use std::process::ExitCode;
 
 /// Prove that a code rollback needs no schema rollback.
 ///
-/// migsafe reads the columns your code touches (from `sql!`, `#[derive(Table)]`,
-/// `#[derive(SqlEnum)]` and `#[touches]`) at the previous release (N-1, from git)
-/// and at the working tree (N), and checks both against the schema the pending
-/// migrations build.
+/// migsafe reads the columns your code touches (sqlx, diesel, SeaORM,
+/// tokio-postgres, rusqlite and mysql code as it is, and migsafe's own `sql!`,
+/// `#[derive(Table)]`, `#[derive(SqlEnum)]` and `#[touches]`) at the previous
+/// release (N-1, from git) and at the working tree (N), and checks both against
+/// the schema the pending migrations build. Database calls whose SQL it cannot
+/// read are reported, and make the verdict `unproven`, never `safe`.
 #[derive(Parser, Debug)]
 #[command(name = "cargo-migsafe", bin_name = "cargo migsafe", version, propagate_version = true)]
 pub struct Cli {
@@ -36,7 +38,7 @@ pub enum Command {
     Check(commands::CheckArgs),
     /// Print the schema the migrations build
     Schema(commands::RevArgs),
-    /// Print what the code touches: every annotated query, struct, enum and function
+    /// Print what the code touches: every query, mapped struct, enum and #[touches] found, with its source, and the calls whose SQL cannot be read
     Footprint(commands::RevArgs),
     /// Explain a rule (or list them all)
     Explain(commands::ExplainArgs),
