@@ -115,6 +115,8 @@ impl Source for Diesel {
         let attrs = &item.input.attrs;
         let table = match attr_value(attrs, "diesel", "table_name") {
             Some(t) => t.rsplit("::").next().unwrap_or(&t).to_string(),
+            // A QueryableByName without a table decodes a raw query's columns (each with its `sql_type`).
+            None if role == Role::Read && !item.derives("Selectable") => return,
             // diesel's default: the struct name in snake case, plural.
             None => format!("{}s", crate::annotations::apply_rename_all("snake_case", &item.ident.to_string()).unwrap_or_default()),
         };
@@ -415,6 +417,9 @@ pub struct Tag { pub label: String }
 
 #[derive(Queryable)]
 pub struct Positional(i32, String);
+
+#[derive(QueryableByName)]
+pub struct OpenCount { #[diesel(sql_type = BigInt)] pub open: i64 }
 "#;
         assert_eq!(scan(src), ["6:Read users [id? display_name?]", "10:Insert users [name? email?]", "14:Update users [name?]", "17:Insert tags [label?]"]);
         let _ = Role::Read;

@@ -217,6 +217,7 @@ fn is_test_path(path: &str) -> bool {
 pub struct CrateIndex {
     consts: HashMap<String, Vec<String>>,
     structs: HashMap<String, syn::ItemStruct>,
+    enums: HashMap<String, syn::ItemEnum>,
 }
 
 impl CrateIndex {
@@ -236,6 +237,9 @@ impl CrateIndex {
             fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
                 self.0.structs.insert(i.ident.to_string(), i.clone());
             }
+            fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {
+                self.0.enums.insert(i.ident.to_string(), i.clone());
+            }
             fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
         }
         V(self).visit_file(f);
@@ -251,6 +255,10 @@ impl CrateIndex {
 
     pub fn struct_named(&self, name: &str) -> Option<&syn::ItemStruct> {
         self.structs.get(name)
+    }
+
+    pub fn enum_named(&self, name: &str) -> Option<&syn::ItemEnum> {
+        self.enums.get(name)
     }
 }
 

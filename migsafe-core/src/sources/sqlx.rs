@@ -109,8 +109,20 @@ impl Source for Sqlx {
         }
         let Some(f) = cx.imports.matches(path, FUNCTIONS) else { return false };
         let Some(sql) = c.args.first() else { return true };
-        let row = if f.starts_with("sqlx::query_as") { row_type(cx, path).and_then(|t| row_shape(cx, &t, 0)) } else { None };
+        let row_name = if f.starts_with("sqlx::query_as") { row_type(cx, path) } else { None };
+        let row = row_name.as_deref().and_then(|t| row_shape(cx, t, 0));
         let arg = cx.sql_arg(sql);
+        // Enum fields decode the columns they read: tie each enum to its column.
+        if let (Some(r), SqlArg::Literal(text), Some(d)) = (&row_name, &arg, cx.info.dialect) {
+            let fields = enum_fields(cx, r);
+            if let Some(table) = (!fields.is_empty()).then(|| single_table(d, text)).flatten() {
+                for (column, e) in fields {
+                    let target = EnumTarget::Column { table: table.clone(), column };
+                    let decl = enum_decl(&e.ident.to_string(), &e.attrs, e.variants.iter(), target);
+                    cx.push(path.span(), SourceId::Sqlx, Decl::SqlEnum(decl));
+                }
+            }
+        }
         let call = format!("{f}({})", short(sql));
         cx.query(path.span(), SourceId::Sqlx, &call, arg, row);
         true
@@ -122,10 +134,21 @@ impl Source for Sqlx {
             return;
         }
         let syn::Data::Enum(e) = &item.input.data else { return };
+        // Without a `type_name` it decodes a text or MySQL ENUM column: tied to it where a query_as shows it.
         let Some(type_name) = attr_value(&item.input.attrs, "sqlx", "type_name") else { return };
-        let rename_all = attr_value(&item.input.attrs, "sqlx", "rename_all");
-        let mut variants = Vec::new();
-        for v in &e.variants {
+        cx.push(
+            item.ident.span(),
+            SourceId::Sqlx,
+            Decl::SqlEnum(enum_decl(&item.ident.to_string(), &item.input.attrs, e.variants.iter(), EnumTarget::Type { name: type_name })),
+        );
+    }
+}
+
+/// A `#[derive(sqlx::Type)]` enum's values, after `rename` / `rename_all`.
+fn enum_decl<'v>(name: &str, attrs: &[syn::Attribute], variants: impl Iterator<Item = &'v syn::Variant>, target: EnumTarget) -> EnumDecl {
+    let rename_all = attr_value(attrs, "sqlx", "rename_all");
+    let variants = variants
+        .map(|v| {
             let name = v.ident.to_string();
             let value = match attr_value(&v.attrs, "sqlx", "rename") {
                 Some(r) => r,
@@ -134,14 +157,46 @@ impl Source for Sqlx {
                     None => name.clone(),
                 },
             };
-            variants.push(VariantDecl { variant: name, value: Some(value), line: v.ident.span().start().line as u32 });
+            VariantDecl { variant: name, value: Some(value), line: v.ident.span().start().line as u32 }
+        })
+        .collect();
+    EnumDecl { rust_name: name.to_string(), target, variants, has_other: false }
+}
+
+/// The `sqlx::Type` enums without a `type_name` that fields of FromRow struct `row` decode, by column.
+fn enum_fields(cx: &Cx, row: &str) -> Vec<(String, syn::ItemEnum)> {
+    let mut out = Vec::new();
+    let Some(s) = cx.krate.struct_named(row) else { return out };
+    let rename_all = attr_value(&s.attrs, "sqlx", "rename_all");
+    for f in &s.fields {
+        let (Some(ident), Some(ty)) = (&f.ident, row_type_name(&f.ty)) else { continue };
+        let Some(e) = cx.krate.enum_named(&ty) else { continue };
+        let is_type = super::attrs::derives_of(&e.attrs).iter().any(|(_, l)| l == "Type");
+        if !is_type || attr_value(&e.attrs, "sqlx", "type_name").is_some() || attr_flag(&f.attrs, "sqlx", "skip") {
+            continue;
         }
-        cx.push(
-            item.ident.span(),
-            SourceId::Sqlx,
-            Decl::SqlEnum(EnumDecl { rust_name: item.ident.to_string(), target: EnumTarget::Type { name: type_name }, variants, has_other: false }),
-        );
+        let field = ident.to_string();
+        let column = attr_value(&f.attrs, "sqlx", "rename").unwrap_or_else(|| match &rename_all {
+            Some(rule) => apply_rename_all(rule, &field).unwrap_or(field.clone()),
+            None => field.clone(),
+        });
+        out.push((column, e.clone()));
     }
+    out
+}
+
+/// The one table a query selects from (no join, no subquery in FROM), when it is that simple.
+fn single_table(dialect: crate::Dialect, sql: &str) -> Option<String> {
+    use sqlparser::ast::{SetExpr, Statement, TableFactor};
+    let stmts = sqlparser::parser::Parser::new(dialect.parser_dialect().as_ref()).try_with_sql(sql).ok()?.parse_statements().ok()?;
+    let [Statement::Query(q)] = stmts.as_slice() else { return None };
+    let SetExpr::Select(sel) = q.body.as_ref() else { return None };
+    let [twj] = sel.from.as_slice() else { return None };
+    if !twj.joins.is_empty() {
+        return None;
+    }
+    let TableFactor::Table { name, .. } = &twj.relation else { return None };
+    Some(crate::ident::object_name(dialect, name))
 }
 
 /// The SQL of a macro argument: a literal, or literals joined with `+`.
@@ -328,6 +383,23 @@ async fn a(p: &sqlx::PgPool) {
 enum Status { Pending, Paid, #[sqlx(rename = "void")] Cancelled }
 "#;
         assert_eq!(scan(src), [(4, "enum [\"pending\", \"paid\", \"void\"]".to_string())]);
+    }
+
+    #[test]
+    fn enums_without_a_type_name_are_tied_to_the_column_a_query_as_reads() {
+        let src = r#"
+#[derive(sqlx::Type)]
+#[sqlx(rename_all = "lowercase")]
+enum Channel { Email, Chat }
+#[derive(sqlx::FromRow)]
+struct Ticket { id: i32, channel: Channel }
+async fn a(p: &sqlx::MySqlPool) { sqlx::query_as::<_, Ticket>("SELECT id, channel FROM tickets").fetch_all(p).await; }
+"#;
+        let info = CrateInfo { dir: String::new(), deps: Some(vec!["sqlx".into()]), dialect: Some(crate::Dialect::Mysql) };
+        let s = scan_crate(&[("src/lib.rs".into(), src.into())], &info, &NoFiles);
+        let e = s.sites.iter().find_map(|x| if let Decl::SqlEnum(e) = &x.decl { Some(e) } else { None }).expect("an enum site");
+        assert_eq!(e.target, crate::annotations::EnumTarget::Column { table: "tickets".into(), column: "channel".into() });
+        assert_eq!(e.variants.iter().map(|v| v.value.clone().unwrap_or_default()).collect::<Vec<_>>(), ["email", "chat"]);
     }
 
     #[test]
