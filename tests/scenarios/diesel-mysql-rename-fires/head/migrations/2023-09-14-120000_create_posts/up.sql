@@ -1,0 +1,6 @@
+CREATE TABLE posts (
+    id        INTEGER AUTO_INCREMENT PRIMARY KEY,
+    title     VARCHAR(255) NOT NULL,
+    body      TEXT NOT NULL,
+    published BOOLEAN NOT NULL DEFAULT FALSE
+);

@@ -1,0 +1,1 @@
+ALTER TABLE posts RENAME COLUMN published TO is_published;

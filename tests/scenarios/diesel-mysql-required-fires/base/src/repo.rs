@@ -1,0 +1,26 @@
+use crate::models::{Comment, NewComment};
+use crate::schema::comments;
+use diesel::prelude::*;
+
+pub fn for_post(conn: &mut MysqlConnection, post_id: i64) -> QueryResult<Vec<Comment>> {
+    comments::table
+        .filter(comments::post_id.eq(post_id))
+        .order(comments::created_at.asc())
+        .select(Comment::as_select())
+        .load(conn)
+}
+
+pub fn add(
+    conn: &mut MysqlConnection,
+    post_id: i64,
+    author: &str,
+    body: &str,
+) -> QueryResult<usize> {
+    diesel::insert_into(comments::table)
+        .values(&NewComment {
+            post_id,
+            author,
+            body,
+        })
+        .execute(conn)
+}

@@ -1,0 +1,3 @@
+pub mod audit;
+pub mod events;
+pub mod schema;

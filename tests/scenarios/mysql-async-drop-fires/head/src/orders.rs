@@ -1,0 +1,44 @@
+//! Checkout 5.2: discounts live in order_discounts.
+use mysql_async::prelude::*;
+use mysql_async::{params, Conn, Result};
+
+pub async fn place(
+    conn: &mut Conn,
+    customer_id: u64,
+    total_cents: i32,
+    coupon: Option<&str>,
+) -> Result<u64> {
+    conn.exec_drop(
+        "INSERT INTO orders (customer_id, total_cents) VALUES (:customer_id, :total_cents)",
+        params! {
+            "customer_id" => customer_id,
+            "total_cents" => total_cents,
+        },
+    )
+    .await?;
+    let order_id = conn.last_insert_id().unwrap_or_default();
+    if let Some(code) = coupon {
+        conn.exec_drop(
+            "INSERT INTO order_discounts (order_id, kind, code) VALUES (?, 'coupon', ?)",
+            (order_id, code),
+        )
+        .await?;
+    }
+    Ok(order_id)
+}
+
+pub async fn coupon_uses(conn: &mut Conn, code: &str) -> Result<Option<u64>> {
+    conn.exec_first(
+        "SELECT COUNT(*) FROM order_discounts WHERE kind = 'coupon' AND code = ?",
+        (code,),
+    )
+    .await
+}
+
+pub async fn lifetime_spend(conn: &mut Conn, customer_id: u64) -> Result<Option<i64>> {
+    conn.exec_first(
+        "SELECT CAST(COALESCE(SUM(total_cents), 0) AS SIGNED) FROM orders WHERE customer_id = ?",
+        (customer_id,),
+    )
+    .await
+}

@@ -1,0 +1,6 @@
+CREATE TABLE users (
+    id    INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    login VARCHAR(64)  NOT NULL,
+    email VARCHAR(255) NOT NULL,
+    UNIQUE KEY users_login_uq (login)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -1,0 +1,3 @@
+ALTER TABLE users
+    ADD COLUMN last_login_at DATETIME NULL,
+    ADD COLUMN locale VARCHAR(10) NOT NULL DEFAULT 'en';

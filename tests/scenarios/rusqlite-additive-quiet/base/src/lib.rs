@@ -1,0 +1,3 @@
+pub mod readings;
+
+refinery::embed_migrations!("migrations");

@@ -1,0 +1,3 @@
+pub mod bookmarks;
+
+refinery::embed_migrations!("migrations");

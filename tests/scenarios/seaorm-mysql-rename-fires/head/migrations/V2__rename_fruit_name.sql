@@ -1,0 +1,1 @@
+ALTER TABLE fruit RENAME COLUMN fruit_name TO name;

@@ -1,0 +1,2 @@
+pub mod cake;
+pub mod fruit;

@@ -1,0 +1,2 @@
+ALTER TABLE customer ADD COLUMN phone TEXT;
+ALTER TABLE customer ADD COLUMN marketing_opt_in BOOLEAN NOT NULL DEFAULT false;

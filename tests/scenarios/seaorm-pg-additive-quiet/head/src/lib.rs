@@ -1,0 +1,2 @@
+pub mod customers;
+pub mod entity;

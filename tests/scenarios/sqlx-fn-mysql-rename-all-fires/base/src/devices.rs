@@ -1,0 +1,37 @@
+//! Device registry 2.6.
+use chrono::NaiveDateTime;
+use sqlx::MySqlPool;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+#[sqlx(rename_all = "camelCase")]
+pub struct Device {
+    pub id: i32,
+    pub owner_id: i32,
+    pub device_name: String,
+    pub push_token: Option<String>,
+    pub last_seen_at: Option<NaiveDateTime>,
+}
+
+pub async fn for_owner(pool: &MySqlPool, owner_id: i32) -> sqlx::Result<Vec<Device>> {
+    sqlx::query_as::<_, Device>("SELECT * FROM devices WHERE ownerId = ? ORDER BY lastSeenAt DESC")
+        .bind(owner_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn register(pool: &MySqlPool, owner_id: i32, device_name: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query("INSERT INTO devices (ownerId, deviceName) VALUES (?, ?)")
+        .bind(owner_id)
+        .bind(device_name)
+        .execute(pool)
+        .await?;
+    Ok(done.last_insert_id())
+}
+
+pub async fn touch(pool: &MySqlPool, id: i32) -> sqlx::Result<()> {
+    sqlx::query("UPDATE devices SET lastSeenAt = NOW() WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,2 @@
+//! API key authentication for the public REST API.
+pub mod keys;

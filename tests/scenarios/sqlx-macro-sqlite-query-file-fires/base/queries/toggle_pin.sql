@@ -1,0 +1,3 @@
+UPDATE notes
+SET pinned = NOT pinned, updated_at = CURRENT_TIMESTAMP
+WHERE id = ?

@@ -1,0 +1,1 @@
+DELETE FROM note_pins WHERE note_id = ?

@@ -1,0 +1,2 @@
+//! Notes app: storage layer.
+pub mod notes;

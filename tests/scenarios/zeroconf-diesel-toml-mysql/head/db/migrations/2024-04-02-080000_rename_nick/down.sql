@@ -1,0 +1,1 @@
+ALTER TABLE `members` CHANGE COLUMN `nickname` `nick` VARCHAR(50) NOT NULL;

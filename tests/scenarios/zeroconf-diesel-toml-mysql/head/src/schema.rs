@@ -1,0 +1,12 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    members (id) {
+        id -> Unsigned<Integer>,
+        #[max_length = 255]
+        email -> Varchar,
+        #[max_length = 50]
+        nickname -> Varchar,
+        joined_at -> Datetime,
+    }
+}

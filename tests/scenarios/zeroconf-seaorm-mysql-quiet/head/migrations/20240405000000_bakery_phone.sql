@@ -1,0 +1,1 @@
+ALTER TABLE `bakery` ADD COLUMN `phone` VARCHAR(32) NULL AFTER `name`;

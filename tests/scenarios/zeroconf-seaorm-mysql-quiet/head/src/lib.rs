@@ -1,0 +1,2 @@
+pub mod bakeries;
+pub mod entity;
