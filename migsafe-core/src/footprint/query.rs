@@ -102,6 +102,22 @@ struct Resolver<'s> {
     depth: usize,
 }
 
+/// A relation of the engine's own catalog (`pg_catalog.pg_tables`,
+/// `information_schema.columns`, `sqlite_master`, MySQL's `dual`), which no
+/// migration creates or drops.
+pub(crate) fn is_system_relation(d: Dialect, key: &str) -> bool {
+    let (schema, name) = key.rsplit_once('.').unwrap_or(("", key));
+    let schema = schema.to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    match d {
+        Dialect::Postgres => schema == "pg_catalog" || schema == "information_schema" || (schema.is_empty() && name.starts_with("pg_")),
+        Dialect::Mysql => {
+            matches!(schema.as_str(), "information_schema" | "mysql" | "performance_schema" | "sys") || (schema.is_empty() && name == "dual")
+        }
+        Dialect::Sqlite => name.starts_with("sqlite_") || name.starts_with("pragma_"),
+    }
+}
+
 /// Identifiers that look like columns but are SQL keywords or functions without parentheses.
 const NOT_COLUMNS: &[&str] = &[
     "current_date",
@@ -292,6 +308,9 @@ impl<'s> Resolver<'s> {
         if self.schema.has_relation(&key) {
             self.fp.tables.push(TableUse { table: key.clone(), access });
             Rel { alias, kind: RelKind::Table(key) }
+        } else if is_system_relation(self.d, &key) {
+            // The engine's own catalog: there whatever the migrations do.
+            Rel { alias, kind: RelKind::Unknown }
         } else {
             let suggestion = did_you_mean(&key, self.schema.relation_names());
             let removed = self.schema.removal(&key, None).cloned();
@@ -924,6 +943,17 @@ mod tests {
         assert!(fp.issues.is_empty(), "{:?}", fp.issues);
         let u = uses(&fp);
         assert!(u.contains(&"Read customers.name".to_string()) && u.contains(&"Filter orders.customer_id".to_string()), "{u:?}");
+    }
+
+    #[test]
+    fn the_engines_catalog_is_always_there() {
+        let s = schema("CREATE TABLE t (id INT);");
+        for sql in ["SELECT relname FROM pg_catalog.pg_class", "SELECT count(*) FROM pg_stat_activity", "SELECT column_name FROM information_schema.columns WHERE table_name = 't'"] {
+            let fp = analyze_sql(Dialect::Postgres, &s, sql).unwrap();
+            assert!(fp.issues.is_empty(), "{sql}: {:?}", fp.issues);
+        }
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT x FROM pg_nothing_real.t2").unwrap();
+        assert_eq!(fp.issues.len(), 1);
     }
 
     #[test]
