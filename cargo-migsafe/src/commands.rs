@@ -185,6 +185,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         Format::Json => render::json::render(&out),
         Format::Sarif => render::sarif::render(&out),
         Format::Github => render::github::render(&out),
+        Format::Gitlab => render::gitlab::render(&out),
     };
     println!("{text}");
     Ok(if out.fails() { 1 } else { 0 })

@@ -50,6 +50,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// GitLab's code quality report (Code Climate JSON)
+    Gitlab,
 }
 
 #[derive(clap::Args, Debug, Clone)]

@@ -1,7 +1,9 @@
 //! Turning a report into text: rustc-style for people, JSON for scripts,
-//! SARIF for code scanning, workflow commands for GitHub Actions.
+//! SARIF for code scanning, workflow commands for GitHub Actions, a code
+//! quality report for GitLab.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
