@@ -131,6 +131,17 @@ fn sarif_and_github_formats() {
     assert_eq!(res["level"], "error");
     assert_eq!(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "migrations/V2__drop.sql");
     assert!(j["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len() > 5);
+    let driver = &j["runs"][0]["tool"]["driver"];
+    assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+    let rule = driver["rules"].as_array().unwrap().iter().find(|r| r["id"] == "dropped-column-in-use").unwrap();
+    assert!(rule["helpUri"].as_str().unwrap().ends_with("docs/rules.md#dropped-column-in-use"), "{rule}");
+    // The safe SQL travels in the message; related locations say which revision.
+    assert!(
+        res["message"]["text"].as_str().unwrap().contains("the safe way:\nALTER TABLE")
+            || res["message"]["text"].as_str().unwrap().contains("the safe way:\n--"),
+        "{res}"
+    );
+    assert!(res["relatedLocations"][0]["message"]["text"].as_str().unwrap().starts_with("N-1 (base revision)"), "{res}");
     let (code, out, _) = r.run(&["check", "--format", "github"]);
     assert_eq!(code, 1);
     assert!(out.starts_with("::error file=migrations/V2__drop.sql,line=1,title=dropped-column-in-use::"), "{out}");

@@ -5,6 +5,9 @@ use migsafe_core::rules::REGISTRY;
 use migsafe_core::Severity;
 use serde_json::json;
 
+/// Where the rules reference lives; each rule's `helpUri` is its anchor there.
+pub const RULES_DOC: &str = "https://github.com/migsafe/migsafe/blob/main/docs/rules.md";
+
 pub fn render(out: &Outcome) -> String {
     let rules: Vec<_> = REGISTRY
         .iter()
@@ -13,7 +16,8 @@ pub fn render(out: &Outcome) -> String {
                 "id": r.meta.id,
                 "shortDescription": {"text": r.meta.summary},
                 "fullDescription": {"text": r.meta.explain},
-                "help": {"text": r.meta.explain},
+                "help": {"text": r.meta.explain, "markdown": r.meta.explain},
+                "helpUri": format!("{RULES_DOC}#{}", r.meta.id),
                 "defaultConfiguration": {"level": level(r.meta.severity)},
             })
         })
@@ -32,7 +36,8 @@ pub fn render(out: &Outcome) -> String {
                 .iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    json!({"id": i, "message": {"text": format!("{} {} it", if matches!(s.revision, migsafe_core::check::Revision::Base) { "N-1" } else { "N" }, s.access)},
+                    let rev = if matches!(s.revision, migsafe_core::check::Revision::Base) { "N-1 (base revision)" } else { "N (working tree)" };
+                    json!({"id": i, "message": {"text": format!("{rev} {} it here", s.access)},
                            "physicalLocation": {"artifactLocation": {"uri": s.file}, "region": {"startLine": s.line}}})
                 })
                 .collect();
@@ -41,13 +46,14 @@ pub fn render(out: &Outcome) -> String {
                     locations.push(json!({"physicalLocation": {"artifactLocation": {"uri": s.file}, "region": {"startLine": s.line}}}));
                 }
             }
+            let safe = f.safe_sql.as_ref().map(|sql| format!("\n\nthe safe way:\n{sql}")).unwrap_or_default();
             json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
-                "message": {"text": format!("{}\n\nhelp: {}", f.message, f.help)},
+                "message": {"text": format!("{}\n\nhelp: {}{safe}", f.message, f.help)},
                 "locations": locations,
                 "relatedLocations": related,
-                "properties": {"table": f.table, "column": f.column},
+                "properties": {"table": f.table, "column": f.column, "safe_sql": f.safe_sql, "revisions": f.sites.iter().map(|s| s.revision).collect::<Vec<_>>()},
             })
         })
         .collect();
@@ -55,7 +61,7 @@ pub fn render(out: &Outcome) -> String {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "migsafe", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
+            "tool": {"driver": {"name": "migsafe", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/migsafe/migsafe", "rules": rules}},
             "results": results,
         }],
     });
