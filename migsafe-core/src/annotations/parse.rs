@@ -113,10 +113,27 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
     let mut decl_fields = Vec::new();
     let mut parts = Vec::new();
     let mut part_ends = Vec::new();
+    // A sqlx FromRow struct's own mapping counts, so it is not written twice.
+    let sqlx_rename_all = crate::sources::attr_value(&input.attrs, "sqlx", "rename_all");
+    if let Some(rule) = &sqlx_rename_all {
+        if apply_rename_all(rule, "X").is_none() {
+            errors.push(syn::Error::new(
+                input.ident.span(),
+                format!("#[sqlx(rename_all = \"{rule}\")] is not a convention migsafe knows: expected one of {}", RENAME_ALL_RULES.join(", ")),
+            ));
+        }
+    }
     for f in fields.unwrap_or_default() {
         let Some(ident) = &f.ident else { continue };
-        let mut column: Option<String> = None;
-        let mut skip = false;
+        let mut column: Option<String> =
+            crate::sources::attr_value(&f.attrs, "sqlx", "rename").or_else(|| crate::sources::attr_value(&f.attrs, "diesel", "column_name"));
+        let mut skip = crate::sources::attr_flag(&f.attrs, "sqlx", "skip");
+        if crate::sources::attr_flag(&f.attrs, "sqlx", "flatten") {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "#[sqlx(flatten)]: migsafe cannot see the nested struct from here; give it its own #[derive(Table)] and mark this field #[migsafe(skip)]",
+            ));
+        }
         migsafe_attrs(&f.attrs, &mut errors, |path, value, errors| match key_name(path).as_str() {
             "column" => {
                 if let Some(s) = string_value("column", value, path.span(), errors) {
@@ -134,7 +151,11 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         }
         let name = ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-        decl_fields.push(FieldDecl { field: name.clone(), column: column.unwrap_or(name), rust_type: rust_type(&f.ty), line: line(f.span()) });
+        let column = column.unwrap_or_else(|| match &sqlx_rename_all {
+            Some(rule) => apply_rename_all(rule, &name).unwrap_or_else(|| name.clone()),
+            None => name.clone(),
+        });
+        decl_fields.push(FieldDecl { field: name, column, rust_type: rust_type(&f.ty), line: line(f.span()) });
         parts.push(ident.span());
         part_ends.push(last_span(&f.ty, ident.span()));
     }
@@ -410,6 +431,18 @@ mod tests {
     fn table(src: &str) -> Result<TableDecl, Vec<String>> {
         let di: DeriveInput = syn::parse_str(src).unwrap();
         parse_table(&di).map(|p| p.decl).map_err(|e| e.iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn sqlx_and_diesel_mappings_are_read_not_written_twice() {
+        let t = table(
+            r#"#[migsafe(table = "users")] #[sqlx(rename_all = "camelCase")] struct U { user_id: i64, #[sqlx(rename = "mail")] email: String, #[sqlx(skip)] cache: u8, #[diesel(column_name = nick)] name: String, #[sqlx(rename = "x")] #[migsafe(column = "wins")] y: i32 }"#,
+        )
+        .unwrap();
+        let cols: Vec<&str> = t.fields.iter().map(|f| f.column.as_str()).collect();
+        assert_eq!(cols, ["userId", "mail", "nick", "wins"]);
+        let e = table(r#"#[migsafe(table = "users")] struct U { id: i64, #[sqlx(flatten)] audit: Audit }"#).unwrap_err();
+        assert!(e[0].contains("#[sqlx(flatten)]"), "{e:?}");
     }
 
     #[test]

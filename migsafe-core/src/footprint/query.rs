@@ -111,9 +111,7 @@ pub(crate) fn is_system_relation(d: Dialect, key: &str) -> bool {
     let name = name.to_ascii_lowercase();
     match d {
         Dialect::Postgres => schema == "pg_catalog" || schema == "information_schema" || (schema.is_empty() && name.starts_with("pg_")),
-        Dialect::Mysql => {
-            matches!(schema.as_str(), "information_schema" | "mysql" | "performance_schema" | "sys") || (schema.is_empty() && name == "dual")
-        }
+        Dialect::Mysql => matches!(schema.as_str(), "information_schema" | "mysql" | "performance_schema" | "sys") || (schema.is_empty() && name == "dual"),
         Dialect::Sqlite => name.starts_with("sqlite_") || name.starts_with("pragma_"),
     }
 }
@@ -948,7 +946,11 @@ mod tests {
     #[test]
     fn the_engines_catalog_is_always_there() {
         let s = schema("CREATE TABLE t (id INT);");
-        for sql in ["SELECT relname FROM pg_catalog.pg_class", "SELECT count(*) FROM pg_stat_activity", "SELECT column_name FROM information_schema.columns WHERE table_name = 't'"] {
+        for sql in [
+            "SELECT relname FROM pg_catalog.pg_class",
+            "SELECT count(*) FROM pg_stat_activity",
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 't'",
+        ] {
             let fp = analyze_sql(Dialect::Postgres, &s, sql).unwrap();
             assert!(fp.issues.is_empty(), "{sql}: {:?}", fp.issues);
         }

@@ -321,7 +321,11 @@ fn enum_decl(schema: &Schema, e: &EnumDecl, out: &mut ResolvedSite) {
             if !column_exists(schema, &t, &c, Target::Target, out) {
                 return;
             }
-            schema.column_enum(&t, &c).map(|en| (format!("column `{t}.{c}` (enum type `{}`)", en.name), en.values.clone()))
+            match schema.column_enum(&t, &c) {
+                Some(en) => Some((format!("column `{t}.{c}` (enum type `{}`)", en.name), en.values.clone())),
+                // A MySQL inline ENUM(...) column: its list is its type.
+                None => schema.column(&t, &c).and_then(|col| col.ty.inline_enum_values().map(|v| (format!("column `{t}.{c}` (`{}`)", col.ty.display()), v))),
+            }
         }
     };
     let Some((what, values)) = db_values else { return };
@@ -377,6 +381,17 @@ mod tests {
     }
 
     const ROW: &str = "#[derive(Table)]\n#[migsafe(table = \"t\")]\nstruct T { id: i64, k: String }";
+
+    #[test]
+    fn a_mysql_inline_enum_column_is_checked_like_an_enum_type() {
+        let sql = "CREATE TABLE t (id INT PRIMARY KEY, c ENUM('email', 'chat', 'sms') NOT NULL);";
+        let rust = "#[derive(SqlEnum)]\n#[migsafe(column = \"t.c\", rename_all = \"lowercase\")]\nenum C { Email, Chat }";
+        let p = problems(Dialect::Mysql, sql, rust);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("'sms'"), "{p:?}");
+        let rust = "#[derive(SqlEnum)]\n#[migsafe(column = \"t.c\", rename_all = \"lowercase\")]\nenum C { Email, Chat, Sms }";
+        assert_eq!(problems(Dialect::Mysql, sql, rust), Vec::<String>::new());
+    }
 
     #[test]
     fn sqlite_rowid_alias_never_reads_null() {
