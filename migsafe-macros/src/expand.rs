@@ -20,6 +20,14 @@ fn to_tokens(error: Option<syn::Error>) -> TokenStream {
     error.map(|e| e.to_compile_error()).unwrap_or_default()
 }
 
+/// A configuration or migrations error, on the first annotation of the crate only.
+fn load_errors(messages: &[String]) -> Option<syn::Error> {
+    if !load::first_load_error() {
+        return None;
+    }
+    combine(messages.iter().map(|m| syn::Error::new(Span::call_site(), format!("migsafe: {m}"))))
+}
+
 /// The validate phase: the declaration against the schema of the crate's
 /// migrations. Returns the problems as errors on their spans, and the
 /// `include_bytes!` items that make cargo rebuild when a migration changes.
@@ -27,8 +35,8 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
     let loaded = load::schema();
     let loaded = match &*loaded {
         Ok(l) => l,
-        // Not the annotation's fault: reported on the macro call.
-        Err(messages) => return (combine(messages.iter().map(|m| syn::Error::new(Span::call_site(), format!("migsafe: {m}")))), String::new()),
+        // Not the annotation's fault: reported on the first macro call of the crate.
+        Err(messages) => return (load_errors(messages), String::new()),
     };
     // An annotation that passed against this very schema before (in an
     // earlier compiler process) passes again without being resolved.
@@ -38,7 +46,7 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
     } else {
         let schema = match loaded.schema() {
             Ok(s) => s,
-            Err(messages) => return (combine(messages.iter().map(|m| syn::Error::new(Span::call_site(), format!("migsafe: {m}")))), String::new()),
+            Err(messages) => return (load_errors(messages), String::new()),
         };
         let site = resolve_site(schema, decl, &[]);
         if site.problems.is_empty() {

@@ -281,6 +281,15 @@ fn build(l: &Located, files: &Fingerprint) -> Result<Schema, LoadError> {
     Ok(history.schema)
 }
 
+/// Whether this is the first annotation in this compiler process (one crate)
+/// to meet a configuration or migrations error: that one reports it, the
+/// others stay quiet, so the error is printed once per crate, not once per
+/// annotation (the crate fails to compile all the same).
+pub fn first_load_error() -> bool {
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    !REPORTED.swap(true, Ordering::Relaxed)
+}
+
 impl Loaded {
     /// Whether the migration files still have to be `include_bytes!`d in this
     /// compiler process (once per folder is enough for cargo to track them).
