@@ -77,6 +77,9 @@ pub struct Cx<'a> {
     pub(super) scopes: Vec<HashMap<String, Binding>>,
     /// The type a `let` declares, while its initializer is walked (`Vec<User>`).
     pub let_type: Option<syn::Type>,
+    /// Calls a source already read from an enclosing expression (where it saw
+    /// more, e.g. the struct a chain decodes into), by where their path starts.
+    handled: std::collections::HashSet<(usize, usize)>,
     pub(super) sites: Vec<Site>,
     pub(super) diags: Vec<Diagnostic>,
 }
@@ -93,6 +96,7 @@ impl<'a> Cx<'a> {
             declared: Vec::new(),
             scopes: Vec::new(),
             let_type: None,
+            handled: Default::default(),
             sites: Vec::new(),
             diags: Vec::new(),
         }
@@ -146,6 +150,18 @@ impl<'a> Cx<'a> {
             return;
         }
         self.push(span, source, Decl::Unseen(UnseenDecl { call: call.to_string(), reason }));
+    }
+
+    /// Mark the call whose path starts at `span` as read: the engine will not offer it again.
+    pub fn mark_handled(&mut self, span: Span) {
+        let s = span.start();
+        self.handled.insert((s.line, s.column));
+    }
+
+    /// Whether the call whose path starts at `span` was already read.
+    pub fn was_handled(&self, span: Span) -> bool {
+        let s = span.start();
+        self.handled.contains(&(s.line, s.column))
     }
 
     pub fn error(&mut self, span: Span, message: impl Into<String>) {

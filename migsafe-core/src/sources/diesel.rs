@@ -18,7 +18,7 @@
 //!   an unseen site, and so is every `sql::<T>(…)` fragment.
 
 use super::{attr_flag, attr_value, short, Cx, Item, Source, SourceId, SourceMeta, SqlArg};
-use crate::annotations::{Decl, FieldDecl, Role, RustType, TableDecl};
+use crate::annotations::{Decl, FieldDecl, Role, RowShape, RustType, TableDecl};
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Token};
@@ -56,10 +56,13 @@ impl Source for Diesel {
     }
 
     fn call(&self, cx: &mut Cx, c: &syn::ExprCall, path: &syn::Path) -> bool {
-        if let Some(f) = cx.imports.matches(path, &["diesel::sql_query", "diesel::dsl::sql_query"]) {
-            let Some(sql) = c.args.first() else { return true };
-            let arg = cx.sql_arg(sql);
-            cx.query(path.span(), SourceId::Diesel, &format!("{f}({})", short(sql)), arg, None);
+        if let Some(f) = cx.imports.matches(path, SQL_QUERY) {
+            if cx.was_handled(path.span()) {
+                return true;
+            }
+            // `let rows: Vec<T> = sql_query(…).load(conn)?`: T decodes the rows by name.
+            let row = cx.let_type.as_ref().and_then(super::row_type_name).and_then(|t| by_name_shape(cx, &t, 0));
+            sql_query(cx, c, path, f, row);
             return true;
         }
         if let Some(f) = cx.imports.matches(path, &["diesel::dsl::sql", "diesel::expression::sql_literal::sql"]) {
@@ -74,6 +77,21 @@ impl Source for Diesel {
     }
 
     fn method(&self, cx: &mut Cx, c: &syn::ExprMethodCall) -> bool {
+        // `sql_query(…).load::<T>(conn)`: the rows decode by name into T.
+        if matches!(c.method.to_string().as_str(), "load" | "get_result" | "get_results" | "first" | "load_iter") {
+            let t = c
+                .turbofish
+                .as_ref()
+                .and_then(|t| t.args.iter().find_map(|a| if let syn::GenericArgument::Type(t) = a { super::row_type_name(t) } else { None }));
+            if let Some(t) = t {
+                if let Some((call, path, f)) = sql_query_in(cx, &c.receiver) {
+                    let row = by_name_shape(cx, &t, 0);
+                    sql_query(cx, call, path, f, row);
+                    cx.mark_handled(path.span());
+                }
+            }
+            return false;
+        }
         let role = match c.method.to_string().as_str() {
             "values" => Role::Insert,
             "set" => Role::Update,
@@ -138,6 +156,55 @@ impl Source for Diesel {
         }
         cx.push(item.ident.span(), SourceId::Diesel, Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role }));
     }
+}
+
+const SQL_QUERY: &[&str] = &["diesel::sql_query", "diesel::dsl::sql_query"];
+
+fn sql_query(cx: &mut Cx, c: &syn::ExprCall, path: &syn::Path, f: &str, row: Option<RowShape>) {
+    let Some(sql) = c.args.first() else { return };
+    let arg = cx.sql_arg(sql);
+    cx.query(path.span(), SourceId::Diesel, &format!("{f}({})", short(sql)), arg, row);
+}
+
+/// The `sql_query(…)` call a method chain starts with.
+fn sql_query_in<'e>(cx: &Cx, mut e: &'e syn::Expr) -> Option<(&'e syn::ExprCall, &'e syn::Path, &'static str)> {
+    loop {
+        match e {
+            syn::Expr::MethodCall(m) => e = &m.receiver,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::Call(call) => {
+                let syn::Expr::Path(p) = call.func.as_ref() else { return None };
+                let f = cx.imports.matches(&p.path, SQL_QUERY)?;
+                return Some((call, &p.path, f));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The columns a `#[derive(QueryableByName)]` struct decodes by name
+/// (`column_name` followed, `embed`ded structs' columns included).
+fn by_name_shape(cx: &Cx, name: &str, depth: usize) -> Option<RowShape> {
+    if depth > 8 {
+        return None;
+    }
+    let s = cx.krate.struct_named(name)?;
+    if !super::attrs::derives_of(&s.attrs).iter().any(|(_, l)| l == "QueryableByName") {
+        return None;
+    }
+    let syn::Fields::Named(fields) = &s.fields else { return None };
+    let mut shape = RowShape { rust_name: name.to_string(), columns: Vec::new(), optional: Vec::new() };
+    for f in &fields.named {
+        let Some(ident) = &f.ident else { continue };
+        if attr_flag(&f.attrs, "diesel", "embed") {
+            let nested = by_name_shape(cx, &super::row_type_name(&f.ty)?, depth + 1)?;
+            shape.columns.extend(nested.columns);
+            continue;
+        }
+        let field = ident.to_string();
+        shape.columns.push(attr_value(&f.attrs, "diesel", "column_name").unwrap_or_else(|| field.strip_prefix("r#").unwrap_or(&field).to_string()));
+    }
+    Some(shape)
 }
 
 /// The statement a `.values(…)` / `.set(…)` chain starts with (`insert_into`,
@@ -438,6 +505,24 @@ fn a(c: &mut PgConnection) {
 }
 "#;
         assert_eq!(scan(src), ["5:Insert users [name? email?]", "6:Update users [name?]"]);
+    }
+
+    #[test]
+    fn sql_query_rows_decode_by_name_into_their_struct() {
+        let src = r#"
+#[derive(QueryableByName)]
+struct V { #[diesel(sql_type = Integer)] id: i32, #[diesel(sql_type = Text, column_name = num)] version: String }
+fn a(c: &mut PgConnection) {
+    let vs = diesel::sql_query("SELECT versions.* FROM versions").load::<V>(c);
+    let ws: Vec<V> = diesel::sql_query("SELECT * FROM versions").load(c).unwrap();
+    let xs = diesel::sql_query("SELECT * FROM versions").execute(c);
+}
+"#;
+        let s = scan_crate(&[("src/lib.rs".into(), src.into())], &CrateInfo { dir: String::new(), deps: Some(vec!["diesel".into()]), dialect: None }, &NoFiles);
+        let rows: Vec<Option<Vec<String>>> =
+            s.sites.iter().filter_map(|x| if let Decl::Query(q) = &x.decl { Some(q.row.as_ref().map(|r| r.columns.clone())) } else { None }).collect();
+        let v = Some(vec!["id".to_string(), "num".to_string()]);
+        assert_eq!(rows, [v.clone(), v, None]);
     }
 
     #[test]
