@@ -118,13 +118,32 @@ fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
     }
 }
 
+/// Input migsafe cannot read, each problem with its file and line: the check
+/// cannot be made (exit 2). The edge renders it in the chosen format.
+#[derive(Debug)]
+pub struct InputErrors {
+    pub what: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:", self.what)?;
+        for d in &self.diagnostics {
+            write!(f, "\n  {}: {}", d.location, d.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
 fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
-    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
     if errors.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = errors.iter().map(|d| format!("  {}: {}", d.location, d.message)).collect();
-    bail!("{what}:\n{}", list.join("\n"))
+    Err(InputErrors { what: what.to_string(), diagnostics: errors }.into())
 }
 
 fn color(when: &str) -> bool {

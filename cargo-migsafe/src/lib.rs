@@ -75,10 +75,18 @@ pub fn main_with_args(mut args: Vec<std::ffi::OsString>) -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let format = match &cli.command {
+        Command::Check(a) => a.format,
+        _ => Format::Human,
+    };
     match commands::run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
+            // Scripts and CI read stdout: the failure in their format too.
+            if format != Format::Human {
+                println!("{}", render::failure::render(format, &e));
+            }
             ExitCode::from(2)
         }
     }

@@ -332,3 +332,34 @@ fn explain_and_help() {
     assert_eq!(code, 0);
     assert!(out.contains("--base <REV>") && out.contains("--manifest-path <PATH>") && out.contains("--format <FORMAT>"), "{out}");
 }
+
+#[test]
+fn a_check_that_cannot_be_made_speaks_every_format() {
+    let r = base_repo();
+    r.write("src/lib.rs", "pub fn query( {\n").commit("head");
+    let (code, out, err) = r.run(&["check", "--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 2, "{err}");
+    let j = json(&out);
+    assert_eq!(j["verdict"], "error");
+    assert_eq!(j["version"], 1);
+    assert_eq!(j["diagnostics"][0]["file"], "src/lib.rs");
+    assert_eq!(j["diagnostics"][0]["line"], 1);
+    assert!(j["diagnostics"][0]["message"].as_str().unwrap().contains("does not parse"), "{j}");
+    let (code, out, _) = r.run(&["check", "--base", "HEAD~1", "--format", "github"]);
+    assert_eq!(code, 2);
+    assert!(out.starts_with("::error file=src/lib.rs,line=1,title=migsafe could not check::"), "{out}");
+    let (code, out, _) = r.run(&["check", "--base", "HEAD~1", "--format", "sarif"]);
+    assert_eq!(code, 2);
+    let j = json(&out);
+    assert_eq!(j["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(j["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/lib.rs");
+    // An error without a file (an unknown revision) still gives the shape.
+    let (code, out, _) = r.run(&["check", "--base", "no-such-rev", "--format", "json"]);
+    assert_eq!(code, 2);
+    let j = json(&out);
+    assert_eq!(j["verdict"], "error");
+    assert!(j["error"].as_str().unwrap().contains("no-such-rev"), "{j}");
+    let (code, out, _) = r.run(&["check", "--base", "no-such-rev", "--format", "github"]);
+    assert_eq!(code, 2);
+    assert!(out.starts_with("::error title=migsafe could not check::"), "{out}");
+}

@@ -69,3 +69,84 @@ fn json_carries_the_classification_and_the_safe_sql() {
     let f = doc["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "set-not-null-scans-table").unwrap();
     assert!(f["safe_sql"].as_str().unwrap().contains("NOT VALID"));
 }
+
+/// Check `v` against the part of JSON Schema that `docs/report.schema.json`
+/// uses (type, const, enum, required, properties, items, $ref, propertyNames,
+/// additionalProperties), returning each violation with its path.
+fn validate(schema: &serde_json::Value, root: &serde_json::Value, v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => root.pointer(r.trim_start_matches('#')).unwrap_or_else(|| panic!("unresolved {r}")),
+        None => schema,
+    };
+    let type_ok = |t: &str| match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        _ => false,
+    };
+    match schema.get("type") {
+        Some(Value::String(t)) if !type_ok(t) => out.push(format!("{path}: not a {t}: {v}")),
+        Some(Value::Array(ts)) if !ts.iter().filter_map(Value::as_str).any(type_ok) => out.push(format!("{path}: none of {ts:?}: {v}")),
+        _ => {}
+    }
+    if let Some(c) = schema.get("const") {
+        if c != v {
+            out.push(format!("{path}: {v} is not {c}"));
+        }
+    }
+    if let Some(Value::Array(e)) = schema.get("enum") {
+        if !e.contains(v) {
+            out.push(format!("{path}: {v} is not one of {e:?}"));
+        }
+    }
+    if let Value::Object(o) = v {
+        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if !o.contains_key(r) {
+                out.push(format!("{path}: missing `{r}`"));
+            }
+        }
+        for (k, x) in o {
+            if let Some(s) = schema.get("properties").and_then(|p| p.get(k)) {
+                validate(s, root, x, &format!("{path}.{k}"), out);
+            } else if let Some(s) = schema.get("additionalProperties") {
+                validate(s, root, x, &format!("{path}.{k}"), out);
+            }
+            if let Some(s) = schema.get("propertyNames") {
+                validate(s, root, &Value::String(k.clone()), &format!("{path} key {k}"), out);
+            }
+        }
+    }
+    if let (Value::Array(a), Some(s)) = (v, schema.get("items")) {
+        for (i, x) in a.iter().enumerate() {
+            validate(s, root, x, &format!("{path}[{i}]"), out);
+        }
+    }
+}
+
+#[test]
+fn every_fixtures_json_report_fits_the_published_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/report.schema.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for name in fixture::names(&fixtures_dir()) {
+        let (out, _) = outcome(&name, false);
+        let doc: serde_json::Value = serde_json::from_str(&json::render(&out)).unwrap();
+        let mut problems = Vec::new();
+        validate(&schema, &schema, &doc, "$", &mut problems);
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        // Every top-level field of the report is documented.
+        for k in doc.as_object().unwrap().keys() {
+            assert!(schema["properties"].get(k).is_some(), "{name}: `{k}` is not in docs/report.schema.json");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 40, "{checked}");
+    // The schema can fail: a wrong verdict is caught.
+    let mut problems = Vec::new();
+    validate(&schema, &schema, &serde_json::json!({"version": 1, "verdict": "fine", "findings": []}), "$", &mut problems);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}

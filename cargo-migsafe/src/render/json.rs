@@ -3,9 +3,14 @@
 use crate::report::Outcome;
 use serde_json::json;
 
+/// The report's format version: bumped when a field changes meaning or goes
+/// away (new fields do not bump it). `docs/report.schema.json` describes it.
+pub const VERSION: u32 = 1;
+
 pub fn render(out: &Outcome) -> String {
     let r = &out.report;
     let doc = json!({
+        "version": VERSION,
         "verdict": out.verdict_name(),
         "base": out.base_sha,
         "base_ref": out.base_ref,

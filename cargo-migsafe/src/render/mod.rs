@@ -2,6 +2,7 @@
 //! SARIF for code scanning, workflow commands for GitHub Actions, a code
 //! quality report for GitLab.
 
+pub mod failure;
 pub mod github;
 pub mod gitlab;
 pub mod human;
