@@ -1,16 +1,34 @@
 //! Whole-process timings of `cargo migsafe schema` and `cargo migsafe check`
-//! on a history the size of lemmy's (247 PostgreSQL migrations) with a
-//! generated service of about 300 annotated sites, against a one-migration,
-//! one-query project measured in the same run (process start, git, IO).
+//! on a history the size of lemmy's (247 PostgreSQL migrations):
+//!
+//! - `schema` and `check` with a generated service of about 300 annotated
+//!   sites, against a one-migration, one-query project measured in the same
+//!   run (process start, git, IO);
+//! - issue 9: `check --base HEAD~1` on two services of 1,000 sites in 50
+//!   files over lemmy's tables, N-1 = 246 migrations, N = + the last one:
+//!   one annotated (`sql!` constants, `#[derive(Table)]` structs), one in
+//!   plain sqlx with no annotation (`query!`, `query_as!`, `query`,
+//!   `query_as::<_, T>("SELECT * …")` with `#[derive(FromRow)]` structs, in
+//!   async functions). Their runs are interleaved; the medians and the ratio
+//!   sqlx / annotated are printed (the target is within 10 %). Every run's
+//!   exit code is checked, and its JSON must report at least 1,000 sites
+//!   seen at N-1, so both services are really read.
+//!
+//! Nothing here asserts a time: it prints.
 //!
 //! Run: `cargo bench -p cargo-migsafe --bench cli_speed` (needs the corpus at
-//! `../shared/corpus`, or `MIGSAFE_CORPUS`). Prints medians of 15 runs.
+//! `../shared/corpus`, or `MIGSAFE_CORPUS`). Prints medians of 15 runs
+//! (`MIGSAFE_BENCH_RUNS`); `MIGSAFE_BENCH_KEEP=1` keeps the generated
+//! repositories and prints where (to profile `check` on them).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 15;
+/// Timed runs per measurement (`MIGSAFE_BENCH_RUNS`, default 15).
+fn runs() -> usize {
+    std::env::var("MIGSAFE_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15).max(1)
+}
 
 fn corpus() -> Option<PathBuf> {
     let p = std::env::var_os("MIGSAFE_CORPUS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
@@ -51,7 +69,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn time(dir: &Path, args: &[&str], expect: &[i32]) -> Duration {
     let bin = env!("CARGO_BIN_EXE_cargo-migsafe");
     let mut v = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         let t = Instant::now();
         let out = Command::new(bin).arg("migsafe").args(args).current_dir(dir).output().unwrap();
         v.push(t.elapsed());
@@ -96,12 +114,260 @@ fn generate_sites(schema: &serde_json::Value) -> (String, usize) {
     (src, n)
 }
 
+/// Sites and files of the two 1,000-site services.
+const SERVICE_SITES: usize = 1000;
+const SERVICE_FILES: usize = 50;
+
+/// A column of lemmy's schema at N-1, as `schema --format json` prints it.
+struct Col {
+    name: String,
+    ty: String,
+    nullable: bool,
+    /// NOT NULL, no default, not identity or generated: an INSERT must name it.
+    required: bool,
+    /// Not identity or generated: an UPDATE may set it.
+    settable: bool,
+}
+
+struct Tbl {
+    name: String,
+    cols: Vec<Col>,
+}
+
+fn tables_of(schema: &serde_json::Value) -> Vec<Tbl> {
+    let mut out = Vec::new();
+    for (table, t) in schema["tables"].as_object().unwrap() {
+        if table.contains('.') {
+            continue;
+        }
+        let cols = t["columns"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(c, m)| {
+                let flag = |k: &str| m[k].as_bool().unwrap_or(false);
+                let settable = !flag("identity") && !flag("generated");
+                Col {
+                    name: c.clone(),
+                    ty: m["type"].as_str().unwrap_or("").to_string(),
+                    nullable: flag("nullable"),
+                    required: settable && !flag("nullable") && m["default"].is_null(),
+                    settable,
+                }
+            })
+            .collect();
+        out.push(Tbl { name: table.clone(), cols });
+    }
+    out
+}
+
+/// A Rust type that decodes the column (`Raw` where none is judged).
+fn rust_type(c: &Col) -> String {
+    let t = match c.ty.as_str() {
+        "smallint" => "i16",
+        "integer" => "i32",
+        "bigint" => "i64",
+        "double precision" => "f64",
+        "boolean" => "bool",
+        "text" | "character varying" => "String",
+        "uuid" => "uuid::Uuid",
+        "timestamp with time zone" => "chrono::DateTime<chrono::Utc>",
+        _ => "crate::Raw",
+    };
+    if c.nullable {
+        format!("Option<{t}>")
+    } else {
+        t.to_string()
+    }
+}
+
+fn camel(s: &str) -> String {
+    s.split('_').filter(|w| !w.is_empty()).map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
+}
+
+#[derive(Clone, Copy)]
+enum Style {
+    /// `sql!` constants and `#[derive(Table)]` structs.
+    Annotated,
+    /// Plain sqlx: `query!`, `query_as!`, `query`, `query_as::<_, T>` with `#[derive(FromRow)]`, no annotation.
+    Sqlx,
+}
+
+/// One site of the service: the table it touches and what it does (the SQL is
+/// the same text in both styles; kind 4 is a `Table` struct in one and a
+/// `SELECT *` into a `FromRow` struct in the other, both decoding every column).
+struct Spec<'t> {
+    i: usize,
+    table: &'t Tbl,
+    kind: usize,
+    sql: String,
+}
+
+fn specs(tables: &[Tbl]) -> Vec<Spec<'_>> {
+    let per_file = SERVICE_SITES / SERVICE_FILES;
+    (0..SERVICE_SITES)
+        .map(|i| {
+            let (f, j) = (i / per_file, i % per_file);
+            // Each file is the repository of three tables; every table has two files.
+            let table = &tables[(3 * f + j % 3) % tables.len()];
+            let kind = j % 5;
+            let cols = &table.cols;
+            let pick: Vec<&str> = (0..cols.len().min(4)).map(|k| cols[(i + k) % cols.len()].name.as_str()).collect();
+            let sql = match kind {
+                0 | 1 => format!("SELECT {} FROM {} WHERE {} = $1 ORDER BY {} LIMIT 50", pick.join(", "), table.name, pick[0], pick[1 % pick.len()]),
+                2 => {
+                    let settable: Vec<&Col> = cols.iter().filter(|c| c.settable).collect();
+                    let set = settable.get(i % settable.len().max(1)).map_or(pick[0], |c| c.name.as_str());
+                    format!("UPDATE {} SET {set} = $1 WHERE {} = $2", table.name, pick[0])
+                }
+                3 => {
+                    let mut ins: Vec<&str> = cols.iter().filter(|c| c.required).map(|c| c.name.as_str()).collect();
+                    if ins.is_empty() {
+                        ins = cols.iter().filter(|c| c.settable).map(|c| c.name.as_str()).take(1).collect();
+                    }
+                    let params: Vec<String> = (1..=ins.len()).map(|k| format!("${k}")).collect();
+                    format!("INSERT INTO {} ({}) VALUES ({})", table.name, ins.join(", "), params.join(", "))
+                }
+                _ => format!("SELECT * FROM {} WHERE {} = $1", table.name, cols[0].name),
+            };
+            Spec { i, table, kind, sql }
+        })
+        .collect()
+}
+
+/// The service's files (`src/lib.rs` and `SERVICE_FILES` modules) in one style.
+fn generate_service(tables: &[Tbl], style: Style) -> Vec<(String, String)> {
+    let per_file = SERVICE_SITES / SERVICE_FILES;
+    let all = specs(tables);
+    let mut lib = String::from("//! A generated service over lemmy's schema.\n\npub struct Raw;\n\n");
+    let mut files = Vec::new();
+    for (f, chunk) in all.chunks(per_file).enumerate() {
+        let module = format!("repo{f:02}");
+        lib.push_str(&format!("pub mod {module};\n"));
+        let mut src = String::from("#![allow(dead_code)]\n");
+        // The row structs of this file's tables (one per table, named after it).
+        let mut owned: Vec<&Tbl> = Vec::new();
+        for s in chunk {
+            if !owned.iter().any(|t| t.name == s.table.name) {
+                owned.push(s.table);
+            }
+        }
+        let row = |t: &Tbl| format!("{}Row{f}", camel(&t.name));
+        match style {
+            Style::Annotated => {
+                src.push_str("use migsafe_runtime::{sql, Table};\n\n");
+                for s in chunk {
+                    if s.kind == 4 {
+                        src.push_str(&format!(
+                            "#[derive(Debug, Table)]\n#[migsafe(table = \"{}\")]\npub struct {}Row{} {{\n",
+                            s.table.name,
+                            camel(&s.table.name),
+                            s.i
+                        ));
+                        for c in &s.table.cols {
+                            src.push_str(&format!("    pub {}: {},\n", c.name, rust_type(c)));
+                        }
+                        src.push_str("}\n\n");
+                    } else {
+                        src.push_str(&format!("pub const Q{}: &str = sql!({:?});\n\n", s.i, s.sql));
+                    }
+                }
+            }
+            Style::Sqlx => {
+                src.push_str("use sqlx::PgPool;\n");
+                if f % 2 == 1 {
+                    src.push_str("use sqlx::query_as;\n");
+                }
+                src.push('\n');
+                for t in &owned {
+                    src.push_str(&format!("#[derive(Debug, sqlx::FromRow)]\npub struct {} {{\n", row(t)));
+                    for c in &t.cols {
+                        src.push_str(&format!("    pub {}: {},\n", c.name, rust_type(c)));
+                    }
+                    src.push_str("}\n\n");
+                }
+                for s in chunk {
+                    let (i, sql, r) = (s.i, &s.sql, row(s.table));
+                    let params = sql.matches('$').count();
+                    let binds: String = (0..params).map(|_| ".bind(key)").collect();
+                    let args: String = (0..params).map(|_| ", key").collect();
+                    let (ret, body) = match s.kind {
+                        0 => ("usize".to_string(), format!("let rows = sqlx::query!({sql:?}{args}).fetch_all(pool).await?;\n    Ok(rows.len())")),
+                        1 => (format!("Vec<{r}>"), format!("sqlx::query_as!({r}, {sql:?}{args}).fetch_all(pool).await")),
+                        2 => ("u64".to_string(), format!("let done = sqlx::query({sql:?}){binds}.execute(pool).await?;\n    Ok(done.rows_affected())")),
+                        3 if i % 2 == 0 => ("()".to_string(), format!("sqlx::query!({sql:?}{args}).execute(pool).await?;\n    Ok(())")),
+                        3 => ("()".to_string(), format!("sqlx::query({sql:?}){binds}.execute(pool).await?;\n    Ok(())")),
+                        _ if f % 2 == 1 => (format!("Vec<{r}>"), format!("query_as::<_, {r}>({sql:?}){binds}.fetch_all(pool).await")),
+                        _ => {
+                            (format!("Option<{r}>"), format!("let row: Option<{r}> = sqlx::query_as({sql:?}){binds}.fetch_optional(pool).await?;\n    Ok(row)"))
+                        }
+                    };
+                    src.push_str(&format!("pub async fn {}_{i}(pool: &PgPool, key: i64) -> Result<{ret}, sqlx::Error> {{\n    {body}\n}}\n\n", s.table.name));
+                }
+            }
+        }
+        files.push((format!("src/{module}.rs"), src));
+    }
+    files.insert(0, ("src/lib.rs".to_string(), lib));
+    files
+}
+
+/// A git repository: `manifest`, `files` and the first `base` migrations at
+/// N-1 (HEAD~1), every migration at N (HEAD).
+fn lemmy_repo(dir: &Path, dirs: &[PathBuf], base: usize, manifest: &str, files: &[(String, String)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    for (p, text) in files {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    for d in &dirs[..base] {
+        copy_dir(d, &dir.join("migrations").join(d.file_name().unwrap()));
+    }
+    sh(dir, "git", &["init", "-q", "-b", "main"]);
+    sh(dir, "git", &["add", "-A"]);
+    sh(dir, "git", &["commit", "-q", "-m", "base"]);
+    for d in &dirs[base..] {
+        copy_dir(d, &dir.join("migrations").join(d.file_name().unwrap()));
+    }
+    sh(dir, "git", &["add", "-A"]);
+    sh(dir, "git", &["commit", "-q", "-m", "head"]);
+}
+
+/// `check` on each repository, the runs interleaved (so drift hits both
+/// alike); each run must exit 0 and report at least `min_seen` sites seen at
+/// N-1 in its JSON. Medians.
+fn time_checks(dirs: &[&Path], args: &[&str], min_seen: usize) -> Vec<Duration> {
+    let bin = env!("CARGO_BIN_EXE_cargo-migsafe");
+    let mut times = vec![Vec::new(); dirs.len()];
+    for _ in 0..runs() {
+        for (dir, v) in dirs.iter().zip(&mut times) {
+            let t = Instant::now();
+            let out = Command::new(bin).arg("migsafe").args(args).current_dir(dir).output().unwrap();
+            v.push(t.elapsed());
+            let code = out.status.code().unwrap_or(-1);
+            // 0: the generated queries resolve on lemmy's schema and nothing is in error.
+            assert_eq!(code, 0, "{} {args:?}: {}{}", dir.display(), String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check --format json prints JSON");
+            let seen = json["coverage"]["base"]["seen"].as_u64().unwrap_or(0) as usize;
+            assert!(seen >= min_seen, "{}: N-1 has {seen} sites seen, expected at least {min_seen}: {}", dir.display(), json["coverage"]);
+        }
+    }
+    times.into_iter().map(median).collect()
+}
+
 fn main() {
     let Some(corpus) = corpus() else {
         println!("corpus not found (set MIGSAFE_CORPUS to the folder holding lemmy-postgres): nothing measured");
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
+    // MIGSAFE_BENCH_KEEP=1 keeps the generated repositories (to profile them).
+    let keep = std::env::var_os("MIGSAFE_BENCH_KEEP").is_some();
+    let tmp = tempfile::Builder::new().prefix("migsafe-bench").disable_cleanup(keep).tempdir().unwrap();
+    if keep {
+        println!("generated repositories kept in {}", tmp.path().display());
+    }
 
     // Baseline: one migration, one query, one pending migration.
     let small = tmp.path().join("small");
@@ -144,7 +410,7 @@ fn main() {
     let s_big = time(&big, &["schema", "--format", "json"], &[0]);
     let c_small = time(&small, &["check", "--format", "json"], &[0, 1]);
     let c_big = time(&big, &["check", "--format", "json"], &[0, 1]);
-    println!("median of {RUNS} runs, whole process (release build):");
+    println!("median of {} runs, whole process (release build):", runs());
     println!("  schema  trivial project (1 migration)             {:>8.1} ms", s_small.as_secs_f64() * 1e3);
     println!(
         "  schema  lemmy ({} migrations)                    {:>8.1} ms   ({:.1}x the trivial run)",
@@ -160,4 +426,39 @@ fn main() {
         c_big.as_secs_f64() * 1e3,
         c_big.as_secs_f64() / c_small.as_secs_f64()
     );
+
+    // Issue 9: a 1,000-site service written with plain sqlx (no annotation)
+    // against an annotated one of the same size: 246 migrations at N-1, the
+    // last one pending. The sites use lemmy's tables as N-1's schema has them.
+    let base = dirs.len() - 1;
+    let probe = tmp.path().join("lemmy-n-1");
+    std::fs::create_dir_all(&probe).unwrap();
+    std::fs::write(probe.join("Cargo.toml"), MANIFEST).unwrap();
+    for d in &dirs[..base] {
+        copy_dir(d, &probe.join("migrations").join(d.file_name().unwrap()));
+    }
+    sh(&probe, "git", &["init", "-q", "-b", "main"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "schema", "--format", "json"]).current_dir(&probe).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tables = tables_of(&serde_json::from_slice(&out.stdout).unwrap());
+    let services = [
+        ("annotated", Style::Annotated, "[dependencies]\nmigsafe-runtime = \"0.1\"\n"),
+        ("sqlx", Style::Sqlx, "[dependencies]\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n"),
+    ];
+    let mut repos = Vec::new();
+    let mut sizes = Vec::new();
+    for (name, style, deps) in services {
+        let files = generate_service(&tables, style);
+        sizes.push((files.len() - 1, files.iter().map(|(_, t)| t.len()).sum::<usize>()));
+        let repo = tmp.path().join(name);
+        lemmy_repo(&repo, &dirs, base, &format!("{MANIFEST}{deps}"), &files);
+        repos.push(repo);
+    }
+    let args = ["check", "--base", "HEAD~1", "--format", "json"];
+    let m = time_checks(&[&repos[0], &repos[1]], &args, SERVICE_SITES);
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!("  check --base HEAD~1, lemmy ({base} migrations + 1 pending), {SERVICE_SITES} sites in {} files (runs interleaved):", sizes[0].0);
+    println!("          annotated (sql!, #[derive(Table)]; {:>4} KiB)  {:>8.1} ms", sizes[0].1 / 1024, ms(m[0]));
+    println!("          plain sqlx (no annotation;      {:>4} KiB)  {:>8.1} ms", sizes[1].1 / 1024, ms(m[1]));
+    println!("          ratio sqlx / annotated                      {:>8.3}     (issue 9: within 1.10)", ms(m[1]) / ms(m[0]));
 }
