@@ -173,8 +173,9 @@ fn run_check(a: CheckArgs) -> Result<u8> {
 
     let mut reports = Vec::new();
     let mut sources = Sources::default();
+    let mut scans = crate::load::ScanCache::default();
     for db in &head_project.databases {
-        let head = load(&head_tree, &head_project, db, None, true).map_err(|e| anyhow!(e))?;
+        let head = load(&head_tree, &head_project, db, None, true, &mut scans).map_err(|e| anyhow!(e))?;
         fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
         let base_db = base_project.databases.iter().find(|b| b.migrations == db.migrations).cloned().unwrap_or_else(|| {
             // Same packages, no migrations yet: everything is pending.
@@ -182,7 +183,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
             d.packages.retain(|p| base_tree.exists(&p.manifest));
             d
         });
-        let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false).map_err(|e| anyhow!(e))?;
+        let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false, &mut scans).map_err(|e| anyhow!(e))?;
         fail_on_errors(&base.diagnostics, &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", &base_sha[..7]))?;
         let mut report = check(&base.input, &head.input);
         // `allow = [...]` in the config: those rules' findings are not reported.
@@ -317,7 +318,7 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
     let mut coverage = migsafe_core::check::RevisionCoverage::default();
     for db in &project.databases {
         // One load: the migrations applied and the sources scanned.
-        let loaded = load(&tree, &project, db, None, true).map_err(|e| anyhow!(e))?;
+        let loaded = load(&tree, &project, db, None, true, &mut crate::load::ScanCache::default()).map_err(|e| anyhow!(e))?;
         fail_on_errors(&loaded.diagnostics, "the migrations or the sources cannot be read")?;
         let input: RevisionInput = loaded.input;
         coverage.add(&migsafe_core::check::RevisionCoverage::of(&input.sites));

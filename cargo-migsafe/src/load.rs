@@ -5,7 +5,7 @@ use crate::tree::Tree;
 use migsafe_core::check::RevisionInput;
 use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::schema::analyze;
-use migsafe_core::sources::{scan_crate, CrateInfo, Files};
+use migsafe_core::sources::{scan_crate, CrateInfo, Files, Scan};
 use migsafe_core::Diagnostic;
 use std::collections::HashMap;
 
@@ -42,7 +42,34 @@ pub fn no_migrations(db: &Database) -> String {
     format!("{}: the migrations folder `{}` holds no migrations (no file in a layout migsafe knows)", db.configured_by, db.migrations)
 }
 
-pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool) -> Result<Loaded, String> {
+/// Scans of a package's sources, shared by the two revisions of one run: a
+/// package whose sources (and the files they read) are the same at N-1 and
+/// N, as in a change that only adds migrations, is scanned once.
+#[derive(Default)]
+pub struct ScanCache {
+    entries: HashMap<u64, (Vec<(String, Option<String>)>, Scan)>,
+}
+
+impl ScanCache {
+    fn scan(&mut self, tree: &Tree, files: &[(String, String)], info: &CrateInfo) -> Scan {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (files, &info.dir, &info.deps, info.dialect.map(|d| d.to_string())).hash(&mut h);
+        let key = h.finish();
+        if let Some((reads, scan)) = self.entries.get(&key) {
+            // The same files read (include_str!, query_file!) with the same text in this tree too.
+            if reads.iter().all(|(p, t)| TreeFiles::read_from(tree, p) == *t) {
+                return scan.clone();
+            }
+        }
+        let fs = TreeFiles { tree, reads: Default::default() };
+        let scan = scan_crate(files, info, &fs);
+        self.entries.insert(key, (fs.reads.into_inner(), scan.clone()));
+        scan
+    }
+}
+
+pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool, cache: &mut ScanCache) -> Result<Loaded, String> {
     let (src, mut diagnostics) = migrations(tree, db, must_exist)?;
     let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
     let history = analyze(db.dialect, &src);
@@ -61,7 +88,7 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
             }
         }
         let info = CrateInfo { dir: pkg.dir.clone(), deps: None, dialect: Some(db.dialect) };
-        let scan = scan_crate(&read, &info, &TreeFiles(tree));
+        let scan = cache.scan(tree, &read, &info);
         for (path, text) in read {
             if scan.files.contains(&path) {
                 texts.insert(path, text);
@@ -73,15 +100,27 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
     Ok(Loaded { input: RevisionInput { sha, history, sites }, texts, diagnostics })
 }
 
-/// The revision's other files (`include_str!`, `query_file!`), for the footprint sources.
-struct TreeFiles<'t>(&'t Tree);
+/// The revision's other files (`include_str!`, `query_file!`), for the
+/// footprint sources; it remembers what was read, for the [`ScanCache`].
+struct TreeFiles<'t> {
+    tree: &'t Tree,
+    reads: std::cell::RefCell<Vec<(String, Option<String>)>>,
+}
 
-impl Files for TreeFiles<'_> {
-    fn read(&self, path: &str) -> Option<String> {
-        if self.0.exists(path) {
-            self.0.read_text(path).ok()
+impl TreeFiles<'_> {
+    fn read_from(tree: &Tree, path: &str) -> Option<String> {
+        if tree.exists(path) {
+            tree.read_text(path).ok()
         } else {
             None
         }
+    }
+}
+
+impl Files for TreeFiles<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        let text = Self::read_from(self.tree, path);
+        self.reads.borrow_mut().push((path.to_string(), text.clone()));
+        text
     }
 }

@@ -363,3 +363,21 @@ fn a_check_that_cannot_be_made_speaks_every_format() {
     assert_eq!(code, 2);
     assert!(out.starts_with("::error title=migsafe could not check::"), "{out}");
 }
+
+#[test]
+fn unchanged_sources_that_read_a_changed_file_are_scanned_again() {
+    // The Rust is the same at N-1 and N, but the query file it reads is not:
+    // N-1 must be judged by its own file.
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST)
+        .write("migrations/V1__users.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL, name TEXT);\n")
+        .write("src/lib.rs", "pub async fn f(p: &sqlx::PgPool) { sqlx::query_file!(\"queries/q.sql\").fetch_all(p).await; }\n")
+        .write("queries/q.sql", "SELECT name FROM users")
+        .commit("base");
+    r.write("queries/q.sql", "SELECT email FROM users").write("migrations/V2__drop.sql", "ALTER TABLE users DROP COLUMN name;\n").commit("head");
+    let (code, out, err) = r.run(&["check", "--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let j = json(&out);
+    assert_eq!(j["findings"][0]["rule"], "dropped-column-in-use", "{j}");
+    assert_eq!(j["findings"][0]["sites"][0]["revision"], "base");
+}

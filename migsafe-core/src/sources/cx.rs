@@ -25,6 +25,17 @@ pub(super) fn literal_str(e: &Expr) -> Option<String> {
     }
 }
 
+/// migsafe's own `sql!("…")`: a site of the annotation source already.
+pub(super) fn is_sql_macro(e: &Expr) -> bool {
+    match e {
+        Expr::Macro(m) => last_ident(&m.mac.path) == "sql",
+        Expr::Reference(r) => is_sql_macro(&r.expr),
+        Expr::Paren(p) => is_sql_macro(&p.expr),
+        Expr::Group(g) => is_sql_macro(&g.expr),
+        _ => false,
+    }
+}
+
 pub(crate) fn last_ident(p: &syn::Path) -> String {
     p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
 }
@@ -36,6 +47,8 @@ pub enum SqlArg {
     Literal(String),
     /// It is built at run time: why.
     Dynamic(String),
+    /// It is migsafe's own `sql!` (or a `const` of one): read as an annotation already.
+    Declared,
     /// Nothing tells (a value from elsewhere: maybe not SQL at all).
     Unknown(String),
 }
@@ -141,6 +154,7 @@ impl<'a> Cx<'a> {
                 },
             },
             SqlArg::Dynamic(reason) | SqlArg::Unknown(reason) => self.unseen(span, source, call, reason),
+            SqlArg::Declared => {}
         }
     }
 
@@ -204,6 +218,7 @@ impl<'a> Cx<'a> {
                         Err(_) => SqlArg::Unknown(format!("the SQL comes from `{}`", text())),
                     },
                     "format" | "format_args" => SqlArg::Dynamic(format!("the SQL is built at run time with `{name}!`")),
+                    "sql" => SqlArg::Declared,
                     _ => SqlArg::Unknown(format!("the SQL comes from the macro `{name}!`")),
                 }
             }
@@ -231,12 +246,18 @@ impl<'a> Cx<'a> {
                     let name = p.path.segments[0].ident.to_string();
                     for scope in self.scopes.iter().rev() {
                         if let Some(Binding::Sql(b)) = scope.get(&name) {
-                            return b.clone();
+                            return match b {
+                                SqlArg::Unknown(r) if r.is_empty() => {
+                                    SqlArg::Unknown(format!("the SQL comes from `{}`, which migsafe cannot evaluate", text()))
+                                }
+                                other => other.clone(),
+                            };
                         }
                     }
                 }
                 match self.krate.const_str(&last_ident(&p.path)) {
-                    Some(s) => SqlArg::Literal(s.to_string()),
+                    Some(Some(s)) => SqlArg::Literal(s.to_string()),
+                    Some(None) => SqlArg::Declared,
                     None => SqlArg::Unknown(format!("the SQL comes from `{}`, which migsafe cannot evaluate", text())),
                 }
             }

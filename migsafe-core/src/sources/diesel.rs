@@ -69,6 +69,7 @@ impl Source for Diesel {
             let what = c.args.first().map(|a| match cx.sql_arg(a) {
                 SqlArg::Literal(s) => format!("the SQL fragment \"{s}\" is spliced into a diesel query"),
                 SqlArg::Dynamic(r) | SqlArg::Unknown(r) => r,
+                SqlArg::Declared => "a raw SQL fragment".into(),
             });
             cx.unseen(path.span(), SourceId::Diesel, f, what.unwrap_or_else(|| "a raw SQL fragment".into()));
             return true;

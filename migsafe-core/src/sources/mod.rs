@@ -154,7 +154,7 @@ impl CrateInfo {
 }
 
 /// The outcome of scanning a crate.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub sites: Vec<Site>,
     pub diagnostics: Vec<Diagnostic>,
@@ -215,7 +215,8 @@ fn is_test_path(path: &str) -> bool {
 /// Crate-wide facts every file may need: string constants and struct definitions.
 #[derive(Default)]
 pub struct CrateIndex {
-    consts: HashMap<String, Vec<String>>,
+    /// String constants by name (`None`: a `sql!` constant, read as an annotation).
+    consts: HashMap<String, Vec<Option<String>>>,
     structs: HashMap<String, syn::ItemStruct>,
     enums: HashMap<String, syn::ItemEnum>,
 }
@@ -225,14 +226,10 @@ impl CrateIndex {
         struct V<'a>(&'a mut CrateIndex);
         impl<'ast> Visit<'ast> for V<'_> {
             fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
-                if let Some(s) = literal_str(&i.expr) {
-                    self.0.consts.entry(i.ident.to_string()).or_default().push(s);
-                }
+                self.0.add_const(&i.ident, &i.expr);
             }
             fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
-                if let Some(s) = literal_str(&i.expr) {
-                    self.0.consts.entry(i.ident.to_string()).or_default().push(s);
-                }
+                self.0.add_const(&i.ident, &i.expr);
             }
             fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
                 self.0.structs.insert(i.ident.to_string(), i.clone());
@@ -245,10 +242,19 @@ impl CrateIndex {
         V(self).visit_file(f);
     }
 
-    /// The value of a crate-level `const` / `static` string, when exactly one has that name.
-    pub fn const_str(&self, name: &str) -> Option<&str> {
+    fn add_const(&mut self, name: &syn::Ident, e: &syn::Expr) {
+        if let Some(s) = literal_str(e) {
+            self.consts.entry(name.to_string()).or_default().push(Some(s));
+        } else if cx::is_sql_macro(e) {
+            self.consts.entry(name.to_string()).or_default().push(None);
+        }
+    }
+
+    /// The value of a crate-level `const` / `static` string, when exactly one
+    /// has that name (`Some(None)`: it is a `sql!`, an annotation site itself).
+    pub fn const_str(&self, name: &str) -> Option<Option<&str>> {
         match self.consts.get(name).map(|v| v.as_slice()) {
-            Some([one]) => Some(one),
+            Some([one]) => Some(one.as_deref()),
             _ => None,
         }
     }
@@ -270,16 +276,15 @@ mod tests;
 /// at run time is an unseen site; a value nothing tells about (a prepared
 /// statement, a pool) is not SQL and is left alone.
 pub(crate) fn driver_method(cx: &mut Cx, c: &syn::ExprMethodCall, source: SourceId, methods: &[&str]) -> bool {
-    let m = c.method.to_string();
-    if !methods.contains(&m.as_str()) {
+    if !methods.iter().any(|m| c.method == m) {
         return false;
     }
     let Some(sql) = c.args.first() else { return false };
-    let call = format!(".{m}({})", short(sql));
     match cx.sql_arg(sql) {
-        SqlArg::Literal(s) if looks_like_sql(&s) => cx.query(c.method.span(), source, &call, SqlArg::Literal(s), None),
+        SqlArg::Literal(s) if looks_like_sql(&s) => cx.query(c.method.span(), source, &format!(".{}({})", c.method, short(sql)), SqlArg::Literal(s), None),
         SqlArg::Literal(_) | SqlArg::Unknown(_) => return false,
-        SqlArg::Dynamic(reason) => cx.unseen(c.method.span(), source, &call, reason),
+        SqlArg::Declared => {}
+        SqlArg::Dynamic(reason) => cx.unseen(c.method.span(), source, &format!(".{}({})", c.method, short(sql)), reason),
     }
     true
 }

@@ -344,6 +344,30 @@ async fn a(p: &sqlx::PgPool, table: &str) {
     }
 
     #[test]
+    fn sql_annotations_given_to_sqlx_are_read_once_not_unseen() {
+        let src = r#"
+use migsafe_runtime::sql;
+const Q: &str = sql!("SELECT id FROM users");
+async fn a(p: &sqlx::PgPool) {
+    sqlx::query(sql!("SELECT email FROM users")).fetch_all(p).await;
+    sqlx::query(Q).fetch_all(p).await;
+    let q = Q;
+    sqlx::query(q).fetch_all(p).await;
+}
+"#;
+        let s = scan_crate(&[("src/lib.rs".into(), src.into())], &CrateInfo { dir: String::new(), deps: Some(vec!["sqlx".into()]), dialect: None }, &NoFiles);
+        let got: Vec<(SourceId, String)> = s
+            .sites
+            .iter()
+            .map(|x| match &x.decl {
+                Decl::Query(q) => (x.source, q.sql.clone()),
+                other => (x.source, format!("{other:?}")),
+            })
+            .collect();
+        assert_eq!(got, [(SourceId::Annotation, "SELECT id FROM users".to_string()), (SourceId::Annotation, "SELECT email FROM users".to_string())]);
+    }
+
+    #[test]
     fn a_function_of_ones_own_named_query_is_not_sqlx() {
         let src = r#"
 use sqlx::*;

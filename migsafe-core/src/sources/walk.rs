@@ -150,7 +150,10 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         }
         if let syn::Pat::Ident(pi) = pat {
             let name = pi.ident.to_string();
+            // Only a value that can be SQL text is classified (the rest, a pool,
+            // rows, a prepared statement, shadows without costing a message).
             let b = match &l.init {
+                Some(init) if !maybe_text(&init.expr) => SqlArg::Unknown(String::new()),
                 Some(init) if pi.mutability.is_some() => match self.cx.sql_arg(&init.expr) {
                     SqlArg::Literal(_) | SqlArg::Dynamic(_) => SqlArg::Dynamic(format!("the SQL is built at run time in the mutable `{name}`")),
                     other => other,
@@ -199,5 +202,20 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             }
         }
         syn::visit::visit_expr_method_call(self, c);
+    }
+}
+
+/// Could this expression be SQL text (a literal, a macro, a concatenation, a
+/// conversion of one, a choice between some)? A call or a path is left to the
+/// use site, which says what it is if it matters.
+fn maybe_text(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) | Expr::Macro(_) | Expr::Binary(_) | Expr::If(_) | Expr::Match(_) | Expr::Block(_) | Expr::Path(_) => true,
+        Expr::Reference(r) => maybe_text(&r.expr),
+        Expr::Paren(p) => maybe_text(&p.expr),
+        Expr::Group(g) => maybe_text(&g.expr),
+        Expr::MethodCall(m) => matches!(m.method.to_string().as_str(), "to_string" | "to_owned" | "into" | "as_str" | "clone" | "replace" | "trim"),
+        Expr::Call(c) => matches!(c.func.as_ref(), Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from" || s.ident == "new")),
+        _ => false,
     }
 }
