@@ -47,8 +47,11 @@ pub fn no_migrations(db: &Database) -> String {
 /// N, as in a change that only adds migrations, is scanned once.
 #[derive(Default)]
 pub struct ScanCache {
-    entries: HashMap<u64, (Vec<(String, Option<String>)>, Scan)>,
+    entries: HashMap<u64, (FilesRead, Scan)>,
 }
+
+/// The other files a scan read, with their text (`None`: absent).
+type FilesRead = Vec<(String, Option<String>)>;
 
 impl ScanCache {
     fn scan(&mut self, tree: &Tree, files: &[(String, String)], info: &CrateInfo) -> Scan {
@@ -104,7 +107,7 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
 /// footprint sources; it remembers what was read, for the [`ScanCache`].
 struct TreeFiles<'t> {
     tree: &'t Tree,
-    reads: std::cell::RefCell<Vec<(String, Option<String>)>>,
+    reads: std::cell::RefCell<FilesRead>,
 }
 
 impl TreeFiles<'_> {
