@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// The revision N-1 runs (default: the merge-base with the upstream branch, else HEAD~1)
+    /// The revision N-1 runs [default: the merge-base of HEAD with the default branch (origin/HEAD,
+    /// else origin/main, origin/master, main, master); on that branch itself, HEAD when the working
+    /// tree has changes, else HEAD~1]
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     #[command(flatten)]
