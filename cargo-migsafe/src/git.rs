@@ -86,9 +86,12 @@ pub fn default_branch(root: &Path) -> Option<String> {
             return Some(s.to_string());
         }
     }
-    for (full, short) in
-        [("refs/remotes/origin/main", "origin/main"), ("refs/remotes/origin/master", "origin/master"), ("refs/heads/main", "main"), ("refs/heads/master", "master")]
-    {
+    for (full, short) in [
+        ("refs/remotes/origin/main", "origin/main"),
+        ("refs/remotes/origin/master", "origin/master"),
+        ("refs/heads/main", "main"),
+        ("refs/heads/master", "master"),
+    ] {
         if commit_of(root, full).is_some() {
             return Some(short.to_string());
         }
@@ -140,13 +143,17 @@ pub fn default_base(root: &Path, given: Option<&str>) -> Result<(String, String)
         (_, where_) => {
             let where_ = where_.unwrap_or_else(|| "no default branch found (origin/HEAD, origin/main, origin/master, main, master)".to_string());
             if is_dirty(root) {
-                return Ok((format!("HEAD: the working tree has uncommitted changes ({where_})"), head));
+                let why = if where_.starts_with("no default") { format!(" ({where_})") } else { String::new() };
+                return Ok((format!("HEAD: the working tree has uncommitted changes{why}"), head));
             }
-            let clean = if where_.starts_with("no default") { format!("{where_}; the working tree is clean") } else { format!("{where_} with a clean working tree") };
+            let clean =
+                if where_.starts_with("no default") { format!("{where_}; the working tree is clean") } else { format!("{where_} with a clean working tree") };
             match commit_of(root, "HEAD~1") {
                 Some(sha) => Ok((format!("HEAD~1: {clean}"), sha)),
                 None if is_shallow(root) => Err(RevError::NoBase(SHALLOW_FIX.to_string())),
-                None => Err(RevError::NoBase(format!("HEAD has no parent ({clean}): there is nothing to compare; pass the revision to compare with, e.g. --base <REV>"))),
+                None => Err(RevError::NoBase(format!(
+                    "HEAD has no parent ({clean}): there is nothing to compare; pass the revision to compare with, e.g. --base <REV>"
+                ))),
             }
         }
     }
