@@ -1,7 +1,7 @@
 //! The subcommands.
 
 use crate::load::{load, migrations};
-use crate::project::{discover, Project, ProjectError};
+use crate::project::{discover, Project, Selection};
 use crate::render::{self, Sources};
 use crate::report::{merge, Outcome};
 use crate::tree::Tree;
@@ -17,11 +17,15 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// The revision N-1 runs (default: the merge-base with the upstream branch, else HEAD~1)
+    /// The revision N-1 runs [default: the merge-base of HEAD with the default branch (origin/HEAD,
+    /// else origin/main, origin/master, main, master); on that branch itself, HEAD when the working
+    /// tree has changes, else HEAD~1]
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     #[command(flatten)]
     pub manifest: ManifestArg,
+    #[command(flatten)]
+    pub select: Selection,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -47,6 +51,8 @@ pub struct RevArgs {
     pub rev: Option<String>,
     #[command(flatten)]
     pub manifest: ManifestArg,
+    #[command(flatten)]
+    pub select: Selection,
     /// Output format
     #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
     pub format: SimpleFormat,
@@ -138,6 +144,13 @@ impl std::fmt::Display for InputErrors {
 
 impl std::error::Error for InputErrors {}
 
+/// Say on stderr which packages are read, each database's folder and dialect and why.
+fn announce(project: &Project) {
+    for line in project.describe() {
+        eprintln!("{line}");
+    }
+}
+
 fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
     let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
     if errors.is_empty() {
@@ -159,14 +172,15 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     if !p.in_git {
         return Err(git::RevError::NotARepo(p.root.display().to_string()).into());
     }
-    let (base_ref, base_sha) = git::default_base(&p.root, a.base.as_deref())?;
     let head_tree = Tree::work(&p.root, true)?;
-    let head_project = discover(&head_tree, &p.manifest)?;
+    let head_project = discover(&head_tree, &p.manifest, &a.select)?;
+    announce(&head_project);
+    let (base_ref, base_sha) = git::default_base(&p.root, a.base.as_deref())?;
     let base_tree = Tree::git(&p.root, &base_sha)?;
-    let base_project = match discover(&base_tree, &p.manifest) {
+    let base_project = match discover(&base_tree, &p.manifest, &a.select) {
         Ok(bp) => bp,
-        // The base predates the manifest or its migsafe settings: nothing ran before.
-        Err(ProjectError::NoManifest(_)) | Err(ProjectError::NoConfig { .. }) => Project::default(),
+        // The base predates the manifest, the package, its migrations or its database: nothing ran before.
+        Err(e) if e.is_unconfigured() => Project { databases: Vec::new(), ..head_project.clone() },
         Err(e) => return Err(anyhow!("in the base revision {}: {e}", &base_sha[..7])),
     };
     eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", &base_sha[..base_sha.len().min(7)]);
@@ -212,9 +226,10 @@ fn run_check(a: CheckArgs) -> Result<u8> {
 }
 
 /// Each database of a revision with its applied migrations.
-fn histories(p: &Place, rev: Option<&str>) -> Result<Vec<(crate::project::Database, History)>> {
+fn histories(p: &Place, rev: Option<&str>, select: &Selection) -> Result<Vec<(crate::project::Database, History)>> {
     let (tree, _) = tree_for(p, rev)?;
-    let project = discover(&tree, &p.manifest)?;
+    let project = discover(&tree, &p.manifest, select)?;
+    announce(&project);
     let mut out = Vec::new();
     for db in &project.databases {
         let (src, mut diags) = migrations(&tree, db, true).map_err(|e| anyhow!(e))?;
@@ -263,7 +278,7 @@ fn schema_json(s: &Schema) -> serde_json::Value {
 
 fn run_schema(a: RevArgs) -> Result<u8> {
     let p = place(&a.manifest)?;
-    let hs = histories(&p, a.rev.as_deref())?;
+    let hs = histories(&p, a.rev.as_deref(), &a.select)?;
     match a.format {
         SimpleFormat::Json => {
             // One database: its schema at the top level. Several: the union at the top, each under `databases`.
@@ -313,7 +328,8 @@ fn run_schema(a: RevArgs) -> Result<u8> {
 fn run_footprint(a: RevArgs) -> Result<u8> {
     let p = place(&a.manifest)?;
     let (tree, _) = tree_for(&p, a.rev.as_deref())?;
-    let project = discover(&tree, &p.manifest)?;
+    let project = discover(&tree, &p.manifest, &a.select)?;
+    announce(&project);
     let mut sites_json = Vec::new();
     let mut coverage = migsafe_core::check::RevisionCoverage::default();
     for db in &project.databases {

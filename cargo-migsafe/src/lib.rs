@@ -6,6 +6,7 @@
 //! renderers and the revision loading; `main.rs` only calls [`main_with_args`].
 
 pub mod commands;
+pub mod config;
 pub mod git;
 pub mod load;
 pub mod project;

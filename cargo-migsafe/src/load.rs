@@ -90,7 +90,7 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
                 None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
             }
         }
-        let info = CrateInfo { dir: pkg.dir.clone(), deps: None, dialect: Some(db.dialect) };
+        let info = CrateInfo { dir: pkg.dir.clone(), deps: Some(pkg.deps.clone()), dialect: Some(db.dialect) };
         let scan = cache.scan(tree, &read, &info);
         for (path, text) in read {
             if scan.files.contains(&path) {

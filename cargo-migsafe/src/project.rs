@@ -1,10 +1,17 @@
-//! Finding the packages of a revision, their migsafe settings and their
-//! sources, from the manifests in its tree (the same way for the working
-//! tree and for a git revision, which cannot be handed to `cargo metadata`
-//! without a checkout).
+//! Finding the packages of a revision, their migrations and dialects, from
+//! the manifests in its tree (the same way for the working tree and for a git
+//! revision, which cannot be handed to `cargo metadata` without a checkout).
+//!
+//! A package's migrations folder and dialect come, in this order of
+//! precedence, from `--migrations` / `--dialect`, from
+//! `[package.metadata.migsafe]` (or the workspace's), and otherwise from what
+//! the service's own tools read (see [`crate::config`] and [`discover`]).
+//! Which packages are read follows cargo: `-p NAME`, `--workspace`, the whole
+//! workspace at a virtual manifest, else the package of the manifest.
 
+use crate::config::{self as zc, Choice, Manifest};
 use crate::tree::{Tree, TreeError};
-use migsafe_core::config::{read_manifest, resolve, ConfigError, Declared};
+use migsafe_core::config::{allow_list, read_manifest, ConfigError, Declared};
 use migsafe_core::Dialect;
 
 #[derive(Debug, thiserror::Error)]
@@ -15,12 +22,55 @@ pub enum ProjectError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Tree(#[from] TreeError),
-    #[error("{manifest}: no package declares where its migrations are; add\n\n    [package.metadata.migsafe]\n    migrations = \"migrations\"   # folder, relative to this Cargo.toml\n    dialect = \"postgres\"        # postgres | mysql | sqlite\n\n(or the same under [workspace.metadata.migsafe])")]
-    NoConfig { manifest: String },
+    #[error("{manifest}: no migrations folder found for {packages}: migsafe looks for sqlx's `migrate!(\"…\")` (and diesel's `embed_migrations!(\"…\")`) in the code, diesel.toml's [migrations_directory], and `migrations/` beside the package's Cargo.toml or the workspace's; pass --migrations <DIR> --dialect <postgres|mysql|sqlite>, or add\n\n    [package.metadata.migsafe]\n    migrations = \"migrations\"   # folder, relative to this Cargo.toml\n    dialect = \"postgres\"        # postgres | mysql | sqlite\n\n(or the same under [workspace.metadata.migsafe])")]
+    NoConfig { manifest: String, packages: String },
     #[error("{manifest}: the migrations folder `{dir}` is outside the repository")]
     OutsideRepo { manifest: String, dir: String },
     #[error("{dir} is configured as {a} by {pa} and as {b} by {pb}: one folder, one dialect")]
     DialectConflict { dir: String, a: Dialect, pa: String, b: Dialect, pb: String },
+    #[error("{manifest}: cannot tell the SQL dialect of `{dir}/`: no dependency of {packages} names a database (sqlx, diesel or sea-orm with a database feature, tokio-postgres, postgres, rusqlite, mysql, mysql_async, …); pass --dialect <postgres|mysql|sqlite>, or add\n\n    [package.metadata.migsafe]\n    dialect = \"postgres\"        # postgres | mysql | sqlite")]
+    NoDialect { manifest: String, dir: String, packages: String },
+    #[error("{manifest}: cannot tell the SQL dialect of `{dir}/`: the dependencies name {candidates}; pass --dialect <postgres|mysql|sqlite>, or set `dialect = \"…\"` in [package.metadata.migsafe]{subfolders}")]
+    AmbiguousDialect { manifest: String, dir: String, candidates: String, subfolders: String },
+    #[error("{manifest}: the code names several migrations folders: {candidates}; pass --migrations <DIR>, or set `migrations = \"…\"` in [package.metadata.migsafe]")]
+    AmbiguousFolder { manifest: String, candidates: String },
+    #[error("package `{name}` is not in {place}{hint}; its packages: {members}")]
+    UnknownPackage { name: String, place: String, hint: String, members: String },
+}
+
+impl ProjectError {
+    /// The revision has no migsafe database for the selection: in a base
+    /// revision that means nothing ran before (the manifest, the package,
+    /// its migrations or its database dependency came later).
+    pub fn is_unconfigured(&self) -> bool {
+        matches!(
+            self,
+            ProjectError::NoManifest(_)
+                | ProjectError::NoConfig { .. }
+                | ProjectError::NoDialect { .. }
+                | ProjectError::AmbiguousDialect { .. }
+                | ProjectError::AmbiguousFolder { .. }
+                | ProjectError::UnknownPackage { .. }
+        )
+    }
+}
+
+/// Which packages to read, and overrides of their migrations (the options of
+/// `check`, `schema` and `footprint`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Selection {
+    /// Read this package (repeatable) [default: the package of the manifest; every member at a virtual manifest]
+    #[arg(short = 'p', long = "package", value_name = "NAME", help_heading = "Package Selection")]
+    pub packages: Vec<String>,
+    /// Read every member of the workspace
+    #[arg(long, conflicts_with = "packages", help_heading = "Package Selection")]
+    pub workspace: bool,
+    /// The migrations folder, relative to the manifest's directory (wins over metadata and inference)
+    #[arg(long, value_name = "DIR", help_heading = "Migrations")]
+    pub migrations: Option<String>,
+    /// The SQL dialect of the migrations: postgres, mysql or sqlite (wins over metadata and inference)
+    #[arg(long, value_name = "DIALECT", help_heading = "Migrations")]
+    pub dialect: Option<Dialect>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +79,11 @@ pub struct Package {
     /// The package directory, relative to the repository root (`""` for the root).
     pub dir: String,
     pub manifest: String,
+    /// The crates it depends on, by crate name (after `package = "…"`
+    /// renames and `workspace = true`): [dependencies], [dev-dependencies]
+    /// and [target.*] ones; sorted, each once. Tells which database
+    /// libraries its code may call.
+    pub deps: Vec<String>,
 }
 
 /// One database: a migrations folder and the packages that share it.
@@ -36,11 +91,18 @@ pub struct Package {
 pub struct Database {
     pub migrations: String,
     pub dialect: Dialect,
+    /// The selected packages that use it (their code is read).
     pub packages: Vec<Package>,
-    /// The manifest whose settings named the folder.
+    /// The manifest whose settings (or dependencies) named the folder.
     pub configured_by: String,
     /// Rule ids allowed by `allow = [...]` in the packages' (or workspace's) settings.
     pub allow: Vec<String>,
+    /// Why this folder: `folder beside Cargo.toml`, `--migrations`, `sqlx::migrate!("db") in src/main.rs:9`, …
+    pub folder_reason: String,
+    /// Why this dialect: `sqlx feature "postgres"`, `--dialect`, `set in Cargo.toml [package.metadata.migsafe]`, …
+    pub dialect_reason: String,
+    /// Workspace members that use the same folder but are not selected: their code is not read.
+    pub unselected: Vec<Package>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -48,6 +110,14 @@ pub struct Project {
     pub databases: Vec<Database>,
     /// Every package directory (to keep one package's sources out of another's).
     pub package_dirs: Vec<String>,
+    /// The packages read, in workspace order.
+    pub selected: Vec<Package>,
+    /// Every package of the workspace (just the one outside a workspace).
+    pub members: Vec<Package>,
+    /// The workspace root's manifest, inside a workspace.
+    pub workspace: Option<String>,
+    /// Selected packages for which no migrations folder was found.
+    pub without_migrations: Vec<String>,
 }
 
 /// Join and normalise `/`-separated relative paths; `None` if it climbs out of the root.
@@ -83,96 +153,497 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     go(&p, &t)
 }
 
-/// Read the project that `manifest` (repository-relative) roots in `tree`.
-pub fn discover(tree: &Tree, manifest: &str) -> Result<Project, ProjectError> {
+/// `dir` relative to `root` (both repository-relative).
+fn rel_to(root: &str, dir: &str) -> String {
+    if root.is_empty() {
+        dir.to_string()
+    } else if dir == root {
+        String::new()
+    } else {
+        dir.strip_prefix(&format!("{root}/")).unwrap_or(dir).to_string()
+    }
+}
+
+fn matches_any(globs: &[String], rel: &str) -> bool {
+    globs.iter().any(|g| glob_match(g.trim_end_matches('/').trim_start_matches("./"), rel))
+}
+
+/// A folder shown as a folder: `migrations/`, `./` for the root.
+pub fn shown(dir: &str) -> String {
+    if dir.is_empty() {
+        "./".to_string()
+    } else {
+        format!("{dir}/")
+    }
+}
+
+/// One package while the project is worked out.
+struct Pkg {
+    package: Package,
+    declared: Declared,
+    manifest: Manifest,
+    selected: bool,
+}
+
+/// Where a package's migrations are, and why.
+#[derive(Clone)]
+struct Folder {
+    path: String,
+    reason: String,
+    /// Named by the package itself (flag, its metadata, its code, its own
+    /// diesel.toml or `migrations/`), not inherited from the workspace root.
+    own: bool,
+    /// Named by the flag or the metadata, exactly: never narrowed to a dialect's subfolder.
+    exact: bool,
+}
+
+/// Read the project that `manifest` (repository-relative) roots in `tree`,
+/// with the packages `selection` picks.
+///
+/// A package without `migrations` in its metadata gets the first of these
+/// that exists in the tree: the folder its code embeds (sqlx's `migrate!("…")`
+/// or `migrate!()` for `migrations`, diesel's `embed_migrations!("…")`, both
+/// relative to the manifest, outside tests/, benches/ and examples/); its
+/// diesel.toml's `[migrations_directory]`; `migrations/` beside its manifest;
+/// and, for a member that depends on a database library (or on
+/// migsafe-runtime), the workspace root's diesel.toml, then `migrations/`
+/// beside the workspace root's manifest (the database its members share, as
+/// diesel's own search up the tree finds it). A package with none of these
+/// has no database.
+pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Project, ProjectError> {
     if !tree.exists(manifest) {
         return Err(ProjectError::NoManifest(manifest.to_string()));
     }
-    let declared = read_manifest(manifest, &tree.read_text(manifest)?)?;
+    let text = tree.read_text(manifest)?;
+    let declared = read_manifest(manifest, &text)?;
     let dir = parent(manifest).to_string();
+
     // The workspace root: this manifest, or an ancestor whose members include it.
-    let (ws_dir, ws): (String, Option<Declared>) = if declared.members.is_some() {
-        (dir.clone(), Some(declared.clone()))
-    } else {
-        let mut found = (dir.clone(), None);
-        let mut d = dir.clone();
-        while !d.is_empty() {
-            d = parent(&d).to_string();
-            let m = join(&d, "Cargo.toml").unwrap_or_default();
-            if tree.exists(&m) {
-                if let Ok(decl) = read_manifest(&m, &tree.read_text(&m)?) {
-                    if let Some(members) = &decl.members {
-                        let rel = dir.strip_prefix(&format!("{d}/")).unwrap_or(&dir).to_string();
-                        let rel = if d.is_empty() { dir.clone() } else { rel };
-                        if members.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel)) {
-                            found = (d.clone(), Some(decl));
-                            break;
-                        }
+    let mut ws: Option<(String, Declared, String)> = declared.members.is_some().then(|| (dir.clone(), declared.clone(), text.clone()));
+    let mut d = dir.clone();
+    while ws.is_none() && !d.is_empty() {
+        d = parent(&d).to_string();
+        let m = join(&d, "Cargo.toml").unwrap_or_default();
+        if !tree.exists(&m) {
+            continue;
+        }
+        let t = tree.read_text(&m)?;
+        if let Ok(decl) = read_manifest(&m, &t) {
+            if let Some(members) = &decl.members {
+                let rel = rel_to(&d, &dir);
+                if matches_any(members, &rel) && !matches_any(&decl.exclude, &rel) {
+                    ws = Some((d.clone(), decl, t));
+                }
+            }
+        }
+    }
+    let ws_manifest = ws.as_ref().map(|(_, _, t)| Manifest::parse(t, None));
+    let ws_dir = ws.as_ref().map(|(d, _, _)| d.clone());
+
+    // Every package: the workspace's (the root package and the members), or this one.
+    let mut found: Vec<(String, Declared, String)> = Vec::new();
+    match &ws {
+        Some((wdir, wdecl, wtext)) => {
+            if wdecl.package_name.is_some() {
+                found.push((wdir.clone(), wdecl.clone(), wtext.clone()));
+            }
+            let members = wdecl.members.clone().unwrap_or_default();
+            let candidates: Vec<String> =
+                tree.files_under(wdir).into_iter().filter(|f| f.ends_with("/Cargo.toml")).map(|f| parent(f).to_string()).filter(|c| c != wdir).collect();
+            for c in candidates {
+                let rel = rel_to(wdir, &c);
+                let excluded =
+                    wdecl.exclude.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel) || rel.starts_with(&format!("{}/", g.trim_end_matches('/'))));
+                if matches_any(&members, &rel) && !excluded {
+                    let m = join(&c, "Cargo.toml").unwrap_or_default();
+                    let t = tree.read_text(&m)?;
+                    let decl = read_manifest(&m, &t)?;
+                    if decl.package_name.is_some() {
+                        found.push((c, decl, t));
                     }
                 }
             }
         }
-        found
+        None => found.push((dir.clone(), declared.clone(), text.clone())),
+    }
+    let mut pkgs: Vec<Pkg> = found
+        .into_iter()
+        .map(|(pdir, decl, t)| {
+            let manifest = Manifest::parse(&t, ws_manifest.as_ref());
+            let package = Package {
+                name: decl.package_name.clone().unwrap_or_else(|| pdir.clone()),
+                manifest: join(&pdir, "Cargo.toml").unwrap_or_default(),
+                dir: pdir,
+                deps: manifest.crate_names(),
+            };
+            Pkg { package, declared: decl, manifest, selected: false }
+        })
+        .collect();
+
+    select(&mut pkgs, selection, &dir, ws.as_ref().map(|(d, decl, _)| (d.as_str(), decl)), ws_manifest.as_ref())?;
+
+    let mut project = Project {
+        databases: Vec::new(),
+        package_dirs: pkgs.iter().map(|p| p.package.dir.clone()).collect(),
+        selected: pkgs.iter().filter(|p| p.selected).map(|p| p.package.clone()).collect(),
+        members: pkgs.iter().map(|p| p.package.clone()).collect(),
+        workspace: ws_dir.as_ref().map(|d| join(d, "Cargo.toml").unwrap_or_default()),
+        without_migrations: Vec::new(),
     };
 
-    // Which packages: a workspace root means all its members (and itself).
-    let mut packages: Vec<(String, Declared)> = Vec::new();
-    if declared.members.is_some() {
-        if declared.package_name.is_some() {
-            packages.push((dir.clone(), declared.clone()));
-        }
-        let members = declared.members.clone().unwrap_or_default();
-        let candidates: Vec<String> = tree.files_under(&dir).into_iter().filter(|f| f.ends_with("/Cargo.toml")).map(|f| parent(f).to_string()).collect();
-        for c in candidates {
-            let rel = if dir.is_empty() { c.clone() } else { c.strip_prefix(&format!("{dir}/")).unwrap_or(&c).to_string() };
-            let member = members.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel));
-            let excluded =
-                declared.exclude.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel) || rel.starts_with(&format!("{}/", g.trim_end_matches('/'))));
-            if member && !excluded && c != dir {
-                let m = join(&c, "Cargo.toml").unwrap_or_default();
-                packages.push((c, read_manifest(&m, &tree.read_text(&m)?)?));
-            }
-        }
-    } else {
-        packages.push((dir.clone(), declared.clone()));
+    // The folders named by metadata or by the flag; the rest are inferred.
+    let ws_partial = ws.as_ref().and_then(|(_, d, _)| d.workspace.clone());
+    let ws_manifest_path = project.workspace.clone().unwrap_or_default();
+    let mut folders: Vec<Option<Folder>> = Vec::new();
+    for p in &pkgs {
+        let f = if let (true, Some(m)) = (p.selected, &selection.migrations) {
+            let path = join(&dir, m).ok_or_else(|| ProjectError::OutsideRepo { manifest: manifest.to_string(), dir: m.clone() })?;
+            Some(Folder { path, reason: "--migrations".to_string(), own: true, exact: true })
+        } else if let Some(m) = p.declared.package.as_ref().and_then(|c| c.migrations.as_ref()) {
+            let path = join(&p.package.dir, m).ok_or_else(|| ProjectError::OutsideRepo { manifest: p.package.manifest.clone(), dir: m.clone() })?;
+            Some(Folder { path, reason: format!("set in {} [package.metadata.migsafe]", p.package.manifest), own: true, exact: true })
+        } else if let (Some(m), Some(wdir)) = (ws_partial.as_ref().and_then(|c| c.migrations.as_ref()), &ws_dir) {
+            let path = join(wdir, m).ok_or_else(|| ProjectError::OutsideRepo { manifest: ws_manifest_path.clone(), dir: m.clone() })?;
+            Some(Folder { path, reason: format!("set in {ws_manifest_path} [workspace.metadata.migsafe]"), own: true, exact: true })
+        } else {
+            None
+        };
+        folders.push(f);
+    }
+    let need: Vec<usize> = (0..pkgs.len()).filter(|&i| folders[i].is_none()).collect();
+    let inferred = infer_folders(tree, &project, &pkgs, &need, ws_dir.as_deref())?;
+    for (i, f) in need.into_iter().zip(inferred) {
+        folders[i] = f;
     }
 
-    let ws_partial = ws.as_ref().and_then(|w| w.workspace.clone());
-    let mut project = Project { databases: Vec::new(), package_dirs: packages.iter().map(|(d, _)| d.clone()).collect() };
-    for (pdir, decl) in &packages {
-        let pkg_manifest = join(pdir, "Cargo.toml").unwrap_or_default();
-        let rel_to_ws = if ws_dir.is_empty() { pdir.clone() } else { pdir.strip_prefix(&format!("{ws_dir}/")).unwrap_or("").to_string() };
-        let mut config = resolve(decl.package.as_ref(), ws_partial.as_ref(), &rel_to_ws).map(|(c, _)| c);
-        // Unconfigured but conventional: a `migrations` folder beside the manifest.
-        if config.is_none() && decl.package_name.is_some() && tree.is_dir(&join(pdir, "migrations").unwrap_or_default()) && packages.len() == 1 {
-            config = Some(migsafe_core::config::Config { migrations: "migrations".into(), dialect: Dialect::Postgres });
+    // One database per folder that a selected package uses.
+    for (i, p) in pkgs.iter().enumerate() {
+        if !p.selected {
+            continue;
         }
-        let Some(config) = config else { continue };
-        let Some(mdir) = join(pdir, &config.migrations) else {
-            return Err(ProjectError::OutsideRepo { manifest: pkg_manifest, dir: config.migrations });
-        };
-        let allow = migsafe_core::config::allow_list(decl.package.as_ref(), ws_partial.as_ref());
-        let pkg = Package { name: decl.package_name.clone().unwrap_or_else(|| pdir.clone()), dir: pdir.clone(), manifest: pkg_manifest.clone() };
-        match project.databases.iter_mut().find(|d| d.migrations == mdir) {
-            Some(db) => {
-                if db.dialect != config.dialect {
-                    return Err(ProjectError::DialectConflict { dir: mdir, a: db.dialect, pa: db.configured_by.clone(), b: config.dialect, pb: pkg_manifest });
+        match &folders[i] {
+            None => project.without_migrations.push(p.package.name.clone()),
+            Some(f) => {
+                if project.databases.iter().any(|d| d.migrations == f.path) {
+                    continue;
                 }
-                db.packages.push(pkg);
-                db.allow.extend(allow);
-                db.allow.sort();
-                db.allow.dedup();
+                let users: Vec<usize> = (0..pkgs.len()).filter(|&j| folders[j].as_ref().is_some_and(|g| g.path == f.path)).collect();
+                // The folder's reason: the first package that names it itself.
+                let namer = users.iter().copied().find(|&j| folders[j].as_ref().is_some_and(|g| g.own) && pkgs[j].selected).unwrap_or(i);
+                let folder = folders[namer].clone().unwrap_or_else(|| f.clone());
+                let cx = DialectCtx {
+                    tree,
+                    pkgs: &pkgs,
+                    folders: &folders,
+                    selection,
+                    ws_partial: ws_partial.as_ref(),
+                    ws_manifest: &ws_manifest_path,
+                    base_dir: &dir,
+                };
+                let (dialect, dialect_reason) = dialect_of(&cx, &users, &folder.path)?;
+                // vaultwarden keeps one folder per dialect below `migrations/`:
+                // an inferred folder narrows to the one named for the dialect.
+                let mut folder = folder;
+                if !folder.exact {
+                    let sub = ["postgresql", "postgres", "pg", "mysql", "mariadb", "sqlite", "sqlite3"]
+                        .iter()
+                        .filter(|n| zc::folder_dialect(n) == Some(dialect))
+                        .filter_map(|n| join(&folder.path, n))
+                        .find(|p| tree.is_dir(p));
+                    if let Some(sub) = sub {
+                        folder.reason = format!("{}, its subfolder for {dialect}", folder.reason);
+                        folder.path = sub;
+                    }
+                }
+                let selected: Vec<&Pkg> = users.iter().map(|&j| &pkgs[j]).filter(|p| p.selected).collect();
+                let mut allow: Vec<String> = selected.iter().flat_map(|p| allow_list(p.declared.package.as_ref(), ws_partial.as_ref())).collect();
+                allow.sort();
+                allow.dedup();
+                project.databases.push(Database {
+                    migrations: folder.path.clone(),
+                    dialect,
+                    packages: selected.iter().map(|p| p.package.clone()).collect(),
+                    configured_by: pkgs[namer].package.manifest.clone(),
+                    allow,
+                    folder_reason: folder.reason.clone(),
+                    dialect_reason,
+                    unselected: users.iter().map(|&j| &pkgs[j]).filter(|p| !p.selected).map(|p| p.package.clone()).collect(),
+                });
             }
-            None => project.databases.push(Database { migrations: mdir, dialect: config.dialect, packages: vec![pkg], configured_by: pkg_manifest, allow }),
         }
     }
     if project.databases.is_empty() {
-        return Err(ProjectError::NoConfig { manifest: manifest.to_string() });
+        let packages = match project.selected.len() {
+            0 => "the selected packages".to_string(),
+            _ => project.selected.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+        };
+        return Err(ProjectError::NoConfig { manifest: manifest.to_string(), packages });
     }
     Ok(project)
 }
 
+/// Mark the packages `selection` picks, as cargo would: `--workspace`,
+/// `-p NAME`, else at a workspace root its `default-members` (or the root
+/// package, or every member of a virtual manifest), else the manifest's package.
+fn select(pkgs: &mut [Pkg], selection: &Selection, dir: &str, ws: Option<(&str, &Declared)>, ws_manifest: Option<&Manifest>) -> Result<(), ProjectError> {
+    if selection.workspace {
+        pkgs.iter_mut().for_each(|p| p.selected = true);
+        return Ok(());
+    }
+    if !selection.packages.is_empty() {
+        for name in &selection.packages {
+            let name = name.split('@').next().unwrap_or(name);
+            match pkgs.iter_mut().find(|p| p.package.name == name) {
+                Some(p) => p.selected = true,
+                None => {
+                    let names: Vec<&str> = pkgs.iter().map(|p| p.package.name.as_str()).collect();
+                    let hint = migsafe_core::suggest::did_you_mean(name, names.iter().copied()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    let place = match ws {
+                        Some((d, _)) => format!("the workspace at {}", join(d, "Cargo.toml").unwrap_or_default()),
+                        None => join(dir, "Cargo.toml").unwrap_or_default(),
+                    };
+                    return Err(ProjectError::UnknownPackage { name: name.to_string(), place, hint, members: names.join(", ") });
+                }
+            }
+        }
+        return Ok(());
+    }
+    match ws {
+        Some((wdir, wdecl)) if wdir == dir => {
+            if let Some(dm) = ws_manifest.and_then(|m| m.default_members.as_ref()) {
+                for p in pkgs.iter_mut() {
+                    p.selected = matches_any(dm, &rel_to(wdir, &p.package.dir));
+                }
+            } else if wdecl.package_name.is_some() {
+                for p in pkgs.iter_mut() {
+                    p.selected = p.package.dir == dir;
+                }
+            } else {
+                pkgs.iter_mut().for_each(|p| p.selected = true);
+            }
+        }
+        _ => {
+            for p in pkgs.iter_mut() {
+                p.selected = p.package.dir == dir;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The inferred folder of each package in `need` (see [`discover`]).
+fn infer_folders(tree: &Tree, project: &Project, pkgs: &[Pkg], need: &[usize], ws_dir: Option<&str>) -> Result<Vec<Option<Folder>>, ProjectError> {
+    // The code of every package that needs it, read in one go.
+    let mut wanted: Vec<(usize, &str)> = Vec::new();
+    for &i in need {
+        let pkg = &pkgs[i].package;
+        for f in project.sources(tree, pkg) {
+            let rel = rel_to(&pkg.dir, f);
+            if !["tests/", "benches/", "examples/"].iter().any(|d| rel.starts_with(d)) {
+                wanted.push((i, f));
+            }
+        }
+    }
+    let paths: Vec<&str> = wanted.iter().map(|(_, f)| *f).collect();
+    let texts = tree.read_lossy(&paths)?;
+    let mut embedded: Vec<Vec<(zc::Embedded, String)>> = vec![Vec::new(); pkgs.len()];
+    for ((i, _), (path, text)) in wanted.iter().zip(texts) {
+        let Some(text) = text.filter(|t| t.contains("migrate!") || t.contains("embed_migrations!")) else { continue };
+        for e in zc::embedded_migrations(&text) {
+            embedded[*i].push((e, path.clone()));
+        }
+    }
+    let diesel = |d: &str| -> Result<Option<String>, ProjectError> {
+        let t = join(d, "diesel.toml").unwrap_or_default();
+        if !tree.exists(&t) {
+            return Ok(None);
+        }
+        Ok(zc::diesel_migrations_dir(&tree.read_text(&t)?).and_then(|m| join(d, &m)))
+    };
+    let mut out = Vec::new();
+    for &i in need {
+        let pkg = &pkgs[i].package;
+        let mut choice: Option<Folder> = None;
+        // 1. The folder the code embeds.
+        let mut named: Vec<(String, String)> = Vec::new();
+        for (e, file) in &embedded[i] {
+            if let Some(path) = join(&pkg.dir, &e.folder) {
+                if tree.is_dir(&path) && !named.iter().any(|(p, _)| *p == path) {
+                    named.push((path, format!("{} in {file}:{}", e.call, e.line)));
+                }
+            }
+        }
+        if named.len() > 1 {
+            let candidates = named.iter().map(|(p, why)| format!("{} ({why})", shown(p))).collect::<Vec<_>>().join(", ");
+            return Err(ProjectError::AmbiguousFolder { manifest: pkg.manifest.clone(), candidates });
+        }
+        if let Some((path, reason)) = named.pop() {
+            choice = Some(Folder { path, reason, own: true, exact: false });
+        }
+        // 2. Its diesel.toml; 3. `migrations/` beside its manifest.
+        if choice.is_none() {
+            if let Some(path) = diesel(&pkg.dir)?.filter(|p| tree.is_dir(p)) {
+                choice = Some(Folder {
+                    path,
+                    reason: format!("[migrations_directory] in {}", join(&pkg.dir, "diesel.toml").unwrap_or_default()),
+                    own: true,
+                    exact: false,
+                });
+            }
+        }
+        if choice.is_none() {
+            let path = join(&pkg.dir, "migrations").unwrap_or_default();
+            if tree.is_dir(&path) {
+                choice = Some(Folder { path, reason: format!("folder beside {}", pkg.manifest), own: true, exact: false });
+            }
+        }
+        // 4. The workspace root's diesel.toml; 5. `migrations/` beside the
+        // workspace root's manifest: for a member that uses a database at all.
+        let inherits = pkgs[i].manifest.uses_database();
+        if let (None, Some(wdir), true) = (&choice, ws_dir.filter(|w| *w != pkg.dir), inherits) {
+            if let Some(path) = diesel(wdir)?.filter(|p| tree.is_dir(p)) {
+                choice = Some(Folder {
+                    path,
+                    reason: format!("[migrations_directory] in the workspace's {}", join(wdir, "diesel.toml").unwrap_or_default()),
+                    own: false,
+                    exact: false,
+                });
+            } else {
+                let path = join(wdir, "migrations").unwrap_or_default();
+                if tree.is_dir(&path) {
+                    choice = Some(Folder {
+                        path,
+                        reason: format!("folder beside the workspace's {}", join(wdir, "Cargo.toml").unwrap_or_default()),
+                        own: false,
+                        exact: false,
+                    });
+                }
+            }
+        }
+        out.push(choice);
+    }
+    Ok(out)
+}
+
+/// What choosing a database's dialect looks at.
+struct DialectCtx<'a> {
+    tree: &'a Tree,
+    pkgs: &'a [Pkg],
+    folders: &'a [Option<Folder>],
+    selection: &'a Selection,
+    ws_partial: Option<&'a migsafe_core::config::Partial>,
+    ws_manifest: &'a str,
+    /// The directory of the manifest the command was given (what `--migrations` is relative to).
+    base_dir: &'a str,
+}
+
+/// The dialect of the folder `dir` that the packages `users` share: the
+/// flag, else their metadata, else their dependencies (see [`zc::choose`]).
+fn dialect_of(cx: &DialectCtx, users: &[usize], dir: &str) -> Result<(Dialect, String), ProjectError> {
+    let DialectCtx { tree, pkgs, folders, selection, ws_partial, ws_manifest, base_dir } = *cx;
+    if let Some(d) = selection.dialect {
+        return Ok((d, "--dialect".to_string()));
+    }
+    // Metadata: each package's own, else its workspace's; they must agree.
+    let mut declared: Option<(Dialect, String, &str)> = None;
+    for &j in users {
+        let p = &pkgs[j];
+        let own = p.declared.package.as_ref().and_then(|c| c.dialect).map(|d| (d, p.package.manifest.clone(), "package"));
+        let from_ws = ws_partial.and_then(|c| c.dialect).map(|d| (d, ws_manifest.to_string(), "workspace"));
+        if let Some((d, file, table)) = own.or(from_ws) {
+            match &declared {
+                Some((a, pa, _)) if *a != d => {
+                    return Err(ProjectError::DialectConflict { dir: dir.to_string(), a: *a, pa: pa.clone(), b: d, pb: file });
+                }
+                Some(_) => {}
+                None => declared = Some((d, file, table)),
+            }
+        }
+    }
+    if let Some((d, file, table)) = declared {
+        return Ok((d, format!("set in {file} [{table}.metadata.migsafe]")));
+    }
+    // Dependencies: the packages that name the folder themselves first.
+    let named_by = |p: &Pkg, h: zc::Hint| -> zc::Hint {
+        if users.len() > 1 {
+            zc::Hint { why: format!("{}: {}", p.package.name, h.why), ..h }
+        } else {
+            h
+        }
+    };
+    let hints_of = |own_only: bool| -> Vec<zc::Hint> {
+        users
+            .iter()
+            .filter(|&&j| !own_only || folders[j].as_ref().is_some_and(|f| f.own))
+            .flat_map(|&j| pkgs[j].manifest.hints().into_iter().map(move |h| named_by(&pkgs[j], h)))
+            .collect()
+    };
+    let mut choice = zc::choose(&hints_of(true), dir);
+    if choice == Choice::None {
+        choice = zc::choose(&hints_of(false), dir);
+    }
+    let manifest = users.iter().map(|&j| pkgs[j].package.manifest.clone()).next().unwrap_or_default();
+    match choice {
+        Choice::One { dialect, why } => Ok((dialect, why)),
+        Choice::None => {
+            let packages = users.iter().map(|&j| pkgs[j].package.name.as_str()).collect::<Vec<_>>().join(", ");
+            Err(ProjectError::NoDialect { manifest, dir: dir.to_string(), packages })
+        }
+        Choice::Ambiguous(found) => {
+            let candidates = found.iter().map(|(d, why)| format!("{d} ({})", why.join(", "))).collect::<Vec<_>>().join(", ");
+            // vaultwarden keeps one folder per dialect below `migrations/`.
+            let mut subs: Vec<String> = tree
+                .files_under(dir)
+                .iter()
+                .filter_map(|f| rel_to(dir, f).split_once('/').map(|(first, _)| first.to_string()))
+                .filter(|first| zc::folder_dialect(first).is_some())
+                .map(|first| join(dir, &first).unwrap_or_default())
+                .collect();
+            subs.dedup();
+            let subfolders = if subs.is_empty() {
+                String::new()
+            } else {
+                let flag = |s: &String| format!("--migrations {}", if base_dir.is_empty() { s.clone() } else { rel_to(base_dir, s) });
+                format!("; or pick one of its dialect folders by name: {}", subs.iter().map(flag).collect::<Vec<_>>().join(", "))
+            };
+            Err(ProjectError::AmbiguousDialect { manifest, dir: dir.to_string(), candidates, subfolders })
+        }
+    }
+}
+
 impl Project {
+    /// What `check`, `schema` and `footprint` say on stderr before reading:
+    /// which packages, each database's folder and dialect and why, and the
+    /// workspace members that share a database but are not read.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let names = |ps: &[Package]| ps.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+        let word = if self.selected.len() == 1 { "     Package" } else { "    Packages" };
+        let mut scope = match &self.workspace {
+            None => self.selected.first().map(|p| p.manifest.clone()).unwrap_or_default(),
+            Some(ws) if self.selected.len() == self.members.len() => format!("all {} members of the workspace at {ws}", self.members.len()),
+            Some(ws) => format!("{} of {} members of the workspace at {ws}; --workspace reads all", self.selected.len(), self.members.len()),
+        };
+        if !self.without_migrations.is_empty() {
+            scope.push_str(&format!("; no migrations folder for {}", self.without_migrations.join(", ")));
+        }
+        lines.push(format!("{word} {} ({scope})", names(&self.selected)));
+        for db in &self.databases {
+            let for_ = if self.members.len() > 1 { format!(" for {}", names(&db.packages)) } else { String::new() };
+            lines.push(format!("     Reading {}{for_} ({}: {}; {})", shown(&db.migrations), db.dialect, db.dialect_reason, db.folder_reason));
+        }
+        for db in self.databases.iter().filter(|d| !d.unselected.is_empty()) {
+            let others = names(&db.unselected);
+            let (verb, their, them) = if db.unselected.len() == 1 { ("is", "its", "it") } else { ("are", "their", "them") };
+            let ps: String = db.unselected.iter().map(|p| format!(" -p {}", p.name)).collect();
+            lines.push(format!(
+                "note: {} is shared with {others}, which {verb} not selected: {their} code is not read, so {their} uses of the database are not checked; pass --workspace (or{ps}) to include {them}",
+                shown(&db.migrations),
+            ));
+        }
+        lines
+    }
+
     /// The Rust sources of a package: every `.rs` below its directory, except
     /// build output and other packages nested inside it.
     pub fn sources<'t>(&self, tree: &'t Tree, pkg: &Package) -> Vec<&'t str> {
@@ -200,6 +671,100 @@ mod tests {
         assert_eq!(join("crates/api", "../../migrations").as_deref(), Some("migrations"));
         assert_eq!(join("", "db/migrations").as_deref(), Some("db/migrations"));
         assert_eq!(join("", "../x"), None);
+    }
+
+    /// A tree on disk (outside git) from `(path, text)` pairs.
+    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Tree) {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, t) in files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        let t = Tree::work(dir.path(), false).unwrap();
+        (dir, t)
+    }
+
+    fn names(ps: &[Package]) -> Vec<&str> {
+        ps.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    const PG: &str = "[dependencies]\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n";
+
+    #[test]
+    fn deps_are_crate_names_after_renames_and_inheritance() {
+        let (_d, t) = tree(&[
+            ("Cargo.toml", "[workspace]\nmembers = [\"api\"]\n[workspace.dependencies]\npg = { package = \"tokio-postgres\", version = \"0.7\" }\n"),
+            ("api/Cargo.toml", "[package]\nname = \"api\"\n[dependencies]\npg = { workspace = true }\nq = { package = \"sqlx\", version = \"0.8\" }\n[dev-dependencies]\ntempfile = \"3\"\n[target.'cfg(unix)'.dependencies]\nlibc = \"0.2\"\n[build-dependencies]\ncc = \"1\"\n"),
+            ("api/migrations/1_a.sql", "CREATE TABLE a (id INT);"),
+        ]);
+        let p = discover(&t, "Cargo.toml", &Selection::default()).unwrap();
+        assert_eq!(p.selected[0].deps, ["libc", "sqlx", "tempfile", "tokio-postgres"]);
+        assert_eq!(p.databases[0].dialect, Dialect::Postgres);
+        assert_eq!(p.databases[0].dialect_reason, "dependency tokio-postgres");
+        assert_eq!(p.databases[0].migrations, "api/migrations");
+    }
+
+    #[test]
+    fn selection_follows_cargo() {
+        let files = [
+            (
+                "Cargo.toml",
+                "[package]\nname = \"root\"\n[dependencies]\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n[workspace]\nmembers = [\"crates/*\"]\n",
+            ),
+            ("migrations/1_a.sql", "CREATE TABLE a (id INT);"),
+            ("crates/a/Cargo.toml", &*format!("[package]\nname = \"a\"\n{PG}")),
+            ("crates/b/Cargo.toml", &*format!("[package]\nname = \"b\"\n{PG}")),
+        ];
+        let (_d, t) = tree(&files);
+        // A root package: that package by default, the others named in a note.
+        let p = discover(&t, "Cargo.toml", &Selection::default()).unwrap();
+        assert_eq!(names(&p.selected), ["root"]);
+        assert_eq!(names(&p.databases[0].unselected), ["a", "b"]);
+        assert!(p.describe().iter().any(|l| l.starts_with("note: migrations/ is shared with a, b, which are not selected")), "{:?}", p.describe());
+        // A member manifest: that member; -p and --workspace reach the others.
+        let p = discover(&t, "crates/b/Cargo.toml", &Selection::default()).unwrap();
+        assert_eq!(names(&p.selected), ["b"]);
+        assert_eq!(p.databases[0].folder_reason, "folder beside the workspace's Cargo.toml");
+        let p = discover(&t, "crates/b/Cargo.toml", &Selection { packages: vec!["a".into(), "root".into()], ..Default::default() }).unwrap();
+        assert_eq!(names(&p.selected), ["root", "a"]);
+        let p = discover(&t, "crates/b/Cargo.toml", &Selection { workspace: true, ..Default::default() }).unwrap();
+        assert_eq!(names(&p.databases[0].packages), ["root", "a", "b"]);
+        assert!(p.databases[0].unselected.is_empty());
+        let e = discover(&t, "Cargo.toml", &Selection { packages: vec!["c".into()], ..Default::default() }).unwrap_err();
+        assert!(e.to_string().starts_with("package `c` is not in the workspace at Cargo.toml"), "{e}");
+        // default-members at the root.
+        let mut with_default = files.to_vec();
+        let root = "[package]\nname = \"root\"\n[dependencies]\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\n[workspace]\nmembers = [\"crates/*\"]\ndefault-members = [\"crates/a\"]\n";
+        with_default[0] = ("Cargo.toml", root);
+        let (_d, t) = tree(&with_default);
+        let p = discover(&t, "Cargo.toml", &Selection::default()).unwrap();
+        assert_eq!(names(&p.selected), ["a"]);
+    }
+
+    #[test]
+    fn folders_the_code_and_diesel_name() {
+        let (_d, t) = tree(&[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+            ("diesel.toml", "[migrations_directory]\ndir = \"db/migrations\"\n"),
+            ("db/migrations/2024-01-01-000000_a/up.sql", "CREATE TABLE a (id INT);"),
+            // diesel's embed_migrations! relative to the member's manifest.
+            ("crates/schema/Cargo.toml", "[package]\nname = \"schema\"\n[dependencies]\ndiesel = { version = \"2\", features = [\"postgres\"] }\n"),
+            ("crates/schema/src/lib.rs", "pub const M: EmbeddedMigrations = embed_migrations!(\"../../db/migrations\");\n"),
+            // No folder of its own: the workspace's diesel.toml.
+            ("crates/api/Cargo.toml", "[package]\nname = \"api\"\n[dependencies]\ndiesel = { version = \"2\", features = [\"postgres\"] }\n"),
+            // No database dependency: not part of the database.
+            ("crates/cli/Cargo.toml", "[package]\nname = \"cli\"\n"),
+        ]);
+        let p = discover(&t, "Cargo.toml", &Selection::default()).unwrap();
+        assert_eq!(p.databases.len(), 1);
+        let db = &p.databases[0];
+        assert_eq!(db.migrations, "db/migrations");
+        assert_eq!(names(&db.packages), ["api", "schema"]);
+        assert_eq!(db.folder_reason, "embed_migrations!(\"../../db/migrations\") in crates/schema/src/lib.rs:1");
+        assert_eq!(p.without_migrations, ["cli"]);
+        let p = discover(&t, "crates/api/Cargo.toml", &Selection::default()).unwrap();
+        assert_eq!(p.databases[0].folder_reason, "[migrations_directory] in the workspace's diesel.toml");
     }
 
     #[test]

@@ -369,7 +369,7 @@ fn unchanged_sources_that_read_a_changed_file_are_scanned_again() {
     // The Rust is the same at N-1 and N, but the query file it reads is not:
     // N-1 must be judged by its own file.
     let r = Repo::new();
-    r.write("Cargo.toml", MANIFEST)
+    r.write("Cargo.toml", format!("{MANIFEST}\n[dependencies]\nsqlx = {{ version = \"0.8\", features = [\"postgres\"] }}\n"))
         .write("migrations/V1__users.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL, name TEXT);\n")
         .write("src/lib.rs", "pub async fn f(p: &sqlx::PgPool) { sqlx::query_file!(\"queries/q.sql\").fetch_all(p).await; }\n")
         .write("queries/q.sql", "SELECT name FROM users")
