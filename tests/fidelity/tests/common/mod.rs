@@ -75,10 +75,7 @@ impl Scratch {
     /// Run one migration script as a whole, as the migration tool does.
     pub fn apply(&mut self, script: &str) -> Result<(), String> {
         match self.conn.as_mut().expect("connection is open") {
-            Conn::Pg(c) => c.batch_execute(script).map_err(|e| match e.as_db_error() {
-                Some(db) => format!("{}: {}", db.code().code(), db.message()),
-                None => e.to_string(),
-            }),
+            Conn::Pg(c) => c.batch_execute(script).map_err(pg_error),
             // Walk every result set: `query_drop` would swallow the error of
             // a statement after the first one.
             Conn::My(c) => (|| -> mysql::Result<()> {
@@ -92,6 +89,113 @@ impl Scratch {
             })()
             .map_err(|e| e.to_string()),
             Conn::Lite(c) => c.execute_batch(script).map_err(|e| e.to_string()),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// PREPARE one statement as the server would for a client, and drop it
+    /// again (PostgreSQL `PREPARE … AS`, MariaDB `PREPARE … FROM '…'`,
+    /// SQLite's `sqlite3_prepare`): the server resolves every table and
+    /// column then. `Err` is the database's message (with its code).
+    pub fn prepare(&mut self, sql: &str) -> Result<(), String> {
+        let sql = one_statement(sql);
+        match self.conn.as_mut().expect("connection is open") {
+            Conn::Pg(c) => {
+                c.batch_execute(&format!("PREPARE {PREPARED} AS {sql}")).map_err(pg_error)?;
+                c.batch_execute(&format!("DEALLOCATE {PREPARED}")).map_err(pg_error)
+            }
+            Conn::My(c) => {
+                c.query_drop(format!("PREPARE {PREPARED} FROM {}", mysql_string(sql))).map_err(|e| e.to_string())?;
+                c.query_drop(format!("DEALLOCATE PREPARE {PREPARED}")).map_err(|e| e.to_string())
+            }
+            Conn::Lite(c) => c.prepare(sql).map(drop).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The names of the columns a prepared `sql` returns, as the driver's
+    /// describe reports them (what a client decodes rows by).
+    pub fn result_columns(&mut self, sql: &str) -> Result<Vec<String>, String> {
+        let sql = one_statement(sql);
+        match self.conn.as_mut().expect("connection is open") {
+            Conn::Pg(c) => c.prepare(sql).map(|st| st.columns().iter().map(|col| col.name().to_string()).collect()).map_err(pg_error),
+            Conn::My(c) => {
+                let st = c.prep(sql).map_err(|e| e.to_string())?;
+                let names = st.columns().iter().map(|col| col.name_str().into_owned()).collect();
+                c.close(st).map_err(|e| e.to_string())?;
+                Ok(names)
+            }
+            Conn::Lite(c) => c.prepare(sql).map(|st| st.column_names().map(String::from).collect()).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// EXECUTE `sql` with `params` bound (`params[i]` is the statement's
+    /// parameter `i + 1`: `$n`, the n-th `?`), inside a transaction that is
+    /// rolled back whatever happens. `Ok` is the number of rows it changed;
+    /// `Err` the database's message (with its code).
+    pub fn execute_rolled_back(&mut self, sql: &str, params: &[Param]) -> Result<u64, String> {
+        let sql = one_statement(sql);
+        match self.conn.as_mut().expect("connection is open") {
+            Conn::Pg(c) => {
+                c.batch_execute(&format!("PREPARE {PREPARED} AS {sql}")).map_err(pg_error)?;
+                let args: Vec<String> = params.iter().map(|p| pg_string(&p.text())).collect();
+                let execute = if args.is_empty() { format!("EXECUTE {PREPARED}") } else { format!("EXECUTE {PREPARED}({})", args.join(", ")) };
+                let outcome = (|| {
+                    // Dropping the transaction without a commit rolls it back.
+                    let mut tx = c.transaction()?;
+                    let mut rows = 0;
+                    for m in tx.simple_query(&execute)? {
+                        if let postgres::SimpleQueryMessage::CommandComplete(n) = m {
+                            rows = n;
+                        }
+                    }
+                    tx.rollback()?;
+                    Ok(rows)
+                })()
+                .map_err(pg_error);
+                c.batch_execute(&format!("DEALLOCATE {PREPARED}")).map_err(pg_error)?;
+                outcome
+            }
+            Conn::My(c) => {
+                c.query_drop(format!("PREPARE {PREPARED} FROM {}", mysql_string(sql))).map_err(|e| e.to_string())?;
+                let args: Vec<String> = params
+                    .iter()
+                    .map(|p| match p {
+                        Param::Int(n) => n.to_string(),
+                        Param::Bool(b) => i64::from(*b).to_string(),
+                        Param::Text(t) => mysql_string(t),
+                    })
+                    .collect();
+                let execute = if args.is_empty() { format!("EXECUTE {PREPARED}") } else { format!("EXECUTE {PREPARED} USING {}", args.join(", ")) };
+                c.query_drop("START TRANSACTION").map_err(|e| e.to_string())?;
+                let outcome = c.query_drop(execute).map(|()| c.affected_rows()).map_err(|e| e.to_string());
+                c.query_drop("ROLLBACK").map_err(|e| e.to_string())?;
+                c.query_drop(format!("DEALLOCATE PREPARE {PREPARED}")).map_err(|e| e.to_string())?;
+                outcome
+            }
+            Conn::Lite(c) => {
+                c.execute_batch("BEGIN").map_err(|e| e.to_string())?;
+                let outcome = (|| -> rusqlite::Result<u64> {
+                    let mut st = c.prepare(sql)?;
+                    for slot in 1..=st.parameter_count() {
+                        // `?NNN` and `$NNN` name their number; a bare `?` is its slot.
+                        let number = st.parameter_name(slot).and_then(|n| n[1..].parse::<usize>().ok()).unwrap_or(slot);
+                        let value = match params.get(number - 1) {
+                            Some(Param::Int(n)) => rusqlite::types::Value::Integer(*n),
+                            Some(Param::Bool(b)) => rusqlite::types::Value::Integer(i64::from(*b)),
+                            Some(Param::Text(t)) => rusqlite::types::Value::Text(t.clone()),
+                            None => rusqlite::types::Value::Null,
+                        };
+                        st.raw_bind_parameter(slot, value)?;
+                    }
+                    Ok(st.raw_execute()? as u64)
+                })()
+                .map_err(|e| e.to_string());
+                c.execute_batch("ROLLBACK").map_err(|e| e.to_string())?;
+                outcome
+            }
         }
     }
 
@@ -170,6 +274,60 @@ impl Scratch {
         }
         without_bookkeeping(cat)
     }
+}
+
+/// The name of the statement [`Scratch::prepare`] prepares (one at a time).
+const PREPARED: &str = "migsafe_proof";
+
+/// A value bound to a statement's parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    Int(i64),
+    Bool(bool),
+    Text(String),
+}
+
+impl Param {
+    /// As text (PostgreSQL's `EXECUTE` takes every argument as an untyped
+    /// literal, which it converts to the parameter's type).
+    pub fn text(&self) -> String {
+        match self {
+            Param::Int(n) => n.to_string(),
+            Param::Bool(b) => b.to_string(),
+            Param::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// Whether the database server of `dialect` answers (SQLite has none).
+pub fn reachable(dialect: Dialect) -> Result<(), String> {
+    match dialect {
+        Dialect::Postgres => postgres::Client::connect(PG_ADMIN, postgres::NoTls).map(drop).map_err(|e| format!("PostgreSQL at 127.0.0.1:5432: {e}")),
+        Dialect::Mysql => mysql::Conn::new(mysql_opts(None)).map(drop).map_err(|e| format!("MySQL/MariaDB at {MYSQL_HOST}:{MYSQL_PORT}: {e}")),
+        Dialect::Sqlite => Ok(()),
+    }
+}
+
+/// The statement without the trailing `;` (PREPARE takes one statement).
+fn one_statement(sql: &str) -> &str {
+    sql.trim().trim_end_matches(';').trim_end()
+}
+
+fn pg_error(e: postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+/// A PostgreSQL string literal (standard_conforming_strings: only `'` is special).
+fn pg_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A MySQL/MariaDB string literal (backslash is an escape character there).
+fn mysql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 fn pg_key(schema: &str, table: &str) -> String {
