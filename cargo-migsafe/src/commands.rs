@@ -221,7 +221,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         Format::Github => render::github::render(&out),
         Format::Gitlab => render::gitlab::render(&out),
     };
-    println!("{text}");
+    outln!("{text}");
     Ok(if out.fails() { 1 } else { 0 })
 }
 
@@ -297,24 +297,24 @@ fn run_schema(a: RevArgs) -> Result<u8> {
                 }
                 top["databases"] = serde_json::Value::Array(all);
             }
-            println!("{}", serde_json::to_string_pretty(&top)?);
+            outln!("{}", serde_json::to_string_pretty(&top)?);
         }
         SimpleFormat::Human => {
             for (db, h) in &hs {
-                println!("{} ({}, {} migrations)", db.migrations, db.dialect, h.migrations.len());
+                outln!("{} ({}, {} migrations)", db.migrations, db.dialect, h.migrations.len());
                 for t in h.schema.tables.values() {
-                    println!("  table {}", t.name);
+                    outln!("  table {}", t.name);
                     for c in &t.columns {
                         let null = if c.nullable { "" } else { " not null" };
                         let def = c.default.as_ref().map(|d| format!(" default {d}")).unwrap_or_default();
-                        println!("    {:<28} {}{null}{def}", c.name, c.ty.display());
+                        outln!("    {:<28} {}{null}{def}", c.name, c.ty.display());
                     }
                 }
                 for v in h.schema.views.values() {
-                    println!("  view {} ({})", v.name, v.columns.join(", "));
+                    outln!("  view {} ({})", v.name, v.columns.join(", "));
                 }
                 for e in h.schema.enums.values() {
-                    println!("  enum {} ({})", e.name, e.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "));
+                    outln!("  enum {} ({})", e.name, e.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "));
                 }
                 for w in h.diagnostics.iter().filter(|d| d.severity != Severity::Error) {
                     eprintln!("warning: {}: {}", w.location, w.message);
@@ -357,9 +357,9 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
                         Decl::Touches(_) => "touches",
                         Decl::Unseen(_) => "UNSEEN",
                     };
-                    println!("{}:{} {} ({} {kind})", site.file, site.line, site.item, site.source);
+                    outln!("{}:{} {} ({} {kind})", site.file, site.line, site.item, site.source);
                     if let Decl::Unseen(u) = &site.decl {
-                        println!("    `{}`: {}", u.call, u.reason);
+                        outln!("    `{}`: {}", u.call, u.reason);
                     }
                     for u in &res.columns {
                         let vals = if u.values.is_empty() {
@@ -367,18 +367,18 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
                         } else {
                             format!(" = {}", u.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(" | "))
                         };
-                        println!("    {} {}.{}{vals}", u.access.verb(), u.table, u.column);
+                        outln!("    {} {}.{}{vals}", u.access.verb(), u.table, u.column);
                     }
                     for pr in &res.problems {
-                        println!("    problem: {}", pr.message);
+                        outln!("    problem: {}", pr.message);
                     }
                 }
             }
         }
     }
     match a.format {
-        SimpleFormat::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "sites": sites_json, "coverage": coverage }))?),
-        SimpleFormat::Human => println!("\n{}", crate::report::describe_coverage(&coverage)),
+        SimpleFormat::Json => outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "sites": sites_json, "coverage": coverage }))?),
+        SimpleFormat::Human => outln!("\n{}", crate::report::describe_coverage(&coverage)),
     }
     Ok(0)
 }
@@ -400,15 +400,15 @@ fn run_explain(a: ExplainArgs) -> Result<u8> {
     use migsafe_core::rules::{find, REGISTRY};
     match a.rule {
         None => {
-            println!("Rules (cargo migsafe explain <RULE> for details):\n");
+            outln!("Rules (cargo migsafe explain <RULE> for details):\n");
             for r in REGISTRY {
-                println!("  {:<32} {:<8} {}", r.meta.id, r.meta.severity.to_string(), r.meta.summary);
+                outln!("  {:<32} {:<8} {}", r.meta.id, r.meta.severity.to_string(), r.meta.summary);
             }
             Ok(0)
         }
         Some(id) => match find(&id) {
             Some(r) => {
-                println!("# {} ({})\n\n{}\n\n{}", r.meta.id, r.meta.severity, r.meta.summary, r.meta.explain);
+                outln!("# {} ({})\n\n{}\n\n{}", r.meta.id, r.meta.severity, r.meta.summary, r.meta.explain);
                 Ok(0)
             }
             None => {

@@ -5,6 +5,30 @@
 //! The library half exists so that integration tests can drive the
 //! renderers and the revision loading; `main.rs` only calls [`main_with_args`].
 
+/// `println!` that survives a closed stdout: `cargo migsafe explain | head -1`
+/// stops reading early, and the rest of the output is dropped instead of
+/// panicking; the exit status is still the command's.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*)) };
+}
+
+/// Write one line to stdout, unless the reader has gone away (then nothing more is written).
+pub(crate) fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|_| out.write_all(b"\n")).and_then(|_| out.flush()) {
+        CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to stdout: {e}");
+        }
+    }
+}
+
 pub mod commands;
 pub mod config;
 pub mod git;
@@ -86,7 +110,7 @@ pub fn main_with_args(mut args: Vec<std::ffi::OsString>) -> ExitCode {
             eprintln!("error: {e:#}");
             // Scripts and CI read stdout: the failure in their format too.
             if format != Format::Human {
-                println!("{}", render::failure::render(format, &e));
+                outln!("{}", render::failure::render(format, &e));
             }
             ExitCode::from(2)
         }

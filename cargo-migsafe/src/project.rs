@@ -630,7 +630,9 @@ impl Project {
         lines.push(format!("{word} {} ({scope})", names(&self.selected)));
         for db in &self.databases {
             let for_ = if self.members.len() > 1 { format!(" for {}", names(&db.packages)) } else { String::new() };
-            lines.push(format!("     Reading {}{for_} ({}: {}; {})", shown(&db.migrations), db.dialect, db.dialect_reason, db.folder_reason));
+            // Metadata that sets both says so once.
+            let why = if db.dialect_reason == db.folder_reason { db.dialect_reason.clone() } else { format!("{}; {}", db.dialect_reason, db.folder_reason) };
+            lines.push(format!("     Reading {}{for_} ({}: {why})", shown(&db.migrations), db.dialect));
         }
         for db in self.databases.iter().filter(|d| !d.unselected.is_empty()) {
             let others = names(&db.unselected);

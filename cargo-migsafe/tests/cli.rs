@@ -381,3 +381,29 @@ fn unchanged_sources_that_read_a_changed_file_are_scanned_again() {
     assert_eq!(j["findings"][0]["rule"], "dropped-column-in-use", "{j}");
     assert_eq!(j["findings"][0]["sites"][0]["revision"], "base");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // More output than a pipe holds (64 KiB), so the writer meets the closed pipe.
+    let r = Repo::new();
+    let tables: String = (0..1500).map(|i| format!("CREATE TABLE table_number_{i} (id BIGINT PRIMARY KEY, name TEXT NOT NULL);\n")).collect();
+    r.write("Cargo.toml", MANIFEST).write("migrations/V1__many.sql", tables).write("src/lib.rs", "").commit("base");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe"))
+        .args(["migsafe", "schema"])
+        .current_dir(r.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little (like `| head -1`), then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut some = [0u8; 64];
+    stdout.read_exact(&mut some).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
