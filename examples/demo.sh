@@ -6,8 +6,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-cargo build -q --manifest-path "$root/Cargo.toml" -p cargo-migsafe
-bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
+# An installed cargo-migsafe (cargo install / binstall) is used when there is
+# one; otherwise, or with MIGSAFE_DEMO_BUILD=1, this checkout's is built.
+if command -v cargo-migsafe >/dev/null 2>&1 && [ -z "${MIGSAFE_DEMO_BUILD:-}" ]; then
+  bin_dir="$(dirname "$(command -v cargo-migsafe)")"
+  echo "(using the installed $(cargo-migsafe migsafe --version); MIGSAFE_DEMO_BUILD=1 builds this checkout's)"
+else
+  cargo build -q --manifest-path "$root/Cargo.toml" -p cargo-migsafe
+  bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/migsafe-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
