@@ -199,6 +199,12 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         });
         let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false, &mut scans).map_err(|e| anyhow!(e))?;
         fail_on_errors(&base.diagnostics, &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", &base_sha[..7]))?;
+        // What is read on regardless (a test file that does not parse, …) is said, not dropped.
+        for (who, l) in [("N", &head), ("N-1", &base)] {
+            for w in l.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
+                eprintln!("warning: {who}: {}: {}", w.location, w.message);
+            }
+        }
         let mut report = check(&base.input, &head.input);
         // `allow = [...]` in the config: those rules' findings are not reported.
         report.findings.retain(|f| !db.allow.iter().any(|a| a == f.rule));

@@ -67,7 +67,7 @@ impl ScanCache {
         }
         let fs = TreeFiles { tree, reads: Default::default() };
         let scan = scan_crate(files, info, &fs);
-        self.entries.insert(key, (fs.reads.into_inner(), scan.clone()));
+        self.entries.insert(key, (fs.reads.into_inner().unwrap_or_default(), scan.clone()));
         scan
     }
 }
@@ -107,7 +107,7 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
 /// footprint sources; it remembers what was read, for the [`ScanCache`].
 struct TreeFiles<'t> {
     tree: &'t Tree,
-    reads: std::cell::RefCell<FilesRead>,
+    reads: std::sync::Mutex<FilesRead>,
 }
 
 impl TreeFiles<'_> {
@@ -123,7 +123,9 @@ impl TreeFiles<'_> {
 impl Files for TreeFiles<'_> {
     fn read(&self, path: &str) -> Option<String> {
         let text = Self::read_from(self.tree, path);
-        self.reads.borrow_mut().push((path.to_string(), text.clone()));
+        if let Ok(mut r) = self.reads.lock() {
+            r.push((path.to_string(), text.clone()));
+        }
         text
     }
 }

@@ -252,10 +252,21 @@ fn outside_git_check_refuses_but_schema_works() {
 }
 
 #[test]
-fn rust_source_that_does_not_parse_is_an_error_naming_the_file() {
+fn rust_source_that_does_not_parse_is_unseen_naming_the_file_never_safe() {
+    // syn may not read what rustc takes (and N-1 compiled once): what the file
+    // runs is not checked, and the report says where.
     let r = base_repo();
     r.write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id FROM users\";\n").commit("head");
-    expect_exit_2(&r, &["check"], &["src/lib.rs:"]);
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let j = json(&out);
+    assert_eq!(j["verdict"], "unproven");
+    let f = &j["findings"][0];
+    assert_eq!(f["rule"], "unseen-site");
+    assert_eq!(f["sites"][0]["file"], "src/lib.rs");
+    assert_eq!(f["sites"][0]["line"], 2);
+    let (code, _, _) = r.run(&["check", "--deny", "unseen"]);
+    assert_eq!(code, 1);
 }
 
 #[test]
@@ -336,18 +347,18 @@ fn explain_and_help() {
 #[test]
 fn a_check_that_cannot_be_made_speaks_every_format() {
     let r = base_repo();
-    r.write("src/lib.rs", "pub fn query( {\n").commit("head");
+    r.write("src/lib.rs", "use migsafe_runtime::Table;\n#[derive(Table)]\npub struct Order { pub id: i64 }\n").commit("head");
     let (code, out, err) = r.run(&["check", "--base", "HEAD~1", "--format", "json"]);
     assert_eq!(code, 2, "{err}");
     let j = json(&out);
     assert_eq!(j["verdict"], "error");
     assert_eq!(j["version"], 1);
     assert_eq!(j["diagnostics"][0]["file"], "src/lib.rs");
-    assert_eq!(j["diagnostics"][0]["line"], 1);
-    assert!(j["diagnostics"][0]["message"].as_str().unwrap().contains("does not parse"), "{j}");
+    assert_eq!(j["diagnostics"][0]["line"], 3);
+    assert!(j["diagnostics"][0]["message"].as_str().unwrap().contains("needs the table it maps"), "{j}");
     let (code, out, _) = r.run(&["check", "--base", "HEAD~1", "--format", "github"]);
     assert_eq!(code, 2);
-    assert!(out.starts_with("::error file=src/lib.rs,line=1,title=migsafe could not check::"), "{out}");
+    assert!(out.starts_with("::error file=src/lib.rs,line=3,title=migsafe could not check::"), "{out}");
     let (code, out, _) = r.run(&["check", "--base", "HEAD~1", "--format", "sarif"]);
     assert_eq!(code, 2);
     let j = json(&out);

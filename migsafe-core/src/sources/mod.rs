@@ -121,7 +121,7 @@ pub static REGISTRY: &[&dyn Source] =
     &[&annotations::Annotations, &sqlx::Sqlx, &diesel::Diesel, &seaorm::SeaOrm, &postgres::Postgres, &rusqlite::Rusqlite, &mysql::Mysql];
 
 /// Files other than the Rust sources, by repository-relative path.
-pub trait Files {
+pub trait Files: Sync {
     fn read(&self, path: &str) -> Option<String>;
 }
 
@@ -165,8 +165,26 @@ pub struct Scan {
 /// Words a file must contain for any source to find something in it.
 const PREFILTER: &[&str] = &["sql", "Sql", "Table", "touches", "query", "execute", "prepare", "table!", "sea_orm", "exec", "diesel", "FromRow", "Insertable"];
 
+/// How deeply brackets may nest in a file migsafe reads; deeper (rustc takes
+/// it, generated code may have it) the file is reported unseen, not walked.
+pub const MAX_NESTING: usize = 1000;
+
 /// Scan every file of one crate with every source the crate uses.
+///
+/// Runs on a thread with a large stack: syn's parser and the walk recurse
+/// once per nesting level, and code that rustc accepts may nest deeply.
 pub fn scan_crate(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files) -> Scan {
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, || scan_crate_here(files, info, fs));
+        match worker.map(|h| h.join()) {
+            Ok(Ok(scan)) => scan,
+            // No thread to be had, or the walk panicked: scan here, on this stack.
+            _ => scan_crate_here(files, info, fs),
+        }
+    })
+}
+
+fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files) -> Scan {
     let sources: Vec<&dyn Source> = REGISTRY.iter().copied().filter(|s| info.uses(s.meta())).collect();
     let mut scan = Scan::default();
     let mut parsed = Vec::new();
@@ -174,11 +192,32 @@ pub fn scan_crate(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files) 
         if !PREFILTER.iter().any(|w| text.contains(w)) {
             continue;
         }
+        let unreadable = |line: usize, why: String| Site {
+            file: path.clone(),
+            line: line as u32,
+            item: String::new(),
+            source: SourceId::Annotation,
+            decl: crate::annotations::Decl::Unseen(crate::annotations::UnseenDecl { call: "this file".into(), reason: why }),
+        };
+        if let Some(line) = attrs::nesting_beyond(text, MAX_NESTING) {
+            if !is_test_path(path) {
+                scan.sites.push(unreadable(line, format!("its brackets nest deeper than {MAX_NESTING} levels here, and migsafe does not read so deep")));
+                scan.files.push(path.clone());
+            }
+            continue;
+        }
         match syn::parse_file(text) {
             Ok(f) => parsed.push((path.as_str(), f)),
             Err(e) => {
                 let lc = e.span().start();
-                scan.diagnostics.push(Diagnostic::error(Location::new(path, lc.line as u32, lc.column as u32 + 1), format!("Rust source does not parse: {e}")));
+                let loc = Location::new(path, lc.line as u32, lc.column as u32 + 1);
+                if is_test_path(path) {
+                    // Test code is outside the footprint: say so, and go on.
+                    scan.diagnostics.push(Diagnostic::warning(loc, format!("Rust source does not parse, not read: {e}")));
+                } else {
+                    // rustc may take what syn does not: what this file runs is not checked, and the report says so.
+                    scan.sites.push(unreadable(lc.line, format!("migsafe's Rust parser cannot read this file ({e})")));
+                }
                 scan.files.push(path.clone());
             }
         }
@@ -189,7 +228,7 @@ pub fn scan_crate(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files) 
     }
     for (path, f) in &parsed {
         let test_only = is_test_path(path);
-        let mut w = Walker { cx: Cx::new(path, &index, info, fs), sources: &sources, test_only };
+        let mut w = Walker { cx: Cx::new(path, &index, info, fs), sources: &sources, test_only, macro_depth: 0 };
         w.cx.imports = Imports::of(f);
         w.visit_file(f);
         if !w.cx.sites.is_empty() || !w.cx.diags.is_empty() {

@@ -59,3 +59,32 @@ fn sql_looks() {
     assert!(!looks_like_sql("name:alice"));
     assert!(!looks_like_sql("ls -la"));
 }
+
+#[test]
+fn bracket_nesting_skips_strings_comments_and_chars() {
+    use super::attrs::nesting_beyond;
+    assert_eq!(nesting_beyond("fn f() { g((1)) }", 3), None);
+    assert_eq!(nesting_beyond("fn f() {\n g(((1))) }", 3), Some(2));
+    assert_eq!(nesting_beyond("let s = \"((((\"; // ((((\n/* (((( /* (( */ */ let c = '('; let r = r#\"((((\"#; fn f<'a>(x: &'a u8) {}", 2), None);
+}
+
+#[test]
+fn pathological_nesting_is_read_or_reported_never_a_crash() {
+    let info = CrateInfo::default();
+    // `Vec<` 1,200 deep: parsed and walked on the scanner's own stack.
+    let ty = format!("{}u8{}", "Vec<".repeat(1200), ">".repeat(1200));
+    let src = format!("pub fn f(p: &sqlx::PgPool) -> {ty} {{ sqlx::query(\"SELECT 1\"); todo() }}");
+    let s = scan_crate(&[("src/a.rs".into(), src)], &info, &NoFiles);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    assert_eq!(s.sites.len(), 1);
+    // Blocks nested past the limit: an unseen site at the line, not a stack overflow.
+    let src = format!("fn f() {{\n{}sqlx::query(\"SELECT 1\");{}\n}}", "{".repeat(MAX_NESTING + 5), "}".repeat(MAX_NESTING + 5));
+    let s = scan_crate(&[("src/b.rs".into(), src)], &info, &NoFiles);
+    assert!(matches!(&s.sites[0].decl, crate::annotations::Decl::Unseen(u) if u.reason.contains("nest deeper")), "{:?}", s.sites);
+    // vec![…] 8,000 deep: each level is parsed again, so the walk stops at a depth and says so.
+    let started = std::time::Instant::now();
+    let src = format!("fn f() {{ let v = {}sqlx::query(\"SELECT 1\"){}; }}", "vec![".repeat(800), "]".repeat(800));
+    let s = scan_crate(&[("src/c.rs".into(), src)], &info, &NoFiles);
+    assert!(matches!(&s.sites[0].decl, crate::annotations::Decl::Unseen(u) if u.reason.contains("macro calls nest deeper")), "{:?}", s.sites);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}

@@ -6,6 +6,7 @@
 use super::{derives_of, is_cfg_test, is_string_type, Binding, Cx, Item, Source, SourceId, SqlArg};
 use std::collections::HashMap;
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Attribute, Expr, Token};
 
@@ -14,7 +15,12 @@ pub(super) struct Walker<'a, 's> {
     pub(super) sources: &'s [&'s dyn Source],
     /// Tests, benches, examples: only annotations count.
     pub(super) test_only: bool,
+    /// How many macro invocations deep the walk is (their arguments are parsed again at each level).
+    pub(super) macro_depth: usize,
 }
+
+/// Macro arguments are read this many invocations deep; deeper is an unseen site.
+const MAX_MACRO_DEPTH: usize = 32;
 
 impl<'s> Walker<'_, 's> {
     fn active(&self) -> Vec<&'s dyn Source> {
@@ -172,6 +178,14 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             }
         }
         // Look inside other macros' arguments (vec![…], format!(…), assert!(…)).
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            if !self.test_only {
+                let reason = format!("macro calls nest deeper than {MAX_MACRO_DEPTH} levels here, and migsafe does not read so deep");
+                self.cx.unseen(m.path.span(), SourceId::Annotation, "nested macros", reason);
+            }
+            return;
+        }
+        self.macro_depth += 1;
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
         if let Ok(exprs) = syn::parse::Parser::parse2(parser, m.tokens.clone()) {
             for e in exprs {
@@ -182,6 +196,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
                 self.visit_stmt(&s);
             }
         }
+        self.macro_depth -= 1;
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
