@@ -150,3 +150,15 @@ fn every_fixtures_json_report_fits_the_published_schema() {
     validate(&schema, &schema, &serde_json::json!({"version": 1, "verdict": "fine", "findings": []}), "$", &mut problems);
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
+
+#[test]
+fn an_error_about_n_alone_does_not_call_the_code_rollback_unsafe() {
+    // head-schema-mismatch is about N: N-1 still works, so rolling back the code is safe.
+    let (out, sources) = outcome("head-schema-mismatch.fires", false);
+    assert!(out.report.errors() > 0);
+    assert!(!out.report.old_release_breaks());
+    let text = human::render(&out, &sources, false);
+    assert!(text.contains("roll back the code only: safe"), "{text}");
+    let (out, sources) = outcome("dropped-column-in-use.fires", false);
+    assert!(human::render(&out, &sources, false).contains("roll back the code only: NOT safe"));
+}

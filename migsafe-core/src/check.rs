@@ -221,6 +221,11 @@ impl Report {
     }
 
     /// Nothing is wrong with what migsafe sees, but it does not see everything.
+    /// An error says N-1 breaks on the new schema: rolling back the code alone is not safe.
+    pub fn old_release_breaks(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error && crate::rules::category(f.rule) == Some(crate::rules::Category::OldRelease))
+    }
+
     /// (An unseen site, or N-1 showing no database access while migrations are pending.)
     pub fn unproven(&self) -> bool {
         self.findings.iter().any(|f| f.rule == "unseen-site") || (self.coverage.base.seen == 0 && !self.pending.is_empty())

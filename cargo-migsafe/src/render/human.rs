@@ -91,19 +91,16 @@ fn summary(out: &Outcome) -> String {
     } else {
         let _ = writeln!(t, "{base}: {what} — {errors} error{} after {pending}.", if errors == 1 { "" } else { "s" });
     }
-    // Errors about N-1 on the new schema (not the operational hazards of the migrations themselves).
-    let compat_errors = r.findings.iter().filter(|f| f.severity == Severity::Error && !migsafe_core::rules::HAZARD_RULES.contains(&f.rule)).count();
     if !r.migrations.is_empty() {
         let _ = writeln!(t, "\nRollback plan:");
-        let _ = writeln!(
-            t,
-            "  roll back the code only: {}",
-            if compat_errors == 0 {
-                "safe — N-1 works on the new schema".to_string()
-            } else {
-                "NOT safe — N-1 breaks on the new schema: see the errors above".to_string()
-            }
-        );
+        let rollback = if r.old_release_breaks() {
+            "NOT safe — N-1 breaks on the new schema: see the errors above".to_string()
+        } else if out.verdict() == migsafe_core::check::Verdict::Unproven {
+            "safe for what migsafe sees — N-1 works on the new schema, but some of its code was not read (see the verdict)".to_string()
+        } else {
+            "safe — N-1 works on the new schema".to_string()
+        };
+        let _ = writeln!(t, "  roll back the code only: {rollback}");
         for m in &r.migrations {
             let class = match m.class {
                 Reversibility::Reversible => "reversible",

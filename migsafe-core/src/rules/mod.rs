@@ -48,59 +48,73 @@ pub struct RuleMeta {
     pub explain: &'static str,
 }
 
-/// A rule: its metadata and its check.
+/// What a rule's findings are about: the policy (the rollback plan, the
+/// verdict's wording) reads it, never a list of rule names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// N-1 does not work on the new schema: a code-only rollback breaks.
+    OldRelease,
+    /// N does not work on the new schema.
+    NewRelease,
+    /// An undo script that must not be run.
+    Undo,
+    /// The migration itself: locks, rewrites, statements the engine refuses.
+    Hazard,
+    /// What migsafe could not see or model.
+    Coverage,
+    /// The history and the suppressions themselves.
+    Hygiene,
+}
+
+/// A rule: its metadata, its category and its check.
 pub struct Rule {
     pub meta: &'static RuleMeta,
+    pub category: Category,
     pub check: fn(&Context, &mut Vec<Finding>),
 }
 
 /// Every rule, in the order they run.
 pub static REGISTRY: &[Rule] = &[
-    Rule { meta: &head_schema_mismatch::META, check: head_schema_mismatch::check },
-    Rule { meta: &dropped_column_in_use::META, check: dropped_column_in_use::check },
-    Rule { meta: &renamed_column_in_use::META, check: renamed_column_in_use::check },
-    Rule { meta: &dropped_table_in_use::META, check: dropped_table_in_use::check },
-    Rule { meta: &renamed_table_in_use::META, check: renamed_table_in_use::check },
-    Rule { meta: &column_type_changed::META, check: column_type_changed::check },
-    Rule { meta: &required_column_not_supplied::META, check: required_column_not_supplied::check },
-    Rule { meta: &column_now_nullable::META, check: column_now_nullable::check },
-    Rule { meta: &enum_value_not_decodable::META, check: enum_value_not_decodable::check },
-    Rule { meta: &undo_breaks_head::META, check: undo_breaks_head::check },
-    Rule { meta: &unmodelled_statement::META, check: unmodelled_statement::check },
-    Rule { meta: &unseen_site::META, check: unseen_site::check },
-    Rule { meta: &applied_migration_edited::META, check: applied_migration_edited::check },
-    Rule { meta: &index_without_concurrently::META, check: index_without_concurrently::check },
-    Rule { meta: &concurrently_in_transaction::META, check: concurrently_in_transaction::check },
-    Rule { meta: &type_change_rewrites_table::META, check: type_change_rewrites_table::check },
-    Rule { meta: &volatile_default_rewrites_table::META, check: volatile_default_rewrites_table::check },
-    Rule { meta: &set_not_null_scans_table::META, check: set_not_null_scans_table::check },
-    Rule { meta: &constraint_without_not_valid::META, check: constraint_without_not_valid::check },
-    Rule { meta: &unique_constraint_without_index::META, check: unique_constraint_without_index::check },
-    Rule { meta: &lock_without_timeout::META, check: lock_without_timeout::check },
-    Rule { meta: &backfill_in_ddl_transaction::META, check: backfill_in_ddl_transaction::check },
-    Rule { meta: &mysql_alter_copies_table::META, check: mysql_alter_copies_table::check },
-    Rule { meta: &sqlite_table_rebuild::META, check: sqlite_table_rebuild::check },
-    Rule { meta: &sqlite_alter_unsupported::META, check: sqlite_alter_unsupported::check },
-    Rule { meta: &suppression::META_NO_REASON, check: suppression::check_nothing },
-    Rule { meta: &suppression::META_UNUSED, check: suppression::check_nothing },
+    Rule { meta: &head_schema_mismatch::META, category: Category::NewRelease, check: head_schema_mismatch::check },
+    Rule { meta: &dropped_column_in_use::META, category: Category::OldRelease, check: dropped_column_in_use::check },
+    Rule { meta: &renamed_column_in_use::META, category: Category::OldRelease, check: renamed_column_in_use::check },
+    Rule { meta: &dropped_table_in_use::META, category: Category::OldRelease, check: dropped_table_in_use::check },
+    Rule { meta: &renamed_table_in_use::META, category: Category::OldRelease, check: renamed_table_in_use::check },
+    Rule { meta: &column_type_changed::META, category: Category::OldRelease, check: column_type_changed::check },
+    Rule { meta: &required_column_not_supplied::META, category: Category::OldRelease, check: required_column_not_supplied::check },
+    Rule { meta: &column_now_nullable::META, category: Category::OldRelease, check: column_now_nullable::check },
+    Rule { meta: &enum_value_not_decodable::META, category: Category::OldRelease, check: enum_value_not_decodable::check },
+    Rule { meta: &undo_breaks_head::META, category: Category::Undo, check: undo_breaks_head::check },
+    Rule { meta: &unmodelled_statement::META, category: Category::Coverage, check: unmodelled_statement::check },
+    Rule { meta: &unseen_site::META, category: Category::Coverage, check: unseen_site::check },
+    Rule { meta: &applied_migration_edited::META, category: Category::Hygiene, check: applied_migration_edited::check },
+    Rule { meta: &index_without_concurrently::META, category: Category::Hazard, check: index_without_concurrently::check },
+    Rule { meta: &concurrently_in_transaction::META, category: Category::Hazard, check: concurrently_in_transaction::check },
+    Rule { meta: &type_change_rewrites_table::META, category: Category::Hazard, check: type_change_rewrites_table::check },
+    Rule { meta: &volatile_default_rewrites_table::META, category: Category::Hazard, check: volatile_default_rewrites_table::check },
+    Rule { meta: &set_not_null_scans_table::META, category: Category::Hazard, check: set_not_null_scans_table::check },
+    Rule { meta: &constraint_without_not_valid::META, category: Category::Hazard, check: constraint_without_not_valid::check },
+    Rule { meta: &unique_constraint_without_index::META, category: Category::Hazard, check: unique_constraint_without_index::check },
+    Rule { meta: &lock_without_timeout::META, category: Category::Hazard, check: lock_without_timeout::check },
+    Rule { meta: &backfill_in_ddl_transaction::META, category: Category::Hazard, check: backfill_in_ddl_transaction::check },
+    Rule { meta: &mysql_alter_copies_table::META, category: Category::Hazard, check: mysql_alter_copies_table::check },
+    Rule { meta: &sqlite_table_rebuild::META, category: Category::Hazard, check: sqlite_table_rebuild::check },
+    Rule { meta: &sqlite_alter_unsupported::META, category: Category::Hazard, check: sqlite_alter_unsupported::check },
+    Rule { meta: &suppression::META_NO_REASON, category: Category::Hygiene, check: suppression::check_nothing },
+    Rule { meta: &suppression::META_UNUSED, category: Category::Hygiene, check: suppression::check_nothing },
 ];
 
-/// The rules about operational hazards (locks, rewrites, statements the
+/// The category of rule `id`.
+pub fn category(id: &str) -> Option<Category> {
+    find(id).map(|r| r.category)
+}
+
+/// The ids of the operational hazard rules (locks, rewrites, statements the
 /// engine refuses) rather than N-1 / N compatibility.
-pub const HAZARD_RULES: &[&str] = &[
-    "index-without-concurrently",
-    "concurrently-in-transaction",
-    "type-change-rewrites-table",
-    "volatile-default-rewrites-table",
-    "set-not-null-scans-table",
-    "constraint-without-not-valid",
-    "unique-constraint-without-index",
-    "lock-without-timeout",
-    "backfill-in-ddl-transaction",
-    "mysql-alter-copies-table",
-    "sqlite-table-rebuild",
-    "sqlite-alter-unsupported",
-];
+pub fn hazard_rules() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().filter(|r| r.category == Category::Hazard).map(|r| r.meta.id)
+}
 
 /// Look a rule up by id.
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -375,7 +389,7 @@ pub(crate) mod testing {
     pub fn compat_keys(r: &Report) -> Vec<String> {
         r.findings
             .iter()
-            .filter(|f| !crate::rules::HAZARD_RULES.contains(&f.rule))
+            .filter(|f| crate::rules::category(f.rule) != Some(crate::rules::Category::Hazard))
             .map(|f| format!("{} {} {}.{}", f.rule, f.severity, f.table, f.column.clone().unwrap_or_default()))
             .collect()
     }
