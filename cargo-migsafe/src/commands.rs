@@ -124,6 +124,11 @@ fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
     }
 }
 
+/// The first seven characters of a sha (all of it when shorter).
+fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
+
 /// Input migsafe cannot read, each problem with its file and line: the check
 /// cannot be made (exit 2). The edge renders it in the chosen format.
 #[derive(Debug)]
@@ -181,9 +186,9 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         Ok(bp) => bp,
         // The base predates the manifest, the package, its migrations or its database: nothing ran before.
         Err(e) if e.is_unconfigured() => Project { databases: Vec::new(), ..head_project.clone() },
-        Err(e) => return Err(anyhow!("in the base revision {}: {e}", &base_sha[..7])),
+        Err(e) => return Err(anyhow!("in the base revision {}: {e}", short_sha(&base_sha))),
     };
-    eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", &base_sha[..base_sha.len().min(7)]);
+    eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", short_sha(&base_sha));
 
     let mut reports = Vec::new();
     let mut sources = Sources::default();
@@ -198,7 +203,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
             d
         });
         let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false, &mut scans).map_err(|e| anyhow!(e))?;
-        fail_on_errors(&base.diagnostics, &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", &base_sha[..7]))?;
+        fail_on_errors(&base.diagnostics, &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", short_sha(&base_sha)))?;
         // What is read on regardless (a test file that does not parse, …) is said, not dropped.
         for (who, l) in [("N", &head), ("N-1", &base)] {
             for w in l.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
