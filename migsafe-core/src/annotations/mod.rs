@@ -159,29 +159,19 @@ pub struct TouchRef {
     pub line: u32,
 }
 
-/// serde-style `rename_all` conventions, applied to a PascalCase variant name.
+/// `rename_all` conventions, converted exactly as sqlx's derives convert them
+/// (with `heck`), so a value migsafe expects is the one the database gets.
 pub fn apply_rename_all(rule: &str, variant: &str) -> Option<String> {
-    let words = split_words(variant);
-    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    use heck::{ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
     Some(match rule {
         "lowercase" => variant.to_lowercase(),
         "UPPERCASE" => variant.to_uppercase(),
-        "PascalCase" => variant.to_string(),
-        "camelCase" => {
-            let mut s = String::new();
-            for (i, w) in lower.iter().enumerate() {
-                if i == 0 {
-                    s.push_str(w);
-                } else {
-                    s.push_str(&capitalize(w));
-                }
-            }
-            s
-        }
-        "snake_case" => lower.join("_"),
-        "SCREAMING_SNAKE_CASE" => lower.join("_").to_uppercase(),
-        "kebab-case" => lower.join("-"),
-        "SCREAMING-KEBAB-CASE" => lower.join("-").to_uppercase(),
+        "PascalCase" => variant.to_upper_camel_case(),
+        "camelCase" => variant.to_lower_camel_case(),
+        "snake_case" => variant.to_snake_case(),
+        "SCREAMING_SNAKE_CASE" => variant.to_shouty_snake_case(),
+        "kebab-case" => variant.to_kebab_case(),
+        "SCREAMING-KEBAB-CASE" => variant.to_shouty_kebab_case(),
         _ => return None,
     })
 }
@@ -189,45 +179,12 @@ pub fn apply_rename_all(rule: &str, variant: &str) -> Option<String> {
 pub const RENAME_ALL_RULES: &[&str] =
     &["lowercase", "UPPERCASE", "PascalCase", "camelCase", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case", "SCREAMING-KEBAB-CASE"];
 
-fn capitalize(w: &str) -> String {
-    let mut c = w.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-fn split_words(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        let boundary = c.is_uppercase()
-            && !cur.is_empty()
-            && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
-        if boundary {
-            words.push(std::mem::take(&mut cur));
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn rename_all_follows_serde() {
+    fn rename_all_converts_as_sqlx_does() {
         assert_eq!(apply_rename_all("snake_case", "AwaitingConfirmation").unwrap(), "awaiting_confirmation");
         assert_eq!(apply_rename_all("SCREAMING_SNAKE_CASE", "New").unwrap(), "NEW");
         assert_eq!(apply_rename_all("camelCase", "AwaitingConfirmation").unwrap(), "awaitingConfirmation");
