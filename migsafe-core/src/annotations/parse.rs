@@ -36,10 +36,19 @@ fn line(span: Span) -> u32 {
 type Errors = Vec<syn::Error>;
 
 /// Read `#[migsafe(...)]` attributes; `f` gets each key and its value (if any).
+/// A key given twice (in one attribute or across several) is an error, as
+/// serde makes it, rather than the second silently winning.
 fn migsafe_attrs(attrs: &[Attribute], errors: &mut Errors, mut f: impl FnMut(&syn::Path, Option<Expr>, &mut Errors)) {
+    let mut seen: Vec<String> = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("migsafe")) {
         let res = attr.parse_nested_meta(|meta| {
             let value = if meta.input.peek(Token![=]) { Some(meta.value()?.parse::<Expr>()?) } else { None };
+            let key = key_name(&meta.path);
+            if seen.contains(&key) {
+                errors.push(syn::Error::new(meta.path.span(), format!("duplicate migsafe attribute `{key}`")));
+                return Ok(());
+            }
+            seen.push(key);
             f(&meta.path, value, errors);
             Ok(())
         });
@@ -431,6 +440,14 @@ mod tests {
     fn table(src: &str) -> Result<TableDecl, Vec<String>> {
         let di: DeriveInput = syn::parse_str(src).unwrap();
         parse_table(&di).map(|p| p.decl).map_err(|e| e.iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error_not_an_overwrite() {
+        let e = table(r#"#[migsafe(table = "orders")] #[migsafe(table = "order")] struct O { id: i64 }"#).unwrap_err();
+        assert!(e.iter().any(|m| m.contains("duplicate migsafe attribute `table`")), "{e:?}");
+        let e = table(r#"#[migsafe(table = "orders")] struct O { #[migsafe(column = "a", column = "b")] id: i64 }"#).unwrap_err();
+        assert!(e.iter().any(|m| m.contains("duplicate migsafe attribute `column`")), "{e:?}");
     }
 
     #[test]
