@@ -22,7 +22,7 @@ fn sorted_keys<V>(m: &std::collections::BTreeMap<String, V>) -> Vec<&str> {
 
 #[test]
 fn postgres_flyway() {
-    let c = compare_history(Dialect::Postgres, &histories_dir().join("postgres-flyway"));
+    let Some(c) = compare_history(Dialect::Postgres, &histories_dir().join("postgres-flyway")) else { return };
     assert_no_diagnostics(&c);
     let s = &c.history.schema;
 
@@ -58,7 +58,7 @@ fn postgres_flyway() {
 
 #[test]
 fn mysql_sqlx() {
-    let c = compare_history(Dialect::Mysql, &histories_dir().join("mysql-sqlx"));
+    let Some(c) = compare_history(Dialect::Mysql, &histories_dir().join("mysql-sqlx")) else { return };
     assert_no_diagnostics(&c);
     let s = &c.history.schema;
 
@@ -93,7 +93,7 @@ fn mysql_sqlx() {
 
 #[test]
 fn sqlite_dbmate() {
-    let c = compare_history(Dialect::Sqlite, &histories_dir().join("sqlite-dbmate"));
+    let Some(c) = compare_history(Dialect::Sqlite, &histories_dir().join("sqlite-dbmate")) else { return };
     assert_no_diagnostics(&c);
     let s = &c.history.schema;
 
