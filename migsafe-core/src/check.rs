@@ -246,8 +246,13 @@ impl Report {
 pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
     let base_enums: Vec<&EnumDecl> = enums(&base.sites).into_iter().map(|(_, e)| e).collect();
     let head_enums: Vec<&EnumDecl> = enums(&head.sites).into_iter().map(|(_, e)| e).collect();
-    let base_sites = base.sites.iter().map(|s| (s, resolve_site(&base.history.schema, &s.decl, &base_enums))).collect();
-    let head_sites = head.sites.iter().map(|s| (s, resolve_site(&head.history.schema, &s.decl, &head_enums))).collect();
+    // Tables the code creates itself at run time (temporary tables, work tables) exist for its queries too.
+    let base_schema = with_code_ddl(&base.history.schema, &base.sites);
+    let head_schema = with_code_ddl(&head.history.schema, &head.sites);
+    let base_schema = base_schema.as_ref().unwrap_or(&base.history.schema);
+    let head_schema = head_schema.as_ref().unwrap_or(&head.history.schema);
+    let base_sites = base.sites.iter().map(|s| (s, resolve_site(base_schema, &s.decl, &base_enums))).collect();
+    let head_sites = head.sites.iter().map(|s| (s, resolve_site(head_schema, &s.decl, &head_enums))).collect();
 
     let mut pending = Vec::new();
     let mut edited = Vec::new();
@@ -299,6 +304,32 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
     };
     let coverage = Coverage { base: RevisionCoverage::of(&base.sites), head: RevisionCoverage::of(&head.sites) };
     Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary, coverage }
+}
+
+/// `schema` with the tables and views the code's own SQL creates (`CREATE
+/// TEMPORARY TABLE …` run through sqlx or a driver), when it creates any.
+fn with_code_ddl(schema: &crate::schema::Schema, sites: &[Site]) -> Option<crate::schema::Schema> {
+    let ddl: Vec<&Site> = sites
+        .iter()
+        .filter(|s| match &s.decl {
+            Decl::Query(q) => {
+                let head: String = q.sql.trim_start().chars().take(64).collect::<String>().to_ascii_uppercase();
+                head.starts_with("CREATE") && (head.contains("TABLE") || head.contains("VIEW"))
+            }
+            _ => false,
+        })
+        .collect();
+    if ddl.is_empty() {
+        return None;
+    }
+    let mut out = schema.clone();
+    for site in ddl {
+        if let Decl::Query(q) = &site.decl {
+            let script = Script { path: site.file.clone(), text: q.sql.clone(), first_line: site.line };
+            let _ = apply_script(&mut out, &script);
+        }
+    }
+    Some(out)
 }
 
 fn normalize_text(s: &str) -> String {
@@ -364,4 +395,25 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
         Reversibility::Reversible
     };
     MigrationClass { file: m.up.path.clone(), down: undo.map(|u| u.script.path.clone()), class, reasons }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{compat_keys, run};
+    use crate::Dialect;
+
+    #[test]
+    fn tables_the_code_creates_at_run_time_are_known_to_its_queries() {
+        let v1 = ("V1__t.sql", "CREATE TABLE users (id INT PRIMARY KEY, name TEXT);");
+        let code = r#"async fn f(p: &sqlx::PgPool) {
+            sqlx::query("CREATE TEMPORARY TABLE staged_users (id INT, name TEXT)").execute(p).await;
+            sqlx::query("INSERT INTO users (id, name) SELECT id, name FROM staged_users").execute(p).await;
+        }"#;
+        let r = run(Dialect::Postgres, (&[v1], code), (&[v1, ("V2__x.sql", "ALTER TABLE users ADD COLUMN bio TEXT;")], code));
+        assert!(compat_keys(&r).is_empty(), "{:?}", compat_keys(&r));
+        // Without the CREATE, the same query names an unknown table.
+        let code = r#"async fn f(p: &sqlx::PgPool) { sqlx::query("INSERT INTO users (id, name) SELECT id, name FROM staged_users").execute(p).await; }"#;
+        let r = run(Dialect::Postgres, (&[v1], code), (&[v1, ("V2__x.sql", "ALTER TABLE users ADD COLUMN bio TEXT;")], code));
+        assert_eq!(compat_keys(&r), ["head-schema-mismatch error staged_users."]);
+    }
 }

@@ -59,7 +59,7 @@ pub fn analyze_statement(dialect: Dialect, schema: &Schema, stmt: &Statement) ->
 }
 
 fn analyze_statement_with(dialect: Dialect, schema: &Schema, stmt: &Statement, only: Option<&[String]>) -> QueryFootprint {
-    let mut r = Resolver { schema, d: dialect, fp: QueryFootprint::default(), ctes: Vec::new(), only, depth: 0 };
+    let mut r = Resolver { schema, d: dialect, fp: QueryFootprint::default(), ctes: Vec::new(), only, depth: 0, merged: Vec::new() };
     match stmt {
         Statement::Query(q) => {
             let out = r.query(q, &[]);
@@ -100,6 +100,8 @@ struct Resolver<'s> {
     only: Option<&'s [String]>,
     /// How deep in nested queries the resolver is (1: the statement's own query).
     depth: usize,
+    /// Columns a `JOIN … USING (…)` merged into one.
+    merged: Vec<String>,
 }
 
 /// A relation of the engine's own catalog (`pg_catalog.pg_tables`,
@@ -431,9 +433,17 @@ impl<'s> Resolver<'s> {
                 match c {
                     Some(JoinConstraint::On(e)) => ons.push(e.clone()),
                     Some(JoinConstraint::Using(cols)) => {
+                        // `USING (c)`: compared in every joined relation that has it, and one
+                        // column from then on (an unqualified `c` is not ambiguous).
                         for c in cols {
                             if let Some(i) = last_ident(c) {
-                                ons.push(Expr::Identifier(i.clone()));
+                                let col = self.id(i);
+                                for rel in scope.clone() {
+                                    if self.rel_columns(&rel).is_some_and(|cs| cs.contains(&col)) {
+                                        self.in_rel(&rel, &col, Access::Filter, vec![]);
+                                    }
+                                }
+                                self.merged.push(col);
                             }
                         }
                     }
@@ -446,7 +456,7 @@ impl<'s> Resolver<'s> {
 
     fn factor(&mut self, tf: &TableFactor, outer: &[Scope], scope: &mut Scope, access: TableAccess, ons: &mut Vec<Expr>) {
         match tf {
-            TableFactor::Table { name, alias, .. } => {
+            TableFactor::Table { name, alias, args: None, .. } => {
                 let rel = self.relation(name, alias.as_ref().map(|a| &a.name), access);
                 scope.push(rel);
             }
@@ -476,9 +486,11 @@ impl<'s> Resolver<'s> {
                 let _ = other.visit(&mut c);
                 self.resolve_collected(c.out, Access::Read, outer, &[]);
                 let alias = match other {
-                    TableFactor::Function { alias, .. } | TableFactor::UNNEST { alias, .. } | TableFactor::TableFunction { alias, .. } => {
-                        alias.as_ref().map(|a| self.id(&a.name))
-                    }
+                    // `FROM schema.f(args)`: a set-returning function.
+                    TableFactor::Function { alias, .. }
+                    | TableFactor::UNNEST { alias, .. }
+                    | TableFactor::TableFunction { alias, .. }
+                    | TableFactor::Table { alias, .. } => alias.as_ref().map(|a| self.id(&a.name)),
                     _ => None,
                 };
                 scope.push(Rel { alias: alias.unwrap_or_default(), kind: RelKind::Derived(None) });
@@ -663,6 +675,13 @@ impl<'s> Resolver<'s> {
                 }
                 0 if maybe => return,
                 0 => continue,
+                _ if self.merged.iter().any(|m| m == col) => {
+                    // Merged by a USING join: the one column of all of them.
+                    for rel in definite {
+                        self.in_rel(&rel, col, access, values.clone());
+                    }
+                    return;
+                }
                 _ => {
                     // Same table joined twice (self-join) is still ambiguous in SQL.
                     let tables = definite
@@ -941,6 +960,19 @@ mod tests {
         assert!(fp.issues.is_empty(), "{:?}", fp.issues);
         let u = uses(&fp);
         assert!(u.contains(&"Read customers.name".to_string()) && u.contains(&"Filter orders.customer_id".to_string()), "{u:?}");
+    }
+
+    #[test]
+    fn using_joins_merge_their_columns_and_functions_in_from_are_not_tables() {
+        let s = schema("CREATE TABLE users (user_id INT, name TEXT); CREATE TABLE sessions (id INT, user_id INT);");
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT user_id, name FROM sessions s JOIN users u USING (user_id) WHERE user_id = 1").unwrap();
+        assert!(fp.issues.is_empty(), "{:?}", fp.issues);
+        assert!(uses(&fp).contains(&"Filter users.user_id".to_string()) && uses(&fp).contains(&"Filter sessions.user_id".to_string()), "{:?}", uses(&fp));
+        // Without USING it stays ambiguous.
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT user_id FROM sessions s JOIN users u ON s.user_id = u.user_id").unwrap();
+        assert_eq!(fp.issues.len(), 1);
+        let fp = analyze_sql(Dialect::Postgres, &s, "SELECT * FROM apalis.push_job($1, $2) AS j").unwrap();
+        assert!(fp.issues.is_empty(), "{:?}", fp.issues);
     }
 
     #[test]
