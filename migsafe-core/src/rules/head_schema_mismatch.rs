@@ -28,6 +28,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let schema = &cx.head.history.schema;
     for (site, res) in &cx.head_sites {
         for p in &res.problems {
+            // The same code had the same problem at N-1 on its own schema: the
+            // change did not cause it, and the service ran that way (a column the
+            // code reads as non-null that only a default or a trigger fills, a table
+            // of another database). Said, as a warning, not blamed on this change.
+            let already = cx.base_sites.iter().any(|(b, r)| b.file == site.file && b.item == site.item && r.problems.iter().any(|bp| bp.message == p.message));
             // A problem with an enum type's values is about every column of that type.
             let targets: Vec<(String, Option<String>)> = match (&p.table, &site.decl) {
                 (Some(t), _) => vec![(t.clone(), p.column.clone())],
@@ -53,7 +58,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         item: site.item.clone(),
                         access: "declares".into(),
                     }])
-                    .message(format!("N does not work on the new schema: {}", p.message))
+                    .message(if already {
+                        format!("N does not work on the new schema: {} (already so at N-1, on its schema: not caused by this change)", p.message)
+                    } else {
+                        format!("N does not work on the new schema: {}", p.message)
+                    })
                     .help(match &p.removed {
                         Some(r) if r.renamed_to.is_some() => {
                             "N still uses the old name: switch it to the new name, or rename in a later release once no code uses the old one"
@@ -63,6 +72,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     });
                 if let Some(r) = &p.removed {
                     f.migration = Some(super::MigrationRef { file: r.at.file.clone(), line: r.at.line });
+                }
+                if already {
+                    f = f.severity(Severity::Warning);
                 }
                 out.push(f);
             }
@@ -74,6 +86,20 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 mod tests {
     use crate::rules::testing::{compat_keys as keys, run};
     use crate::Dialect;
+
+    #[test]
+    fn a_problem_n_minus_1_already_had_is_a_warning_not_this_changes_error() {
+        // The code reads a nullable column as non-null, before and after: not this change's doing.
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a BOOLEAN DEFAULT false);");
+        let code = r#"diesel::table! { t (id) { id -> Int4, a -> Bool, } }"#;
+        let r = run(Dialect::Postgres, (&[v1], code), (&[v1, ("V2__x.sql", "ALTER TABLE t ADD COLUMN b TEXT;")], code));
+        assert_eq!(keys(&r), ["head-schema-mismatch warning t.a"]);
+        assert!(r.findings[0].message.contains("already so at N-1"), "{}", r.findings[0].message);
+        // Made so by the change: an error.
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, a BOOLEAN NOT NULL DEFAULT false);");
+        let r = run(Dialect::Postgres, (&[v1], code), (&[v1, ("V2__x.sql", "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;")], code));
+        assert!(keys(&r).contains(&"head-schema-mismatch error t.a".to_string()), "{:?}", keys(&r));
+    }
 
     #[test]
     fn fires_on_code_that_uses_a_dropped_column_and_names_the_migration() {

@@ -237,14 +237,15 @@ fn statement_target(cx: &Cx, mut e: &syn::Expr) -> Option<(String, Option<String
     }
 }
 
-/// `users::table`, `schema::users::table`, `users` (the dsl alias), `users.filter(…)` → `users`.
+/// `users::table`, `schema::users::table`, `users::table.filter(…)` → `users`.
+/// A bare name (`update(target)`, `update(self)`, the dsl's `users`) may be a
+/// variable: not taken for a table (the `table!` site covers what it updates).
 fn table_of(e: &syn::Expr) -> Option<String> {
     match e {
         syn::Expr::Path(p) => {
             let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
             match segs.as_slice() {
                 [.., t, last] if last == "table" => Some(t.clone()),
-                [.., t] if t != "table" => Some(t.clone()),
                 _ => None,
             }
         }
@@ -500,7 +501,9 @@ use diesel::prelude::*;
 use crate::schema::users::dsl::*;
 fn a(c: &mut PgConnection) {
     diesel::insert_into(crate::schema::users::table).values((users::name.eq("x"), email.eq("y"))).execute(c);
-    diesel::update(users.filter(id.eq(1))).set(name.eq("z")).execute(c);
+    diesel::update(users::table.filter(id.eq(1))).set(name.eq("z")).execute(c);
+    let target = users::table.find(1);
+    diesel::update(target).set(name.eq("z")).execute(c);
     diesel::insert_into(users::table).values(&new_user).execute(c);
     other.values((a.eq(1),));
 }
