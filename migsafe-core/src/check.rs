@@ -411,9 +411,9 @@ mod tests {
         }"#;
         let r = run(Dialect::Postgres, (&[v1], code), (&[v1, ("V2__x.sql", "ALTER TABLE users ADD COLUMN bio TEXT;")], code));
         assert!(compat_keys(&r).is_empty(), "{:?}", compat_keys(&r));
-        // Without the CREATE, a query N adds names an unknown table.
+        // Without the CREATE, a query N adds names a table no migration makes: said (a warning).
         let code = r#"async fn f(p: &sqlx::PgPool) { sqlx::query("INSERT INTO users (id, name) SELECT id, name FROM staged_users").execute(p).await; }"#;
         let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__x.sql", "ALTER TABLE users ADD COLUMN bio TEXT;")], code));
-        assert_eq!(compat_keys(&r), ["head-schema-mismatch error staged_users."]);
+        assert_eq!(compat_keys(&r), ["head-schema-mismatch warning staged_users."]);
     }
 }

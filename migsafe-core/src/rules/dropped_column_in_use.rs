@@ -28,6 +28,22 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if sites.is_empty() {
             continue;
         }
+        // Dropped and added again (`DROP COLUMN c, ADD COLUMN c …`): judged by what is there now.
+        match super::readded(cx, table, column) {
+            Some(None) => continue,
+            Some(Some(why)) => {
+                out.push(
+                    Finding::new(&META, table, Some(column))
+                        .at(e)
+                        .severity(Severity::Warning)
+                        .message(format!("{}:{} drops `{table}.{column}` and {why}; {}", e.at.file, e.at.line, describe_sites(&base_label(cx), &sites)))
+                        .help("check that N-1's reads and writes of the column still mean what they meant; a new column under a new name is the safe way")
+                        .sites(sites),
+                );
+                continue;
+            }
+            None => {}
+        }
         let who = base_label(cx);
         out.push(
             Finding::new(&META, table, Some(column))
@@ -68,6 +84,15 @@ mod tests {
         assert_eq!(f.sites[0].file, "src/lib.rs");
         assert!(f.message.contains("filters on"), "{}", f.message);
         assert!(f.safe_sql.as_deref().unwrap().contains("DROP NOT NULL"));
+    }
+
+    #[test]
+    fn a_column_dropped_and_added_again_is_judged_by_what_is_there() {
+        let q = r#"const Q: &str = sql!("SELECT id FROM t WHERE a = $1");"#;
+        let same = run(Dialect::Postgres, (&[V1], q), (&[V1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a, ADD COLUMN a TEXT;")], ""));
+        assert!(keys(&same).iter().all(|k| !k.starts_with("dropped-column")), "{:?}", keys(&same));
+        let other = run(Dialect::Postgres, (&[V1], q), (&[V1, ("V2__d.sql", "ALTER TABLE t DROP COLUMN a, ADD COLUMN a BOOLEAN;")], ""));
+        assert!(keys(&other).contains(&"dropped-column-in-use warning t.a".to_string()), "{:?}", keys(&other));
     }
 
     #[test]

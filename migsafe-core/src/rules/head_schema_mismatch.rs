@@ -33,6 +33,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             // code reads as non-null that only a default or a trigger fills, a table
             // of another database). Said, as a warning, not blamed on this change.
             let already = cx.base_sites.iter().any(|(b, r)| b.file == site.file && b.item == site.item && r.problems.iter().any(|bp| bp.message == p.message));
+            // A relation no migration ever made (nor dropped): a table of another
+            // database, or one the code makes at run time in a way migsafe cannot read.
+            let foreign = p.column.is_none()
+                && p.removed.is_none()
+                && p.table.as_deref().is_some_and(|t| !schema.has_relation(t) && !cx.base.history.schema.has_relation(t) && schema.removal(t, None).is_none());
             // A problem with an enum type's values is about every column of that type.
             let targets: Vec<(String, Option<String>)> = match (&p.table, &site.decl) {
                 (Some(t), _) => vec![(t.clone(), p.column.clone())],
@@ -58,7 +63,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         item: site.item.clone(),
                         access: "declares".into(),
                     }])
-                    .message(if already {
+                    .message(if foreign && !already {
+                        format!("N uses a relation no migration creates: {} (a table of another database, or one made at run time?)", p.message)
+                    } else if already {
                         format!("N does not work on the new schema: {} (already so at N-1, on its schema: not caused by this change)", p.message)
                     } else {
                         format!("N does not work on the new schema: {}", p.message)
@@ -73,7 +80,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 if let Some(r) = &p.removed {
                     f.migration = Some(super::MigrationRef { file: r.at.file.clone(), line: r.at.line });
                 }
-                if already {
+                if already || foreign {
                     f = f.severity(Severity::Warning);
                 }
                 out.push(f);
@@ -86,6 +93,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 mod tests {
     use crate::rules::testing::{compat_keys as keys, run};
     use crate::Dialect;
+
+    #[test]
+    fn a_relation_no_migration_ever_made_is_a_warning() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY);");
+        let q = r#"const Q: &str = sql!("SELECT id FROM other_db_table");"#;
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__x.sql", "ALTER TABLE t ADD COLUMN b TEXT;")], q));
+        assert_eq!(keys(&r), ["head-schema-mismatch warning other_db_table."]);
+        // One a pending migration drops is an error.
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__x.sql", "DROP TABLE t;")], r#"const Q: &str = sql!("SELECT id FROM t");"#));
+        assert!(keys(&r).contains(&"head-schema-mismatch error t.".to_string()), "{:?}", keys(&r));
+    }
 
     #[test]
     fn a_problem_n_minus_1_already_had_is_a_warning_not_this_changes_error() {

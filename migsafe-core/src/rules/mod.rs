@@ -284,6 +284,25 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
     )
 }
 
+/// A column a pending migration dropped or renamed away that a later
+/// statement adds again under the same name: `None` when it is gone after all
+/// pending migrations; `Some(None)` when it is back with the type it had (N-1's
+/// queries work on it; the data loss is the migration's classification);
+/// `Some(Some(why))` when it is back as something else.
+pub(crate) fn readded(cx: &Context, table: &str, column: &str) -> Option<Option<String>> {
+    let now = cx.head.history.schema.column(table, column)?;
+    let before = cx.base.history.schema.column(table, column)?;
+    if now.ty.catalog == before.ty.catalog && now.ty.written.eq_ignore_ascii_case(&before.ty.written) {
+        Some(None)
+    } else {
+        Some(Some(format!(
+            "it is added again as `{}` (it was `{}`): N-1's queries find a column by that name, but its values and what fits in it changed",
+            now.ty.display(),
+            before.ty.display()
+        )))
+    }
+}
+
 /// The table holds rows: it exists in the schema before the pending migrations.
 /// (A table created by the same change is empty: locks and rewrites on it are harmless.)
 pub(crate) fn existed(cx: &Context, table: &str) -> bool {
