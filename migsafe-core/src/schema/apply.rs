@@ -10,8 +10,9 @@ use crate::migrations::{discover, Migration, MigrationSource, Script};
 use crate::sql::{parse_script, StatementBody};
 use crate::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, DataType,
-    Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, Statement, TableConstraint, UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, AlterView, AlterViewOperation, ColumnDef, ColumnOption,
+    CreateIndex, CreateTable, DataType, Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, SqliteTableOption, Statement, TableConstraint,
+    UserDefinedTypeRepresentation,
 };
 use sqlparser::tokenizer::Token;
 
@@ -322,17 +323,7 @@ impl<'a> Ctx<'a> {
                     .insert(key.clone(), View { name: key.clone(), materialized: cv.materialized, columns, reads, writes_to, created: self.at.clone() });
                 self.changes.push(Change::ViewCreated { view: key, materialized: cv.materialized });
             }
-            Statement::AlterView { name, columns, query, .. } => {
-                let key = self.name(name);
-                let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
-                let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
-                let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
-                let writes_to = self.view_writes_to(query);
-                self.schema
-                    .views
-                    .insert(key.clone(), View { name: key.clone(), materialized: false, columns: cols, reads, writes_to, created: self.at.clone() });
-                self.changes.push(Change::ViewCreated { view: key, materialized: false });
-            }
+            Statement::AlterView(av) => self.alter_view(av),
             Statement::CreateType { name, representation } => {
                 let key = self.name(name);
                 match representation {
@@ -765,7 +756,7 @@ impl<'a> Ctx<'a> {
             self.table_constraint(&mut table, c);
         }
         if self.d() == Dialect::Sqlite {
-            if ct.without_rowid {
+            if ct.sqlite_table_options.options.contains(&SqliteTableOption::WithoutRowid) {
                 // No rowid: the primary key is an ordinary NOT NULL key.
                 for name in table.primary_key.clone() {
                     if let Some(col) = table.column_mut(&name) {
@@ -1071,6 +1062,7 @@ impl<'a> Ctx<'a> {
                 col.nullable = false;
                 Change::NoSchemaEffect { what: "identity".into() }
             }
+            AlterColumnOperation::GenericOptions { .. } => Change::NoSchemaEffect { what: "foreign table column options".into() },
         };
         col.changed = Some(at);
         self.changes.push(change);
@@ -1119,6 +1111,42 @@ impl<'a> Ctx<'a> {
         }
         self.schema.removed.push(Removal { table: from.to_string(), column: None, renamed_to: Some(to.clone()), at: self.at.clone() });
         self.changes.push(Change::TableRenamed { from: from.to_string(), to });
+    }
+
+    fn alter_view(&mut self, av: &AlterView) {
+        let key = self.name(&av.name);
+        if let AlterViewOperation::As { columns, query, .. } = &av.operation {
+            let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
+            let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
+            let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
+            let writes_to = if av.materialized { None } else { self.view_writes_to(query) };
+            let view = View { name: key.clone(), materialized: av.materialized, columns: cols, reads, writes_to, created: self.at.clone() };
+            self.schema.views.insert(key.clone(), view);
+            self.changes.push(Change::ViewCreated { view: key, materialized: av.materialized });
+            return;
+        }
+        if !self.schema.views.contains_key(&key) {
+            if av.if_exists {
+                self.no_effect("ALTER VIEW IF EXISTS on a missing view");
+            } else {
+                self.missing(&key, "view");
+            }
+            return;
+        }
+        match &av.operation {
+            AlterViewOperation::RenameTo { new_name } => self.rename_view(&key, new_name),
+            AlterViewOperation::RenameColumn { old_column_name, new_column_name } => {
+                let (from, to) = (ident(self.d(), old_column_name), ident(self.d(), new_column_name));
+                let Some(c) = self.schema.views.get_mut(&key).and_then(|v| v.columns.iter_mut().find(|c| **c == from)) else {
+                    self.warn(format!("column `{from}` does not exist in the view `{key}`"));
+                    return;
+                };
+                *c = to.clone();
+                self.schema.removed.push(Removal { table: key.clone(), column: Some(from.clone()), renamed_to: Some(to.clone()), at: self.at.clone() });
+                self.changes.push(Change::ColumnRenamed { table: key, from, to });
+            }
+            _ => self.no_effect("view option"),
+        }
     }
 
     fn rename_view(&mut self, from: &str, to: &ObjectName) {
@@ -1367,6 +1395,27 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(col(&s, "t", "k"), ("varchar".into(), false));
         assert_eq!(col(&s, "t", "w"), ("bigint".into(), true));
+    }
+
+    #[test]
+    fn identity_options_sqlite_table_options_and_alter_view_parse() {
+        // sqlparser 0.63 rejected all three; PostgreSQL and SQLite accept them.
+        let (s, d) = run(Dialect::Postgres, "CREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY (START WITH 10 INCREMENT BY 5), n text);");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(s.column("t", "id").unwrap().identity);
+        assert_eq!(col(&s, "t", "id"), ("integer".into(), false));
+        let (s, d) =
+            run(Dialect::Sqlite, "CREATE TABLE k (a TEXT PRIMARY KEY, b INTEGER) WITHOUT ROWID, STRICT;\nCREATE TABLE r (id INTEGER PRIMARY KEY) STRICT;");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(col(&s, "k", "a"), ("TEXT".into(), false), "WITHOUT ROWID keys are NOT NULL");
+        assert!(s.column("r", "id").unwrap().identity);
+        let (s, d) = run(
+            Dialect::Postgres,
+            "CREATE TABLE t (a int, b int);\nCREATE VIEW v AS SELECT a, b FROM t;\nALTER VIEW v RENAME COLUMN b TO c;\nALTER VIEW v RENAME TO w;\nALTER VIEW IF EXISTS gone RENAME TO x;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.views["w"].columns, ["a", "c"]);
+        assert!(!s.views.contains_key("v"));
     }
 
     #[test]
