@@ -280,10 +280,13 @@ fn run_schema(a: RevArgs) -> Result<u8> {
                 for e in h.schema.enums.values() {
                     println!("  enum {} ({})", e.name, e.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "));
                 }
-                for w in h.diagnostics.iter().filter(|d| d.severity != Severity::Error) {
-                    eprintln!("warning: {}: {}", w.location, w.message);
-                }
             }
+        }
+    }
+    // Statements the parser cannot read and files the tool ignores: said, not fatal.
+    for (_, h) in &hs {
+        for w in h.diagnostics.iter().filter(|d| d.severity != Severity::Error) {
+            eprintln!("{}: {}: {}", w.severity, w.location, w.message);
         }
     }
     Ok(0)
