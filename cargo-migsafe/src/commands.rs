@@ -280,13 +280,17 @@ fn run_schema(a: RevArgs) -> Result<u8> {
                 for e in h.schema.enums.values() {
                     println!("  enum {} ({})", e.name, e.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "));
                 }
+                for n in h.diagnostics.iter().filter(|d| d.severity == Severity::Info) {
+                    println!("  ignored {}: {}", n.location.file, n.message);
+                }
             }
         }
     }
-    // Statements the parser cannot read and files the tool ignores: said, not fatal.
+    // Statements the parser cannot read (and, with JSON on stdout, files the tool ignores): said, not fatal.
     for (_, h) in &hs {
-        for w in h.diagnostics.iter().filter(|d| d.severity != Severity::Error) {
-            eprintln!("{}: {}: {}", w.severity, w.location, w.message);
+        for d in h.diagnostics.iter().filter(|d| d.severity == Severity::Warning || (d.severity == Severity::Info && a.format == SimpleFormat::Json)) {
+            let kind = if d.severity == Severity::Info { "note" } else { "warning" };
+            eprintln!("{kind}: {}: {}", d.location, d.message);
         }
     }
     Ok(0)

@@ -243,6 +243,39 @@ fn an_applied_statement_the_parser_cannot_read_does_not_stop_check_or_schema() {
 }
 
 #[test]
+fn diesel_ignores_a_loose_data_file_and_schema_says_so() {
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST)
+        .write("migrations/00000000000000_diesel_initial_setup/up.sql", "SELECT 1;\n")
+        .write("migrations/2024-01-01-000000_users/up.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL, name TEXT);\n")
+        .write("migrations/2024-01-01-000000_users/down.sql", "DROP TABLE users;\n")
+        .write("migrations/countries.sql", "INSERT INTO countries VALUES ('fr');\n")
+        .write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id, email FROM users WHERE id = $1\");\n")
+        .commit("base");
+    r.write("migrations/2024-02-01-000000_nick/up.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\n")
+        .write("migrations/2024-02-01-000000_nick/down.sql", "ALTER TABLE users DROP COLUMN nickname;\n")
+        .commit("head");
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(json(&out)["pending"], serde_json::json!(["migrations/2024-02-01-000000_nick/up.sql"]));
+    let (code, out, err) = r.run(&["schema"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ignored migrations/countries.sql: diesel reads only"), "{out}");
+    let (code, _, err) = r.run(&["schema", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("note: migrations/countries.sql:1:1: diesel reads only"), "{err}");
+}
+
+#[test]
+fn duplicate_versions_stop_the_check_naming_both_files() {
+    let r = base_repo();
+    r.write("migrations/V2__a.sql", "ALTER TABLE users ADD COLUMN a INT;\n")
+        .write("migrations/V2.0__b.sql", "ALTER TABLE users DROP COLUMN email;\n")
+        .commit("head");
+    expect_exit_2(&r, &["check"], &["migrations/V2.0__b.sql", "migrations/V2__a.sql", "one version"]);
+}
+
+#[test]
 fn bad_configuration_is_an_error_naming_the_manifest() {
     let r = base_repo();
     r.write("Cargo.toml", MANIFEST.replace("postgres", "oracle")).commit("head");
