@@ -194,6 +194,18 @@ fn a_pending_statement_that_does_not_parse_is_an_error_finding_naming_file_line_
 }
 
 #[test]
+fn an_undo_script_that_does_not_parse_fails_the_check() {
+    let r = base_repo();
+    r.write("migrations/V2__note.sql", "ALTER TABLE users ADD COLUMN note TEXT;\n")
+        .write("migrations/U2__note.sql", "ALTR TABLE users DRP COLUMN note;\n")
+        .commit("head");
+    let j = expect_unparsed(&r, &["check"], "migrations/U2__note.sql:1:1");
+    assert_eq!(j["findings"][0]["migration"], serde_json::json!({"file": "migrations/U2__note.sql", "line": 1}));
+    let (_, out, _) = r.run(&["check"]);
+    assert!(out.contains("irreversible") && out.contains("the undo does not parse"), "{out}");
+}
+
+#[test]
 fn truncated_and_binary_migrations_are_clear_errors() {
     let r = base_repo();
     r.write("migrations/V2__cut.sql", "CREATE TABLE orders (\n    id BIGINT PRIMARY KEY,\n    note TEXT DEFAULT 'unfinished\n").commit("head");

@@ -336,6 +336,7 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
             Change::EnumValueAdded { ty, value } if cx.head.history.schema.dialect == crate::Dialect::Postgres => {
                 Some(format!("line {line}: PostgreSQL cannot remove the value '{value}' from `{ty}` once added"))
             }
+            Change::Unparsed { .. } => Some(format!("line {line}: does not parse, so what it changes, and whether that can be undone, is unknown")),
             Change::DataChange { table, verb, .. } if *verb != crate::schema::DataVerb::Insert => Some(
                 format!("line {line}: the {verb:?} on `{table}` overwrites data that no undo can restore")
                     .replace("Update", "UPDATE")
