@@ -117,14 +117,20 @@ fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
     use Grammar::{Known, Missing};
     let no_effect = |what: &str, g: Grammar| Some((Change::NoSchemaEffect { what: what.to_string() }, g));
     let unmodelled = |what: &str, reason: &str, g: Grammar| Some((Change::Unmodelled { what: what.to_string(), reason: reason.to_string() }, g));
+    // sqlparser's COMMENT and GRANT grammars miss object kinds PostgreSQL has
+    // (COMMENT ON FUNCTION f(int), GRANT … ON TYPE): one of the right shape is
+    // taken as what it says; one that is not (`COMMENT ON t IS;`) is broken.
+    let shaped = |ok: bool| if ok { Missing } else { Known };
     match skip_or_replace.as_slice() {
-        ["COMMENT", ..] => no_effect("COMMENT", Known),
-        ["GRANT", ..] | ["REVOKE", ..] => no_effect("privileges", Known),
+        ["COMMENT", ..] => no_effect("COMMENT", shaped(comment_shape(text))),
+        ["GRANT", ..] => no_effect("privileges", shaped(has_word_then_more(text, "TO"))),
+        ["REVOKE", ..] => no_effect("privileges", shaped(has_word_then_more(text, "FROM"))),
         ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control", Known),
-        ["SET", ..] if text.to_uppercase().contains("LOCK_TIMEOUT") => no_effect("lock_timeout", Known),
-        ["SET", ..] | ["RESET", ..] => no_effect("session setting", Known),
-        ["PRAGMA", ..] => no_effect("session setting", Missing),
-        ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Known),
+        // sqlparser reads only some SET, RESET, ANALYZE and VACUUM forms; their
+        // first word is all we go by (a tokenizer error in one is still reported).
+        ["SET", ..] if text.to_uppercase().contains("LOCK_TIMEOUT") => no_effect("lock_timeout", Missing),
+        ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting", Missing),
+        ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Missing),
         ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance", Missing),
         ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW", Missing),
         ["SELECT", ..] => unmodelled("SELECT", WHY_SELECT, Known),
@@ -156,6 +162,37 @@ fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
         ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE", Missing),
         _ => None,
     }
+}
+
+/// The significant tokens of `text` (any dialect's quoting is close enough for a shape check).
+fn shape_tokens(text: &str) -> Option<Vec<Token>> {
+    let d = sqlparser::dialect::GenericDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize().ok()?;
+    Some(tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect())
+}
+
+fn is_word(t: &Token, k: &str) -> bool {
+    matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k))
+}
+
+/// `COMMENT ON <object …> IS '<text>' | NULL`.
+fn comment_shape(text: &str) -> bool {
+    let Some(t) = shape_tokens(text) else { return false };
+    let n = t.len();
+    n >= 5
+        && is_word(&t[1], "ON")
+        && is_word(&t[n - 2], "IS")
+        && (is_word(&t[n - 1], "NULL")
+            || matches!(
+                &t[n - 1],
+                Token::SingleQuotedString(_) | Token::DollarQuotedString(_) | Token::EscapedStringLiteral(_) | Token::NationalStringLiteral(_)
+            ))
+}
+
+/// GRANT … TO <grantee> / REVOKE … FROM <grantee>: the keyword, then at least one token.
+fn has_word_then_more(text: &str, word: &str) -> bool {
+    let Some(t) = shape_tokens(text) else { return false };
+    t.iter().position(|x| is_word(x, word)).is_some_and(|i| i >= 2 && i + 1 < t.len())
 }
 
 /// Words that shape a statement and never name an object in it.
@@ -1680,6 +1717,12 @@ mod tests {
         assert!(matches!(&c[0], Change::Unparsed { what, .. } if what == "COMMENT"), "{c:?}");
         assert!(matches!(&c[1], Change::Unparsed { what, .. } if what == "privileges"), "{c:?}");
         assert!(matches!(&c[2], Change::Unmodelled { what, .. } if what == "trigger"), "{c:?}");
+        // Valid PostgreSQL that sqlparser's COMMENT, GRANT, SET and VACUUM grammars miss is what it says.
+        let c = changes(
+            Dialect::Postgres,
+            "COMMENT ON FUNCTION f(int) IS 'x';\nCOMMENT ON CONSTRAINT c ON t IS NULL;\nGRANT USAGE ON TYPE ty TO u;\nREVOKE USAGE ON LANGUAGE plpgsql FROM u;\nSET CONSTRAINTS ALL DEFERRED;\nVACUUM (VERBOSE, ANALYZE) t;",
+        );
+        assert!(c.iter().all(|c| matches!(c, Change::NoSchemaEffect { .. })), "{c:?}");
         // A tokenizer error: its first word proves nothing.
         let c = changes(Dialect::Postgres, "SET x = 'unterminated;\nDROP TABLE t;");
         assert!(matches!(&c[0], Change::Unparsed { .. }), "{c:?}");
