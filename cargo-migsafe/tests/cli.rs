@@ -167,25 +167,138 @@ fn expect_exit_2(r: &Repo, args: &[&str], needles: &[&str]) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// The check ran, reported an `unparsed-statement` error naming `needle`, and
+/// exits 2: nothing is proven about a pending statement it cannot parse.
+fn expect_unparsed(r: &Repo, args: &[&str], needle: &str) -> serde_json::Value {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let (code, out, err) = r.run(&args);
+    assert_eq!(code, 2, "stdout: {out}\nstderr: {err}");
+    assert!(err.contains(needle), "stderr names it too: {err}");
+    let j = json(&out);
+    assert_eq!(j["verdict"], "unsafe");
+    let f = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "unparsed-statement")
+        .cloned()
+        .unwrap_or_else(|| panic!("no unparsed-statement finding: {out}"));
+    assert_eq!(f["severity"], "error");
+    assert!(f["message"].as_str().unwrap().contains(needle), "{f}");
+    j
+}
+
 #[test]
-fn a_migration_that_does_not_parse_names_file_line_and_column() {
+fn a_pending_statement_that_does_not_parse_is_an_error_finding_naming_file_line_and_column() {
     let r = base_repo();
     r.write("migrations/V2__nickname.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\nALTER TABLE users ALTR COLUMN nickname SET DEFAULT '';\n")
         .commit("head");
-    expect_exit_2(&r, &["check"], &["migrations/V2__nickname.sql:2:19"]);
+    let j = expect_unparsed(&r, &["check"], "migrations/V2__nickname.sql:2:19");
+    assert!(j["findings"][0]["message"].as_str().unwrap().contains("Expected"), "the parser's message: {j}");
+    // The usual comment excuses it.
+    r.write(
+        "migrations/V2__nickname.sql",
+        "ALTER TABLE users ADD COLUMN nickname TEXT;\n-- migsafe:allow(unparsed-statement) only sets a default\nALTER TABLE users ALTR COLUMN nickname SET DEFAULT '';\n",
+    );
+    // (Uncommitted on main, the default base would be HEAD: name the release before.)
+    let (code, out, err) = r.run(&["check", "--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(json(&out)["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn an_undo_script_that_does_not_parse_fails_the_check() {
+    let r = base_repo();
+    r.write("migrations/V2__note.sql", "ALTER TABLE users ADD COLUMN note TEXT;\n")
+        .write("migrations/U2__note.sql", "ALTR TABLE users DRP COLUMN note;\n")
+        .commit("head");
+    let j = expect_unparsed(&r, &["check"], "migrations/U2__note.sql:1:1");
+    assert_eq!(j["findings"][0]["migration"], serde_json::json!({"file": "migrations/U2__note.sql", "line": 1}));
+    let (_, out, _) = r.run(&["check"]);
+    assert!(out.contains("irreversible") && out.contains("the undo does not parse"), "{out}");
 }
 
 #[test]
 fn truncated_and_binary_migrations_are_clear_errors() {
     let r = base_repo();
     r.write("migrations/V2__cut.sql", "CREATE TABLE orders (\n    id BIGINT PRIMARY KEY,\n    note TEXT DEFAULT 'unfinished\n").commit("head");
-    expect_exit_2(&r, &["check"], &["migrations/V2__cut.sql:3"]);
+    expect_unparsed(&r, &["check"], "migrations/V2__cut.sql:3");
     r.remove("migrations/V2__cut.sql").write("migrations/V2__cut.sql", "CREATE TABLE orders (id BIGINT,").commit("head2");
-    expect_exit_2(&r, &["check", "--base", "HEAD~2"], &["migrations/V2__cut.sql:1"]);
+    expect_unparsed(&r, &["check", "--base", "HEAD~2"], "migrations/V2__cut.sql:1");
     r.remove("migrations/V2__cut.sql").write("migrations/V2__blob.sql", [0xff, 0xfe, 0x00, 0x41]).commit("head3");
     expect_exit_2(&r, &["check", "--base", "HEAD~3"], &["migrations/V2__blob.sql", "not UTF-8"]);
     r.remove("migrations/V2__blob.sql").write("migrations/V2__nul.sql", "CREATE TABLE a (id int);\0\0").commit("head4");
     expect_exit_2(&r, &["check", "--base", "HEAD~4"], &["migrations/V2__nul.sql", "binary"]);
+}
+
+#[test]
+fn a_tokenizer_error_does_not_hide_a_drop_after_it() {
+    // The file starts with SET and has an unterminated quote: the DROP after it is still seen.
+    let r = base_repo();
+    r.write("migrations/V2__x.sql", "SET lock_timeout = '2s';\nSELECT 'oops;\nALTER TABLE users DROP COLUMN email;\n").commit("head");
+    let j = expect_unparsed(&r, &["check"], "migrations/V2__x.sql:2");
+    let rules: Vec<&str> = j["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"dropped-column-in-use"), "{rules:?}");
+}
+
+#[test]
+fn an_applied_statement_the_parser_cannot_read_does_not_stop_check_or_schema() {
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST)
+        .write(
+            "migrations/V1__users.sql",
+            "\u{feff}CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL, name TEXT);\nCREATE INDEX users_name ON users (name);\nALTER INDEX IF EXISTS users_name RENAME TO users_by_name;\nALTER INDEX users_by_name FROBNICATE;\n",
+        )
+        .write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id, email FROM users WHERE id = $1\");\n")
+        .commit("base");
+    r.write("migrations/V2__nick.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\n").commit("head");
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let j = json(&out);
+    let f = &j["findings"][0];
+    assert_eq!(f["rule"], "unmodelled-statement", "{j}");
+    assert_eq!(f["severity"], "info");
+    assert_eq!(f["migration"], serde_json::json!({"file": "migrations/V1__users.sql", "line": 4}));
+    assert!(f["message"].as_str().unwrap().contains("`users_by_name`"), "{f}");
+    // `schema` prints it as a warning and exits 0; the rename before it is applied.
+    let (code, out, err) = r.run(&["schema", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(json(&out)["indexes"]["users_by_name"].is_object(), "{out}");
+    assert!(err.contains("warning: migrations/V1__users.sql:4:") && err.contains("does not parse"), "{err}");
+}
+
+#[test]
+fn diesel_ignores_a_loose_data_file_and_schema_says_so() {
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST)
+        .write("migrations/00000000000000_diesel_initial_setup/up.sql", "SELECT 1;\n")
+        .write("migrations/2024-01-01-000000_users/up.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL, name TEXT);\n")
+        .write("migrations/2024-01-01-000000_users/down.sql", "DROP TABLE users;\n")
+        .write("migrations/countries.sql", "INSERT INTO countries VALUES ('fr');\n")
+        .write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id, email FROM users WHERE id = $1\");\n")
+        .commit("base");
+    r.write("migrations/2024-02-01-000000_nick/up.sql", "ALTER TABLE users ADD COLUMN nickname TEXT;\n")
+        .write("migrations/2024-02-01-000000_nick/down.sql", "ALTER TABLE users DROP COLUMN nickname;\n")
+        .commit("head");
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(json(&out)["pending"], serde_json::json!(["migrations/2024-02-01-000000_nick/up.sql"]));
+    let (code, out, err) = r.run(&["schema"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ignored migrations/countries.sql: diesel reads only"), "{out}");
+    let (code, _, err) = r.run(&["schema", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("note: migrations/countries.sql:1:1: diesel reads only"), "{err}");
+}
+
+#[test]
+fn duplicate_versions_stop_the_check_naming_both_files() {
+    let r = base_repo();
+    r.write("migrations/V2__a.sql", "ALTER TABLE users ADD COLUMN a INT;\n")
+        .write("migrations/V2.0__b.sql", "ALTER TABLE users DROP COLUMN email;\n")
+        .commit("head");
+    expect_exit_2(&r, &["check"], &["migrations/V2.0__b.sql", "migrations/V2__a.sql", "one version"]);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! of the [`crate::rules`] registry and classifies each pending migration.
 
 use crate::annotations::{Decl, EnumDecl, Site};
-use crate::diag::Severity;
+use crate::diag::{Diagnostic, Severity};
 use crate::footprint::{resolve_site, Access, ResolvedSite};
 use crate::migrations::{Migration, Script};
 use crate::rules::{self, Finding};
@@ -45,6 +45,25 @@ pub struct Undo {
     pub migration: usize,
     pub script: Script,
     pub events: Vec<Event>,
+    /// What applying it to the new schema found wrong (a table or column it
+    /// names is not there, a statement does not parse): it would fail there.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Undo {
+    /// The undo's diagnostics other than the statements that do not parse
+    /// (those are `Change::Unparsed` events): why it would fail on the new schema.
+    pub fn failures(&self) -> impl Iterator<Item = &Diagnostic> + '_ {
+        let unparsed: Vec<&crate::diag::Location> = self
+            .events
+            .iter()
+            .filter_map(|e| match &e.change {
+                Change::Unparsed { error_at, .. } => Some(error_at),
+                _ => None,
+            })
+            .collect();
+        self.diagnostics.iter().filter(move |d| !unparsed.contains(&&d.location))
+    }
 }
 
 /// Everything the rules look at.
@@ -273,8 +292,8 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
     let mut undos = Vec::new();
     for &i in pending.iter().rev() {
         if let Some(down) = &head.history.migrations[i].down {
-            let (events, _diags) = apply_script(&mut schema, down);
-            undos.push(Undo { migration: i, script: down.clone(), events });
+            let (events, diagnostics) = apply_script(&mut schema, down);
+            undos.push(Undo { migration: i, script: down.clone(), events, diagnostics });
         }
     }
 
@@ -283,6 +302,7 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
     for rule in rules::REGISTRY {
         (rule.check)(&cx, &mut findings);
     }
+    note_unparsed(&cx, &mut findings);
     rules::apply_suppressions(&cx, &mut findings);
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.migration.cmp(&b.migration)).then_with(|| a.table.cmp(&b.table)).then_with(|| a.column.cmp(&b.column))
@@ -352,6 +372,7 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
             Change::EnumValueAdded { ty, value } if cx.head.history.schema.dialect == crate::Dialect::Postgres => {
                 Some(format!("line {line}: PostgreSQL cannot remove the value '{value}' from `{ty}` once added"))
             }
+            Change::Unparsed { .. } => Some(format!("line {line}: does not parse, so what it changes, and whether that can be undone, is unknown")),
             Change::DataChange { table, verb, .. } if *verb != crate::schema::DataVerb::Insert => Some(
                 format!("line {line}: the {verb:?} on `{table}` overwrites data that no undo can restore")
                     .replace("Update", "UPDATE")
@@ -372,6 +393,17 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
             reasons.push("no down / undo script ships with it".to_string());
         }
         Some(u) => {
+            for e in &u.events {
+                if let Change::Unparsed { message, .. } = &e.change {
+                    irreversible = true;
+                    reasons
+                        .push(format!("{}:{}: the undo does not parse ({message}): running it fails, or does what migsafe cannot see", e.at.file, e.at.line));
+                }
+            }
+            for d in u.failures() {
+                irreversible = true;
+                reasons.push(format!("{}:{}: the undo would fail on the new schema: {}", d.location.file, d.location.line, d.message));
+            }
             for e in &u.events {
                 match &e.change {
                     Change::ColumnDropped { table, column } => {
@@ -395,6 +427,23 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
         Reversibility::Reversible
     };
     MigrationClass { file: m.up.path.clone(), down: undo.map(|u| u.script.path.clone()), class, reasons }
+}
+
+/// A finding about a table that a statement the parser could not read names
+/// (in an applied or a pending migration) says so: that statement may have
+/// changed the table in ways the finding does not account for. (Findings
+/// built from a site's problems already carry the note.)
+fn note_unparsed(cx: &Context, findings: &mut [Finding]) {
+    let schema = &cx.head.history.schema;
+    if schema.unread.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| !f.table.is_empty() && f.rule != "unparsed-statement" && f.rule != "unmodelled-statement") {
+        let note = schema.unread_note(&f.table);
+        if !note.is_empty() && !f.message.contains(&note) {
+            f.message.push_str(&note);
+        }
+    }
 }
 
 #[cfg(test)]

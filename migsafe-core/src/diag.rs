@@ -57,6 +57,10 @@ impl Diagnostic {
     pub fn warning(location: Location, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, location, message: message.into() }
     }
+    /// Something the user should know that is not wrong (a file the migration tool ignores).
+    pub fn note(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Info, location, message: message.into() }
+    }
 }
 
 impl fmt::Display for Diagnostic {

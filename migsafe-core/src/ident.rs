@@ -64,9 +64,28 @@ pub fn base_name(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
+/// The byte offset of `needle` (ASCII) in `haystack`, compared ASCII case-blind.
+/// The offset is into `haystack` itself, so slicing it there is always sound
+/// (an ASCII byte never sits inside a multi-byte character).
+pub fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_ascii_ci_gives_offsets_into_the_text_itself() {
+        assert_eq!(find_ascii_ci("alter … using x", "USING"), Some("alter … ".len()));
+        assert_eq!(find_ascii_ci("ſſ USING", "using"), Some("ſſ ".len()));
+        assert_eq!(find_ascii_ci("uſing", "USING"), None, "ſ is no ASCII s");
+        assert_eq!(find_ascii_ci("abc", ""), Some(0));
+    }
 
     #[test]
     fn folds_and_qualifies() {

@@ -8,7 +8,7 @@
 //! truncated or corrupt file decodes to `None`, never a panic.
 
 use migsafe_core::diag::Location;
-use migsafe_core::schema::{Column, EnumType, Family, ForeignKey, Index, Removal, Schema, SqlType, Table, View};
+use migsafe_core::schema::{Column, EnumType, Family, ForeignKey, Index, Removal, Schema, SqlType, Table, Unread, View};
 use migsafe_core::Dialect;
 use std::collections::BTreeMap;
 
@@ -411,9 +411,20 @@ impl Codec for Removal {
     }
 }
 
+impl Codec for Unread {
+    fn put(&self, w: &mut Vec<u8>) {
+        let Unread { at, names } = self;
+        at.put(w);
+        names.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(Unread { at: Codec::get(r)?, names: Codec::get(r)? })
+    }
+}
+
 impl Codec for Schema {
     fn put(&self, w: &mut Vec<u8>) {
-        let Schema { dialect, tables, views, enums, indexes, removed, domains } = self;
+        let Schema { dialect, tables, views, enums, indexes, removed, domains, unread } = self;
         dialect.put(w);
         tables.put(w);
         views.put(w);
@@ -421,6 +432,7 @@ impl Codec for Schema {
         indexes.put(w);
         removed.put(w);
         domains.put(w);
+        unread.put(w);
     }
     fn get(r: &mut Reader) -> Option<Self> {
         Some(Schema {
@@ -431,6 +443,27 @@ impl Codec for Schema {
             indexes: Codec::get(r)?,
             removed: Codec::get(r)?,
             domains: Codec::get(r)?,
+            unread: Codec::get(r)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migsafe_core::migrations::{MigrationSource, SourceFile};
+
+    #[test]
+    fn statements_the_parser_could_not_read_survive_the_cache() {
+        let src = MigrationSource::new("m", vec![SourceFile::new("1_t.sql", "CREATE TABLE t (id int);\nALTER TABLE t FROB COLUMN id;")]);
+        let schema = migsafe_core::schema::analyze(Dialect::Postgres, &src).schema;
+        assert_eq!(schema.unread.len(), 1);
+        let mut w = Vec::new();
+        schema.put(&mut w);
+        let mut r = Reader::new(&w);
+        let back = Schema::get(&mut r).expect("decodes");
+        assert!(r.is_empty());
+        assert_eq!(back.unread, schema.unread);
+        assert_eq!(back.unread_note("t"), schema.unread_note("t"));
     }
 }

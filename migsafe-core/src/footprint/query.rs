@@ -6,9 +6,9 @@ use crate::schema::Schema;
 use crate::suggest::did_you_mean;
 use crate::Dialect;
 use sqlparser::ast::{
-    AssignmentTarget, BinaryOperator, ConflictTarget, Delete, Expr, FromTable, Ident, Insert, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart,
-    OnConflictAction, OnInsert, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, TableObject, TableWithJoins,
-    Update, UpdateTableFromKind, Value, Visit, Visitor,
+    AssignmentTarget, BinaryOperator, ConflictTarget, Delete, Expr, FromTable, Ident, InTarget, Insert, JoinConstraint, JoinOperator, ObjectName,
+    ObjectNamePart, OnConflictAction, OnInsert, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, TableObject,
+    TableWithJoins, Update, UpdateTableFromKind, Value, Visit, Visitor,
 };
 use sqlparser::parser::Parser;
 use std::ops::ControlFlow;
@@ -176,7 +176,7 @@ impl Visitor for Collector {
                     }
                 }
             }
-            Expr::InList { expr, list, .. } => {
+            Expr::In { expr, target: InTarget::List(list), .. } => {
                 if let Some(parts) = column_parts(expr) {
                     let vals: Vec<String> = list.iter().filter_map(literal).collect();
                     if !vals.is_empty() {
@@ -788,10 +788,13 @@ impl<'s> Resolver<'s> {
         scopes.push(scope.clone());
         match &ins.on {
             Some(OnInsert::OnConflict(oc)) => {
-                if let Some(ConflictTarget::Columns(cs)) = &oc.conflict_target {
-                    for c in cs {
+                if let Some(ConflictTarget::Columns { columns, predicate }) = &oc.conflict_target {
+                    for c in columns {
                         let name = self.id(c);
                         self.in_rel(&rel, &name, Access::Filter, vec![]);
+                    }
+                    if let Some(p) = predicate {
+                        self.expr(p, Access::Filter, &scopes, &[]);
                     }
                 }
                 if let OnConflictAction::DoUpdate(du) = &oc.action {

@@ -43,6 +43,19 @@ pub struct ResolvedSite {
 /// declarations (by Rust name), used to judge fields typed with them; the
 /// macros pass none (they cannot see other items).
 pub fn resolve_site(schema: &Schema, decl: &Decl, enums: &[&EnumDecl]) -> ResolvedSite {
+    let mut out = resolve(schema, decl, enums);
+    // A problem on a table that a statement the parser could not read names: say that it may be why.
+    if !schema.unread.is_empty() {
+        for p in &mut out.problems {
+            if let Some(t) = &p.table {
+                p.message.push_str(&schema.unread_note(t));
+            }
+        }
+    }
+    out
+}
+
+fn resolve(schema: &Schema, decl: &Decl, enums: &[&EnumDecl]) -> ResolvedSite {
     let mut out = ResolvedSite::default();
     match decl {
         Decl::Query(q) => query(schema, &q.sql, q.row.as_ref(), &mut out),

@@ -83,15 +83,82 @@ struct Pending {
     id: String,
 }
 
+/// Whose rules a folder follows, from the names in it (a folder holds one
+/// tool's migrations): diesel when any `<version>_<name>/up.sql` is there,
+/// Flyway / refinery when any `V<n>__<name>.sql` is, else the sqlx family
+/// (sqlx, golang-migrate, dbmate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folder {
+    Diesel,
+    Flyway,
+    Sqlx,
+}
+
+fn diesel_dir(dir: &str) -> bool {
+    let ver = dir.split_once('_').map(|(v, _)| v).unwrap_or(dir);
+    digits(&ver.chars().filter(|c| *c != '-').collect::<String>()).is_some()
+}
+
+fn folder_of(src: &MigrationSource) -> Folder {
+    let rels = || src.files.iter().map(|f| f.path.trim_start_matches("./"));
+    if rels().any(|r| matches!(r.split('/').collect::<Vec<_>>().as_slice(), [dir, "up.sql"] if diesel_dir(dir))) {
+        Folder::Diesel
+    } else if rels().any(|r| !r.contains('/') && matches!(classify_file(r), Some(FileKind::Flyway { .. }))) {
+        Folder::Flyway
+    } else {
+        Folder::Sqlx
+    }
+}
+
+/// Why the folder's tool does not read `parts` (a path split at `/`), if it does not.
+fn ignored_by_tool(folder: Folder, parts: &[&str]) -> Option<&'static str> {
+    match (folder, parts) {
+        (Folder::Diesel, [_]) => Some("diesel reads only `<version>_<name>/` folders: this file beside them is ignored"),
+        (Folder::Diesel, [_, "up.sql" | "down.sql"]) => None,
+        (Folder::Diesel, _) => Some("diesel reads only `up.sql` and `down.sql` in a migration's folder: ignored"),
+        (Folder::Flyway, [file]) if !matches!(classify_file(file), Some(FileKind::Flyway { .. })) => {
+            Some("Flyway and refinery read only `V<n>__<name>.sql` (and `U<n>__`, `R__`) files: ignored")
+        }
+        _ => None,
+    }
+}
+
+/// A second migration with a version the tool already has: an error naming both files.
+fn duplicate(shown: &str, other: &str, version: &str, folder: Folder) -> Diagnostic {
+    let (tool, same) = match folder {
+        Folder::Flyway => ("Flyway and refinery refuse", " (Flyway reads V2, V02, V2.0 and V2_0 as one version)"),
+        _ => ("sqlx, golang-migrate and dbmate refuse", ""),
+    };
+    Diagnostic::error(
+        Location::new(shown, 1, 1),
+        format!("{shown} has version {version}, as {other} has: {tool} two migrations with one version{same}; give one of them a new version"),
+    )
+}
+
+/// Flyway's version identity: `2`, `02`, `2.0` and `2_0` are one version.
+fn flyway_version_key(parts: &[u128]) -> String {
+    let mut p = parts.to_vec();
+    while p.len() > 1 && p.last() == Some(&0) {
+        p.pop();
+    }
+    p.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(".")
+}
+
 /// Discover the migrations of `src`, in the order their tool applies them.
 pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut by_id: BTreeMap<String, Pending> = BTreeMap::new();
+    let folder = folder_of(src);
 
     for f in &src.files {
         let rel = f.path.trim_start_matches("./");
         let shown = src.display_path(rel);
         if is_incidental(rel) {
+            continue;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        if let Some(why) = ignored_by_tool(folder, &parts) {
+            diags.push(Diagnostic::note(Location::new(&shown, 1, 1), why));
             continue;
         }
         if f.text.contains('\0') {
@@ -105,7 +172,9 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
             diags.push(Diagnostic::warning(Location::new(&shown, 1, 1), "not a .sql file: ignored (no migration tool migsafe knows runs it)"));
             continue;
         }
-        let parts: Vec<&str> = rel.split('/').collect();
+        // Flyway strips a UTF-8 byte order mark; the others hand it to the database, which
+        // rejects it, so no applied migration keeps one that matters.
+        let text = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
         let script = |text: &str, first_line: u32| Script { path: shown.clone(), text: text.to_string(), first_line };
         match parts.as_slice() {
             // diesel: <version>_<name>/up.sql | down.sql
@@ -128,9 +197,9 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                     id: format!("{dir}/up.sql"),
                 });
                 if *file == "up.sql" {
-                    entry.up = Some(script(&f.text, 1));
+                    entry.up = Some(script(text, 1));
                 } else {
-                    entry.down = Some(script(&f.text, 1));
+                    entry.down = Some(script(text, 1));
                 }
             }
             [file] => {
@@ -140,26 +209,38 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                 };
                 match p {
                     FileKind::Flyway { version, parts, name, undo, repeatable } => {
-                        let key_id = if repeatable { format!("R__{name}") } else { format!("V{version}") };
-                        let entry = by_id.entry(key_id).or_insert_with(|| Pending {
-                            key: Key { repeatable, parts: parts.clone(), text: name.clone() },
+                        let key_id = if repeatable { format!("R__{name}") } else { format!("V{}", flyway_version_key(&parts)) };
+                        let fresh = |name: &str| Pending {
+                            key: Key { repeatable, parts: parts.clone(), text: name.to_string() },
                             version: version.clone(),
-                            name: name.clone(),
+                            name: name.to_string(),
                             layout: Layout::Flyway,
                             up: None,
                             down: None,
                             id: String::new(),
-                        });
+                        };
+                        let entry = by_id.entry(key_id.clone()).or_insert_with(|| fresh(&name));
+                        let taken = if undo { entry.down.as_ref() } else { entry.up.as_ref() };
+                        if let Some(other) = taken {
+                            diags.push(duplicate(&shown, &other.path, &version, folder));
+                            if undo {
+                                continue;
+                            }
+                        }
+                        // A duplicate up script is kept under its own entry: neither file's statements are hidden.
+                        let entry = if taken.is_some() { by_id.entry(format!("{key_id}\0{rel}")).or_insert_with(|| fresh(&name)) } else { entry };
                         if undo {
-                            entry.down = Some(script(&f.text, 1));
+                            entry.down = Some(script(text, 1));
                         } else {
                             entry.id = rel.to_string();
                             entry.name = name;
-                            entry.up = Some(script(&f.text, 1));
+                            entry.up = Some(script(text, 1));
                         }
                     }
                     FileKind::Versioned { version, num, name, direction } => {
-                        let entry = by_id.entry(format!("{num:040}_{version}")).or_insert_with(|| Pending {
+                        // sqlx and golang-migrate read the version as a number: `1` and `01` are one version.
+                        let key_id = format!("{num:040}");
+                        let fresh = || Pending {
                             key: Key { repeatable: false, parts: vec![num], text: version.clone() },
                             version: version.clone(),
                             name: name.clone(),
@@ -167,21 +248,37 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                             up: None,
                             down: None,
                             id: String::new(),
-                        });
+                        };
+                        let entry = by_id.entry(key_id.clone()).or_insert_with(fresh);
+                        let down = matches!(direction, Direction::Down);
+                        let taken = if down { entry.down.as_ref() } else { entry.up.as_ref() };
+                        if let Some(other) = taken {
+                            diags.push(duplicate(&shown, &other.path, &version, folder));
+                            if down {
+                                continue;
+                            }
+                        }
+                        let entry = if taken.is_some() {
+                            let e = by_id.entry(format!("{key_id}\0{rel}")).or_insert_with(fresh);
+                            e.key.text = rel.to_string();
+                            e
+                        } else {
+                            entry
+                        };
                         match direction {
                             Direction::Up => {
                                 entry.id = rel.to_string();
-                                entry.up = Some(script(&f.text, 1));
+                                entry.up = Some(script(text, 1));
                             }
-                            Direction::Down => entry.down = Some(script(&f.text, 1)),
+                            Direction::Down => entry.down = Some(script(text, 1)),
                             Direction::Simple => {
                                 entry.id = rel.to_string();
-                                if let Some((up, down)) = dbmate_sections(&f.text) {
+                                if let Some((up, down)) = dbmate_sections(text) {
                                     entry.layout = Layout::Dbmate;
                                     entry.up = Some(script(&up.0, up.1));
                                     entry.down = down.map(|d| script(&d.0, d.1));
                                 } else {
-                                    entry.up = Some(script(&f.text, 1));
+                                    entry.up = Some(script(text, 1));
                                 }
                             }
                         }
@@ -368,12 +465,78 @@ mod tests {
 
     #[test]
     fn unknown_names_binary_files_and_orphan_undos_are_reported() {
-        let (m, d) = ids(&[("create_users.sql", "x"), ("V1__bin.sql", "a\0b"), ("U3__x.sql", "x"), ("notes.md", "x")]);
+        // A sqlx folder: sqlx refuses a `.sql` file it cannot read a version from.
+        let (m, d) = ids(&[("create_users.sql", "x"), ("1_bin.sql", "a\0b"), ("2_x.down.sql", "x"), ("notes.md", "x")]);
         assert!(m.is_empty());
         let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         assert_eq!(msgs.len(), 3, "{msgs:?}");
         assert!(msgs.iter().any(|m| m.starts_with("migrations/create_users.sql:1:1: error: migration file name fits no known layout")));
+        assert!(msgs.iter().any(|m| m.contains("1_bin.sql") && m.contains("binary")));
+        assert!(msgs.iter().any(|m| m.contains("2_x.down.sql") && m.contains("without its up")));
+        // Flyway: the same, except that Flyway and refinery ignore a file not named as theirs.
+        let (m, d) = ids(&[("create_users.sql", "x"), ("V1__bin.sql", "a\0b"), ("U3__x.sql", "x")]);
+        assert!(m.is_empty());
+        let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("migrations/create_users.sql:1:1: info: Flyway and refinery read only")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("V1__bin.sql") && m.contains("binary")));
         assert!(msgs.iter().any(|m| m.contains("U3__x.sql") && m.contains("without its up")));
+    }
+
+    fn errors(d: &[Diagnostic]) -> Vec<String> {
+        d.iter().filter(|d| d.severity == crate::Severity::Error).map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn diesel_and_refinery_ignore_loose_files_and_say_so() {
+        let (m, d) = ids(&[
+            ("2024-01-01-000000_a/up.sql", "x"),
+            ("2024-01-01-000000_a/down.sql", "x"),
+            ("2024-01-01-000000_a/notes.sql", "x"),
+            ("seed_data.sql", "INSERT INTO a VALUES (1);"),
+            ("dump.bin", "\0"),
+            ("README.md", "x"),
+        ]);
+        assert_eq!(m, ["2024-01-01-000000_a/up.sql+down"]);
+        assert!(errors(&d).is_empty(), "{d:?}");
+        let notes: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes.iter().all(|n| n.contains(": info: diesel reads only")), "{notes:?}");
+        let (m, d) = ids(&[("V1__a.sql", "x"), ("seed.sql", "x"), ("2_sqlx_style.sql", "x")]);
+        assert_eq!(m, ["V1__a.sql"]);
+        assert!(errors(&d).is_empty() && d.len() == 2, "{d:?}");
+    }
+
+    #[test]
+    fn duplicate_versions_are_errors_naming_both_files_and_both_are_kept() {
+        // Flyway: V2, V02, V2.0 and V2_0 are one version.
+        let (m, d) = ids(&[("V1__a.sql", "x"), ("V2__b.sql", "x"), ("V02__c.sql", "x"), ("V2.0__d.sql", "x"), ("V2_0__e.sql", "x"), ("V2.1__f.sql", "x")]);
+        assert_eq!(m.len(), 6, "{m:?}");
+        let e = errors(&d);
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(e.iter().all(|e| e.contains("migrations/V2__b.sql") && e.contains("Flyway and refinery refuse")), "{e:?}");
+        assert!(e.iter().any(|e| e.starts_with("migrations/V02__c.sql:1:1: error:")), "{e:?}");
+        let (_, d) = ids(&[("V2__a.sql", "x"), ("U2__a.sql", "x"), ("U2__b.sql", "x")]);
+        assert_eq!(errors(&d).len(), 1, "{d:?}");
+        // sqlx and golang-migrate: the version is a number.
+        let (m, d) = ids(&[("1_a.sql", "DROP TABLE a;"), ("1_b.sql", "DROP TABLE b;")]);
+        assert_eq!(m, ["1_a.sql", "1_b.sql"]);
+        let e = errors(&d);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].contains("migrations/1_b.sql") && e[0].contains("migrations/1_a.sql"), "{e:?}");
+        let (m, d) = ids(&[("1_a.up.sql", "x"), ("1_a.down.sql", "x"), ("01_b.up.sql", "x"), ("01_b.down.sql", "x")]);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(errors(&d).len(), 2, "{d:?}");
+        // Up and down of one version are no duplicate; neither are diesel's folders.
+        let (_, d) = ids(&[("1_a.up.sql", "x"), ("1_a.down.sql", "x"), ("2_b.sql", "x")]);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_stripped() {
+        let src = MigrationSource::new("m", vec![SourceFile::new("V1__a.sql", "\u{feff}CREATE TABLE a (id int);")]);
+        let (m, d) = discover(&src);
+        assert!(d.is_empty());
+        assert_eq!(m[0].up.text, "CREATE TABLE a (id int);");
     }
 }

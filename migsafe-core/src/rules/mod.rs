@@ -29,8 +29,10 @@ mod sqlite_table_rebuild;
 mod suppression;
 mod type_change_rewrites_table;
 mod undo_breaks_head;
+mod undo_fails;
 mod unique_constraint_without_index;
 mod unmodelled_statement;
+mod unparsed_statement;
 mod unseen_site;
 mod volatile_default_rewrites_table;
 
@@ -86,6 +88,8 @@ pub static REGISTRY: &[Rule] = &[
     Rule { meta: &column_now_nullable::META, category: Category::OldRelease, check: column_now_nullable::check },
     Rule { meta: &enum_value_not_decodable::META, category: Category::OldRelease, check: enum_value_not_decodable::check },
     Rule { meta: &undo_breaks_head::META, category: Category::Undo, check: undo_breaks_head::check },
+    Rule { meta: &undo_fails::META, category: Category::Undo, check: undo_fails::check },
+    Rule { meta: &unparsed_statement::META, category: Category::Coverage, check: unparsed_statement::check },
     Rule { meta: &unmodelled_statement::META, category: Category::Coverage, check: unmodelled_statement::check },
     Rule { meta: &unseen_site::META, category: Category::Coverage, check: unseen_site::check },
     Rule { meta: &applied_migration_edited::META, category: Category::Hygiene, check: applied_migration_edited::check },

@@ -52,8 +52,10 @@ pub(crate) fn binary_coercible(from: &SqlType, to: &SqlType) -> bool {
 
 /// `USING col` or `USING col::type`: the plain cast, not an expression.
 fn trivial_using(statement: &str, column: &str) -> bool {
-    let upper = statement.to_uppercase();
-    let Some(at) = upper.find("USING") else { return true };
+    // Found in the statement itself, ASCII case-blind (SQL keywords are ASCII): an
+    // offset into an upper-cased copy is no offset into the statement once a
+    // character changes length when upper-cased (`ı`, `ſ`, `ﬀ`, `ΐ`).
+    let Some(at) = crate::ident::find_ascii_ci(statement, "USING") else { return true };
     let expr: String = statement[at + 5..].split([',', ';']).next().unwrap_or("").trim().replace('"', "").to_lowercase();
     let bare = expr.split("::").next().unwrap_or("").trim().to_string();
     bare == column || bare.ends_with(&format!(".{column}"))
@@ -118,6 +120,25 @@ mod tests {
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, v2], ""));
         assert_eq!(keys(&r), ["type-change-rewrites-table warning t.n", "type-change-rewrites-table warning t.code"]);
         assert!(r.findings[0].message.contains("ACCESS EXCLUSIVE"));
+    }
+
+    #[test]
+    fn characters_that_change_length_when_upper_cased_do_not_shift_using() {
+        // Each used to panic (a slice off a char boundary or past the end) or read the wrong text.
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, \"ıd\" INT, code VARCHAR(16));");
+        for pre in ["/* ı */", "/* ſſſſſſ */", "/* ﬀﬀﬀﬀﬀ */", "/* ΐ */", "/* ßßßßßßßßßß */"] {
+            let trivial = format!("ALTER TABLE t {pre} ALTER COLUMN code TYPE VARCHAR(32) USING code;");
+            let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__x.sql", &trivial)], ""));
+            assert!(keys(&r).is_empty(), "{pre}: {:?}", keys(&r));
+            let expr = format!("ALTER TABLE t {pre} ALTER COLUMN code TYPE VARCHAR(32) USING upper(code);");
+            let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__x.sql", &expr)], ""));
+            assert_eq!(keys(&r), ["type-change-rewrites-table warning t.code"], "{pre}");
+        }
+        // A column whose name holds such a character, restated by USING.
+        let v2 = ("V2__x.sql", "ALTER TABLE t ALTER COLUMN \"ıd\" TYPE BIGINT USING \"ıd\";");
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, v2], ""));
+        assert_eq!(keys(&r), ["type-change-rewrites-table warning t.ıd"]);
+        assert!(r.findings[0].message.contains("not binary-coercible"), "a restated column is no USING expression: {}", r.findings[0].message);
     }
 
     #[test]

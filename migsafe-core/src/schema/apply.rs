@@ -10,8 +10,9 @@ use crate::migrations::{discover, Migration, MigrationSource, Script};
 use crate::sql::{parse_script, StatementBody};
 use crate::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, DataType,
-    Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, Statement, TableConstraint, UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterIndexOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, AlterView, AlterViewOperation, ColumnDef,
+    ColumnOption, CreateIndex, CreateTable, DataType, Expr, GeneratedAs, ObjectName, ObjectType, RenameTableNameKind, SqliteTableOption, Statement,
+    TableConstraint, UserDefinedTypeRepresentation,
 };
 use sqlparser::tokenizer::Token;
 
@@ -63,12 +64,17 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
         let mut ctx = Ctx { schema: &mut *schema, at: st.location.clone(), text: st.text.to_uppercase(), declared, changes: Vec::new(), diags: Vec::new() };
         match &st.body {
             StatementBody::Parsed(p) => ctx.statement(&p.statement),
-            StatementBody::Error { location, message } => match classify_unparsed(&st.text) {
-                Some(c) => ctx.changes.push(c),
-                None if dialect == Dialect::Sqlite && ctx.reparse_sqlite_type_names(&st.text) => {}
-                None if ctx.unparsed_alter_table(&st.text) => {}
-                None if ctx.drop_index_concurrently(&st.text) => {}
-                None => ctx.diags.push(Diagnostic::error(location.clone(), format!("this statement does not parse as {dialect} SQL: {message}"))),
+            // A tokenizer error: where the statement ends is a guess and its first words prove nothing.
+            StatementBody::Error { location, message, tokenizer: true } => ctx.unparsed(&st.text, location, message, None),
+            StatementBody::Error { location, message, tokenizer: false } => match classify_unparsed(&st.text) {
+                Some((c, Grammar::Missing)) => ctx.changes.push(c),
+                _ if dialect == Dialect::Sqlite && ctx.reparse_sqlite_type_names(&st.text) => {}
+                _ if ctx.unparsed_alter_table(&st.text) => {}
+                _ if ctx.drop_index_concurrently(&st.text) => {}
+                _ if ctx.alter_index(&st.text) => {}
+                // A kind sqlparser reads when it is well formed (COMMENT, GRANT, SET, …): this one is not.
+                Some((c, Grammar::Known)) => ctx.unparsed(&st.text, location, message, Some(change_what(&c))),
+                None => ctx.unparsed(&st.text, location, message, None),
             },
         }
         let Ctx { changes, diags: d, .. } = ctx;
@@ -85,49 +91,220 @@ const WHY_SELECT: &str = "a SELECT in a migration usually calls a function whose
 const WHY_FUNCTION: &str = "functions are not modelled: code calling it, or a trigger using it, may change behaviour";
 const WHY_TRIGGER: &str = "triggers are not modelled: one can reject or rewrite the writes of either release";
 
+/// Whether sqlparser has a grammar for a kind of statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grammar {
+    /// It parses this kind when the statement is well formed: a failure means
+    /// the statement is broken (or sqlparser lacks a variant of it).
+    Known,
+    /// It has no (or only a partial) grammar for it: its first words are all we go by.
+    Missing,
+}
+
+fn change_what(c: &Change) -> String {
+    match c {
+        Change::NoSchemaEffect { what } | Change::Unmodelled { what, .. } => what.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Statements sqlparser cannot parse but whose kind we recognise by their first words.
-fn classify_unparsed(text: &str) -> Option<Change> {
+fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
     let words: Vec<String> = text.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(6).map(|w| w.to_uppercase()).collect();
     let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
     let skip_or_replace: Vec<&str> =
         w.iter().copied().filter(|x| !matches!(*x, "OR" | "REPLACE" | "CONSTRAINT" | "TEMP" | "TEMPORARY" | "UNIQUE" | "DEFINER")).collect();
-    let no_effect = |what: &str| Some(Change::NoSchemaEffect { what: what.to_string() });
-    let unmodelled = |what: &str, reason: &str| Some(Change::Unmodelled { what: what.to_string(), reason: reason.to_string() });
+    use Grammar::{Known, Missing};
+    let no_effect = |what: &str, g: Grammar| Some((Change::NoSchemaEffect { what: what.to_string() }, g));
+    let unmodelled = |what: &str, reason: &str, g: Grammar| Some((Change::Unmodelled { what: what.to_string(), reason: reason.to_string() }, g));
+    // sqlparser's COMMENT and GRANT grammars miss object kinds PostgreSQL has
+    // (COMMENT ON FUNCTION f(int), GRANT … ON TYPE): one of the right shape is
+    // taken as what it says; one that is not (`COMMENT ON t IS;`) is broken.
+    let shaped = |ok: bool| if ok { Missing } else { Known };
     match skip_or_replace.as_slice() {
-        ["COMMENT", ..] => no_effect("COMMENT"),
-        ["GRANT", ..] | ["REVOKE", ..] => no_effect("privileges"),
-        ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control"),
-        ["SET", ..] if text.to_uppercase().contains("LOCK_TIMEOUT") => no_effect("lock_timeout"),
-        ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting"),
-        ["ANALYZE", ..] | ["VACUUM", ..] | ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance"),
-        ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW"),
-        ["SELECT", ..] | ["PERFORM", ..] => unmodelled("SELECT", WHY_SELECT),
-        ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] | ["ALTER", "EXTENSION", ..] => no_effect("extension"),
+        ["COMMENT", ..] => no_effect("COMMENT", shaped(comment_shape(text))),
+        ["GRANT", ..] => no_effect("privileges", shaped(has_word_then_more(text, "TO"))),
+        ["REVOKE", ..] => no_effect("privileges", shaped(has_word_then_more(text, "FROM"))),
+        ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control", Known),
+        // sqlparser reads only some SET, RESET, ANALYZE and VACUUM forms; their
+        // first word is all we go by (a tokenizer error in one is still reported).
+        ["SET", ..] if text.to_uppercase().contains("LOCK_TIMEOUT") => no_effect("lock_timeout", Missing),
+        ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting", Missing),
+        ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Missing),
+        ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance", Missing),
+        ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW", Missing),
+        ["SELECT", ..] => unmodelled("SELECT", WHY_SELECT, Known),
+        ["PERFORM", ..] => unmodelled("SELECT", WHY_SELECT, Missing),
+        ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] => no_effect("extension", Known),
+        ["ALTER", "EXTENSION", ..] => no_effect("extension", Missing),
         ["CREATE", "FUNCTION", ..] | ["CREATE", "PROCEDURE", ..] | ["DROP", "FUNCTION", ..] | ["DROP", "PROCEDURE", ..] | ["ALTER", "FUNCTION", ..] => {
-            unmodelled("function", WHY_FUNCTION)
+            unmodelled("function", WHY_FUNCTION, Missing)
         }
         ["CREATE", "TRIGGER", ..] | ["CREATE", "CONSTRAINT", "TRIGGER", ..] | ["DROP", "TRIGGER", ..] | ["ALTER", "TRIGGER", ..] => {
-            unmodelled("trigger", WHY_TRIGGER)
+            unmodelled("trigger", WHY_TRIGGER, Missing)
         }
         ["CREATE", "RULE", ..] | ["DROP", "RULE", ..] | ["CREATE", "POLICY", ..] | ["DROP", "POLICY", ..] | ["ALTER", "POLICY", ..] => {
-            unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed")
+            unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed", Missing)
         }
-        ["DO", ..] => unmodelled("DO block", "anonymous code blocks are not modelled: they can change anything"),
+        ["DO", ..] => unmodelled("DO block", "anonymous code blocks are not modelled: they can change anything", Missing),
         ["CREATE", "AGGREGATE", ..]
         | ["CREATE", "OPERATOR", ..]
         | ["CREATE", "CAST", ..]
         | ["CREATE", "COLLATION", ..]
         | ["CREATE", "TEXT", ..]
-        | ["CREATE", "LANGUAGE", ..] => no_effect("database object that holds no data"),
-        ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence"),
-        ["CREATE", "SCHEMA", ..] => no_effect("schema"),
-        ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification"),
+        | ["CREATE", "LANGUAGE", ..] => no_effect("database object that holds no data", Missing),
+        ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence", Missing),
+        ["CREATE", "SCHEMA", ..] => no_effect("schema", Known),
+        ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification", Known),
         ["PREPARE", ..] | ["EXECUTE", ..] => {
-            unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes")
+            unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes", Missing)
         }
-        ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE"),
+        ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE", Missing),
         _ => None,
     }
+}
+
+/// The significant tokens of `text` (any dialect's quoting is close enough for a shape check).
+fn shape_tokens(text: &str) -> Option<Vec<Token>> {
+    let d = sqlparser::dialect::GenericDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize().ok()?;
+    Some(tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect())
+}
+
+fn is_word(t: &Token, k: &str) -> bool {
+    matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k))
+}
+
+/// `COMMENT ON <object …> IS '<text>' | NULL`.
+fn comment_shape(text: &str) -> bool {
+    let Some(t) = shape_tokens(text) else { return false };
+    let n = t.len();
+    n >= 5
+        && is_word(&t[1], "ON")
+        && is_word(&t[n - 2], "IS")
+        && (is_word(&t[n - 1], "NULL")
+            || matches!(
+                &t[n - 1],
+                Token::SingleQuotedString(_) | Token::DollarQuotedString(_) | Token::EscapedStringLiteral(_) | Token::NationalStringLiteral(_)
+            ))
+}
+
+/// GRANT … TO <grantee> / REVOKE … FROM <grantee>: the keyword, then at least one token.
+fn has_word_then_more(text: &str, word: &str) -> bool {
+    let Some(t) = shape_tokens(text) else { return false };
+    t.iter().position(|x| is_word(x, word)).is_some_and(|i| i >= 2 && i + 1 < t.len())
+}
+
+/// Words that shape a statement and never name an object in it.
+const STRUCTURE: &[&str] = &[
+    "ADD",
+    "ALTER",
+    "AND",
+    "AS",
+    "BY",
+    "CASCADE",
+    "CHANGE",
+    "CHECK",
+    "COLUMN",
+    "CONCURRENTLY",
+    "CONSTRAINT",
+    "CREATE",
+    "DATA",
+    "DEFAULT",
+    "DROP",
+    "EACH",
+    "EXISTS",
+    "EXPRESSION",
+    "FOR",
+    "FOREIGN",
+    "FROM",
+    "IDENTITY",
+    "IF",
+    "INDEX",
+    "INTO",
+    "KEY",
+    "MATERIALIZED",
+    "MODIFY",
+    "NOT",
+    "NULL",
+    "ON",
+    "ONLY",
+    "OR",
+    "PRIMARY",
+    "REFERENCES",
+    "RENAME",
+    "REPLACE",
+    "RESTRICT",
+    "ROW",
+    "SELECT",
+    "SEQUENCE",
+    "SET",
+    "STATISTICS",
+    "TABLE",
+    "TEMP",
+    "TEMPORARY",
+    "TO",
+    "TYPE",
+    "UNIQUE",
+    "UPDATE",
+    "USING",
+    "VIEW",
+    "WHERE",
+    "WITH",
+];
+
+/// Words after which an object's name may come.
+const NAME_BEFORE: &[&str] =
+    &["TABLE", "INDEX", "VIEW", "COLUMN", "ON", "TO", "INTO", "UPDATE", "REFERENCES", "RENAME", "ALTER", "DROP", "ADD", "MODIFY", "CHANGE", "TYPE", "SEQUENCE"];
+
+/// Words that may stand between such a word and the name.
+const BEFORE_NAME: &[&str] = &["IF", "NOT", "EXISTS", "ONLY", "CONCURRENTLY", "COLUMN", "TABLE", "INDEX", "VIEW", "MATERIALIZED"];
+
+/// The objects a statement the parser cannot read names, from its tokens: a
+/// table, index or column name after ALTER, DROP, RENAME, TABLE, ON, … (as
+/// far as the tokenizer gets), folded as the dialect folds names.
+fn named_objects(dialect: Dialect, text: &str) -> Vec<String> {
+    let pd = dialect.parser_dialect();
+    let mut tokens = Vec::new();
+    // A tokenizer error leaves the tokens before it in `tokens`: those are used.
+    let _ = sqlparser::tokenizer::Tokenizer::new(pd.as_ref(), text).tokenize_with_location_into_buf(&mut tokens);
+    let sig: Vec<&Token> = tokens.iter().map(|t| &t.token).filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF)).collect();
+    let is = |t: &Token, set: &[&str]| matches!(t, Token::Word(w) if w.quote_style.is_none() && set.iter().any(|k| w.value.eq_ignore_ascii_case(k)));
+    let mut names: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sig.len() && names.len() < 8 {
+        if !is(sig[i], NAME_BEFORE) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < sig.len() && is(sig[j], BEFORE_NAME) {
+            j += 1;
+        }
+        // A dotted name: word (. word)*.
+        let mut parts = Vec::new();
+        while let Some(Token::Word(w)) = sig.get(j) {
+            if w.quote_style.is_none() && STRUCTURE.iter().any(|k| w.value.eq_ignore_ascii_case(k)) {
+                break;
+            }
+            parts
+                .push(ident(dialect, &sqlparser::ast::Ident { value: w.value.clone(), quote_style: w.quote_style, span: sqlparser::tokenizer::Span::empty() }));
+            if matches!(sig.get(j + 1), Some(Token::Period)) {
+                j += 2;
+            } else {
+                j += 1;
+                break;
+            }
+        }
+        if !parts.is_empty() {
+            let name = qualify(dialect, &parts);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        i = j.max(i + 1);
+    }
+    names
 }
 
 /// First words of MySQL `ALTER TABLE` table options that change no column.
@@ -302,6 +479,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             Statement::CreateIndex(ci) => self.create_index(ci),
+            Statement::AlterIndex { name, operation: AlterIndexOperation::RenameIndex { index_name } } => self.rename_index(name, index_name, false),
             Statement::Drop { object_type, if_exists, names, cascade, table, .. } => {
                 for n in names {
                     self.drop(*object_type, n, *if_exists, *cascade, table.as_ref());
@@ -322,17 +500,7 @@ impl<'a> Ctx<'a> {
                     .insert(key.clone(), View { name: key.clone(), materialized: cv.materialized, columns, reads, writes_to, created: self.at.clone() });
                 self.changes.push(Change::ViewCreated { view: key, materialized: cv.materialized });
             }
-            Statement::AlterView { name, columns, query, .. } => {
-                let key = self.name(name);
-                let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
-                let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
-                let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
-                let writes_to = self.view_writes_to(query);
-                self.schema
-                    .views
-                    .insert(key.clone(), View { name: key.clone(), materialized: false, columns: cols, reads, writes_to, created: self.at.clone() });
-                self.changes.push(Change::ViewCreated { view: key, materialized: false });
-            }
+            Statement::AlterView(av) => self.alter_view(av),
             Statement::CreateType { name, representation } => {
                 let key = self.name(name);
                 match representation {
@@ -393,7 +561,7 @@ impl<'a> Ctx<'a> {
             other => {
                 let text = other.to_string();
                 match classify_unparsed(&text) {
-                    Some(c) => self.changes.push(c),
+                    Some((c, _)) => self.changes.push(c),
                     None => {
                         let kind: String = text.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
                         self.unmodelled(&kind, "migsafe does not model this kind of statement")
@@ -548,6 +716,89 @@ impl<'a> Ctx<'a> {
             }
         }
         true
+    }
+
+    /// A statement no grammar and no recovery reads: recorded with what it
+    /// names, reported as a warning here (whether it stops a check depends on
+    /// whether its migration is pending: see the `unparsed-statement` rule).
+    fn unparsed(&mut self, text: &str, error_at: &Location, message: &str, what: Option<String>) {
+        let d = self.d();
+        let names = named_objects(d, text);
+        let what = what.filter(|w| !w.is_empty()).unwrap_or_else(|| {
+            let words: Vec<String> =
+                text.split_whitespace().take_while(|w| w.chars().all(|c| c.is_ascii_alphabetic())).take(2).map(str::to_uppercase).collect();
+            if words.is_empty() {
+                "statement".to_string()
+            } else {
+                words.join(" ")
+            }
+        });
+        let named =
+            if names.is_empty() { String::new() } else { format!(" (it names {})", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")) };
+        self.diags.push(Diagnostic::warning(
+            error_at.clone(),
+            format!("this statement does not parse as {d} SQL: {message}; what it changes is not modelled{named}"),
+        ));
+        self.schema.unread.push(super::Unread { at: self.at.clone(), names: names.clone() });
+        self.changes.push(Change::Unparsed { what, message: message.to_string(), error_at: error_at.clone(), names });
+    }
+
+    /// `ALTER INDEX [IF EXISTS] name …`: sqlparser reads only `RENAME TO`,
+    /// and not after `IF EXISTS`. A rename is applied; the other actions
+    /// (`SET TABLESPACE`, `SET (…)`, `ALTER COLUMN n SET STATISTICS`,
+    /// `ATTACH PARTITION`) change no column.
+    fn alter_index(&mut self, text: &str) -> bool {
+        let d = self.d();
+        let pd = d.parser_dialect();
+        let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(pd.as_ref(), text).tokenize() else { return false };
+        let sig: Vec<&Token> = tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect();
+        let kw = |t: Option<&&Token>, k: &str| matches!(t, Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
+        if !kw(sig.first(), "ALTER") || !kw(sig.get(1), "INDEX") {
+            return false;
+        }
+        let if_exists = kw(sig.get(2), "IF") && kw(sig.get(3), "EXISTS");
+        let rest = &sig[if if_exists { 4 } else { 2 }..];
+        let rest_text: String = rest.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+        if let Ok(mut stmts) = sqlparser::parser::Parser::parse_sql(pd.as_ref(), &format!("ALTER INDEX {rest_text}")) {
+            if let (1, Some(Statement::AlterIndex { name, operation: AlterIndexOperation::RenameIndex { index_name } })) = (stmts.len(), stmts.pop()) {
+                self.rename_index(&name, &index_name, if_exists);
+                return true;
+            }
+        }
+        // The name, then an action that leaves the columns as they are.
+        let mut i = 0;
+        while matches!(rest.get(i), Some(Token::Word(_))) && matches!(rest.get(i + 1), Some(Token::Period)) {
+            i += 2;
+        }
+        if !matches!(rest.get(i), Some(Token::Word(_))) {
+            return false;
+        }
+        let action = &rest[i + 1..];
+        let first = action.first();
+        let storage = (kw(first, "SET") || kw(first, "RESET"))
+            || (kw(first, "ALTER") && action.iter().any(|t| kw(Some(t), "STATISTICS")))
+            || (kw(first, "ATTACH") && kw(action.get(1), "PARTITION"))
+            || (kw(first, "NO") || kw(first, "DEPENDS"));
+        if storage {
+            self.no_effect("index storage option");
+        }
+        storage
+    }
+
+    fn rename_index(&mut self, name: &ObjectName, to: &ObjectName, if_exists: bool) {
+        let from = self.name(name);
+        let to = self.renamed_key(&from, to);
+        match self.schema.indexes.remove(&from) {
+            Some(mut i) => {
+                i.name = to.clone();
+                let table = Some(i.table.clone());
+                self.schema.indexes.insert(to.clone(), i);
+                self.changes.push(Change::IndexRenamed { from, to, table });
+            }
+            // A constraint's index (`…_pkey`, `…_key`) or one IF EXISTS skips: nothing the model holds.
+            None if if_exists => self.no_effect("ALTER INDEX IF EXISTS on an index the model does not hold"),
+            None => self.changes.push(Change::IndexRenamed { from, to, table: None }),
+        }
     }
 
     /// `DROP INDEX CONCURRENTLY …`, which sqlparser does not parse: parse it
@@ -765,7 +1016,7 @@ impl<'a> Ctx<'a> {
             self.table_constraint(&mut table, c);
         }
         if self.d() == Dialect::Sqlite {
-            if ct.without_rowid {
+            if ct.sqlite_table_options.options.contains(&SqliteTableOption::WithoutRowid) {
                 // No rowid: the primary key is an ordinary NOT NULL key.
                 for name in table.primary_key.clone() {
                     if let Some(col) = table.column_mut(&name) {
@@ -1071,6 +1322,7 @@ impl<'a> Ctx<'a> {
                 col.nullable = false;
                 Change::NoSchemaEffect { what: "identity".into() }
             }
+            AlterColumnOperation::GenericOptions { .. } => Change::NoSchemaEffect { what: "foreign table column options".into() },
         };
         col.changed = Some(at);
         self.changes.push(change);
@@ -1119,6 +1371,42 @@ impl<'a> Ctx<'a> {
         }
         self.schema.removed.push(Removal { table: from.to_string(), column: None, renamed_to: Some(to.clone()), at: self.at.clone() });
         self.changes.push(Change::TableRenamed { from: from.to_string(), to });
+    }
+
+    fn alter_view(&mut self, av: &AlterView) {
+        let key = self.name(&av.name);
+        if let AlterViewOperation::As { columns, query, .. } = &av.operation {
+            let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
+            let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
+            let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
+            let writes_to = if av.materialized { None } else { self.view_writes_to(query) };
+            let view = View { name: key.clone(), materialized: av.materialized, columns: cols, reads, writes_to, created: self.at.clone() };
+            self.schema.views.insert(key.clone(), view);
+            self.changes.push(Change::ViewCreated { view: key, materialized: av.materialized });
+            return;
+        }
+        if !self.schema.views.contains_key(&key) {
+            if av.if_exists {
+                self.no_effect("ALTER VIEW IF EXISTS on a missing view");
+            } else {
+                self.missing(&key, "view");
+            }
+            return;
+        }
+        match &av.operation {
+            AlterViewOperation::RenameTo { new_name } => self.rename_view(&key, new_name),
+            AlterViewOperation::RenameColumn { old_column_name, new_column_name } => {
+                let (from, to) = (ident(self.d(), old_column_name), ident(self.d(), new_column_name));
+                let Some(c) = self.schema.views.get_mut(&key).and_then(|v| v.columns.iter_mut().find(|c| **c == from)) else {
+                    self.warn(format!("column `{from}` does not exist in the view `{key}`"));
+                    return;
+                };
+                *c = to.clone();
+                self.schema.removed.push(Removal { table: key.clone(), column: Some(from.clone()), renamed_to: Some(to.clone()), at: self.at.clone() });
+                self.changes.push(Change::ColumnRenamed { table: key, from, to });
+            }
+            _ => self.no_effect("view option"),
+        }
     }
 
     fn rename_view(&mut self, from: &str, to: &ObjectName) {
@@ -1367,6 +1655,77 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(col(&s, "t", "k"), ("varchar".into(), false));
         assert_eq!(col(&s, "t", "w"), ("bigint".into(), true));
+    }
+
+    #[test]
+    fn identity_options_sqlite_table_options_and_alter_view_parse() {
+        // sqlparser 0.63 rejected all three; PostgreSQL and SQLite accept them.
+        let (s, d) = run(Dialect::Postgres, "CREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY (START WITH 10 INCREMENT BY 5), n text);");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(s.column("t", "id").unwrap().identity);
+        assert_eq!(col(&s, "t", "id"), ("integer".into(), false));
+        let (s, d) =
+            run(Dialect::Sqlite, "CREATE TABLE k (a TEXT PRIMARY KEY, b INTEGER) WITHOUT ROWID, STRICT;\nCREATE TABLE r (id INTEGER PRIMARY KEY) STRICT;");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(col(&s, "k", "a"), ("TEXT".into(), false), "WITHOUT ROWID keys are NOT NULL");
+        assert!(s.column("r", "id").unwrap().identity);
+        let (s, d) = run(
+            Dialect::Postgres,
+            "CREATE TABLE t (a int, b int);\nCREATE VIEW v AS SELECT a, b FROM t;\nALTER VIEW v RENAME COLUMN b TO c;\nALTER VIEW v RENAME TO w;\nALTER VIEW IF EXISTS gone RENAME TO x;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.views["w"].columns, ["a", "c"]);
+        assert!(!s.views.contains_key("v"));
+    }
+
+    fn changes(dialect: Dialect, sql: &str) -> Vec<Change> {
+        let mut schema = Schema::new(dialect);
+        let script = Script { path: "m.sql".into(), text: sql.into(), first_line: 1 };
+        apply_script(&mut schema, &script).0.into_iter().map(|e| e.change).collect()
+    }
+
+    #[test]
+    fn alter_index_renames_with_and_without_if_exists() {
+        let (s, d) = run(
+            Dialect::Postgres,
+            "CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nALTER INDEX t_a RENAME TO t_a2;\nALTER INDEX IF EXISTS t_a2 RENAME TO t_a3;\nALTER INDEX IF EXISTS gone RENAME TO x;\nALTER INDEX t_pkey RENAME TO t_key;\nALTER INDEX t_a3 SET (fillfactor = 70);\nALTER INDEX IF EXISTS t_a3 SET TABLESPACE fast;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.indexes.keys().collect::<Vec<_>>(), ["t_a3"]);
+        assert_eq!(s.indexes["t_a3"].table, "t");
+        assert!(s.unread.is_empty());
+    }
+
+    #[test]
+    fn a_statement_nothing_reads_is_an_unparsed_event_naming_what_its_tokens_show() {
+        let c = changes(
+            Dialect::Postgres,
+            "CREATE TABLE t (a int);\nALTER TABLE IF EXISTS ONLY public.t FROB COLUMN \"A\";\nDROP INDEX CONCURRENTLY IF EXISTS idx FROB;",
+        );
+        let unparsed: Vec<(&str, &Vec<String>)> = c
+            .iter()
+            .filter_map(|c| match c {
+                Change::Unparsed { what, names, .. } => Some((what.as_str(), names)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(unparsed.len(), 2, "{c:?}");
+        assert_eq!(unparsed[0], ("ALTER TABLE", &vec!["t".to_string(), "A".to_string()]));
+        assert_eq!(unparsed[1].1, &vec!["idx".to_string()]);
+        // A kind sqlparser reads when well formed, but broken, is unparsed too (not "no effect").
+        let c = changes(Dialect::Postgres, "COMMENT ON TABLE t IS;\nGRANT ALL ON;\nCREATE TRIGGER x AFTER INSERT ON t EXECUTE PROCEDURE f(;");
+        assert!(matches!(&c[0], Change::Unparsed { what, .. } if what == "COMMENT"), "{c:?}");
+        assert!(matches!(&c[1], Change::Unparsed { what, .. } if what == "privileges"), "{c:?}");
+        assert!(matches!(&c[2], Change::Unmodelled { what, .. } if what == "trigger"), "{c:?}");
+        // Valid PostgreSQL that sqlparser's COMMENT, GRANT, SET and VACUUM grammars miss is what it says.
+        let c = changes(
+            Dialect::Postgres,
+            "COMMENT ON FUNCTION f(int) IS 'x';\nCOMMENT ON CONSTRAINT c ON t IS NULL;\nGRANT USAGE ON TYPE ty TO u;\nREVOKE USAGE ON LANGUAGE plpgsql FROM u;\nSET CONSTRAINTS ALL DEFERRED;\nVACUUM (VERBOSE, ANALYZE) t;",
+        );
+        assert!(c.iter().all(|c| matches!(c, Change::NoSchemaEffect { .. })), "{c:?}");
+        // A tokenizer error: its first word proves nothing.
+        let c = changes(Dialect::Postgres, "SET x = 'unterminated;\nDROP TABLE t;");
+        assert!(matches!(&c[0], Change::Unparsed { .. }), "{c:?}");
     }
 
     #[test]

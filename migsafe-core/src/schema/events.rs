@@ -1,6 +1,7 @@
 //! What a statement did to the schema, as the rules see it.
 
 use super::{Provenance, SqlType};
+use crate::diag::Location;
 use serde::Serialize;
 
 /// One effect of one statement, with where it was written.
@@ -142,6 +143,24 @@ pub enum Change {
         what: String,
         reason: String,
     },
+    /// A statement the parser cannot read and no recovery understood: it
+    /// may have changed anything it names (or anything at all).
+    Unparsed {
+        /// Its kind, from its first words (`ALTER INDEX`).
+        what: String,
+        /// The parser's (or tokenizer's) message.
+        message: String,
+        /// Where the parser stopped.
+        error_at: Location,
+        /// The tables, indexes and columns its tokens name after ALTER, DROP,
+        /// RENAME, TABLE, ON, … (folded as the dialect folds them; best effort).
+        names: Vec<String>,
+    },
+    IndexRenamed {
+        from: String,
+        to: String,
+        table: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -182,7 +201,7 @@ impl Change {
             | ConstraintAdded { table, .. }
             | ConstraintDropped { table, .. }
             | DataChange { table, .. } => Some(table),
-            IndexDropped { table, .. } => table.as_deref(),
+            IndexDropped { table, .. } | IndexRenamed { table, .. } => table.as_deref(),
             _ => None,
         }
     }

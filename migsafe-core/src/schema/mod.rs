@@ -34,6 +34,17 @@ pub struct Schema {
     /// Domains, by name: a column of a domain has the domain's base type.
     #[serde(skip)]
     pub domains: BTreeMap<String, SqlType>,
+    /// Statements the parser could not read: what they did is not in this model.
+    #[serde(skip)]
+    pub unread: Vec<Unread>,
+}
+
+/// A statement the parser could not read, and the objects its tokens name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub at: Provenance,
+    /// Tables, indexes and columns, folded (see `Change::Unparsed`).
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +152,7 @@ impl Schema {
             indexes: BTreeMap::new(),
             removed: Vec::new(),
             domains: BTreeMap::new(),
+            unread: Vec::new(),
         }
     }
 
@@ -172,6 +184,23 @@ impl Schema {
     /// Why `table.column` (or `table` with `column = None`) is missing, if a migration removed it.
     pub fn removal(&self, table: &str, column: Option<&str>) -> Option<&Removal> {
         self.removed.iter().rev().find(|r| r.table == table && r.column.as_deref() == column)
+    }
+
+    /// Statements the parser could not read that name `table` (by its key or
+    /// its unqualified name): they may have changed it.
+    pub fn unread_naming(&self, table: &str) -> Vec<&Unread> {
+        let base = crate::ident::base_name(table);
+        self.unread.iter().filter(|u| u.names.iter().any(|n| n == table || n == base)).collect()
+    }
+
+    /// " (note: …)" for a message about `table`, when unread statements name it.
+    pub fn unread_note(&self, table: &str) -> String {
+        let at: Vec<String> = self.unread_naming(table).iter().map(|u| format!("{}:{}", u.at.file, u.at.line)).collect();
+        match at.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (note: the statement at {one}, which migsafe cannot parse, names `{table}`: what it did to it is not modelled)"),
+            many => format!(" (note: the statements at {}, which migsafe cannot parse, name `{table}`: what they did to it is not modelled)", many.join(", ")),
+        }
     }
 
     /// The enum type a column holds, if it is enum-typed.

@@ -26,6 +26,10 @@ pub enum StatementBody {
     Error {
         location: Location,
         message: String,
+        /// The tokenizer failed (an unterminated quote, dollar quote or
+        /// comment): where the statement ends is a guess (the next `;` at the
+        /// end of a line), and its first words say nothing reliable about it.
+        tokenizer: bool,
     },
 }
 
@@ -34,39 +38,86 @@ pub struct ParsedStatement {
     pub statement: Box<Statement>,
 }
 
-/// Tokenise and split `text`; a tokenizer error (an unterminated string, a
-/// stray byte) is returned as the sole error statement of the file.
+/// Tokenise and split `text` (a leading UTF-8 byte order mark is skipped, as
+/// Flyway does). A tokenizer error (an unterminated string, dollar quote or
+/// comment) is confined to its statement: the statements before it are
+/// returned as usual, the text from its start to the next `;` that ends a
+/// line is one error statement, and the statements after that are read again.
 pub fn parse_script(dialect: Dialect, file: &str, text: &str, first_line: u32) -> Vec<ScriptStatement> {
     let d = dialect.parser_dialect();
-    let tokens = match Tokenizer::new(d.as_ref(), text).tokenize_with_location() {
-        Ok(t) => t,
-        Err(e) => {
-            let loc = Location::new(file, e.location.line as u32 + first_line - 1, e.location.column as u32);
-            return vec![ScriptStatement {
-                location: loc.clone(),
-                text: text.to_string(),
-                leading_comments: vec![],
-                body: StatementBody::Error { location: loc, message: e.message },
-            }];
-        }
-    };
-    let lines = LineIndex::new(text);
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut line = first_line;
     let mut out = Vec::new();
-    for group in split(tokens) {
-        let Some(first) = group.tokens.iter().find(|t| !is_trivia(&t.token)) else { continue };
-        let start = first.span.start;
-        let last = group.tokens.iter().rev().find(|t| !is_trivia(&t.token)).unwrap_or(first);
-        let text_slice = lines.slice(text, (start.line, start.column), (last.span.end.line, last.span.end.column));
-        let location = Location::new(file, start.line as u32 + first_line - 1, start.column as u32);
-        let body = parse_group(d.as_ref(), group.tokens, file, first_line);
+    // A loop, not recursion: a file of many broken statements must not grow the stack.
+    loop {
+        let mut tokens = Vec::new();
+        let result = Tokenizer::new(d.as_ref(), rest).tokenize_with_location_into_buf(&mut tokens);
+        // Where the token that failed begins: just after the last good one.
+        let bad = tokens.iter().rev().find(|t| t.token != Token::EOF).map(|t| t.span.end).unwrap_or(sqlparser::tokenizer::Location { line: 1, column: 1 });
+        let lines = LineIndex::new(rest);
+        let (groups, tail) = split(tokens);
+        for group in groups {
+            push_group(&mut out, d.as_ref(), file, rest, &lines, line, group);
+        }
+        let Err(e) = result else {
+            if let Some(group) = tail {
+                push_group(&mut out, d.as_ref(), file, rest, &lines, line, group);
+            }
+            return out;
+        };
+        // The broken statement: from its first token (or the bad token) to the next `;` ending a line.
+        let (start, comments) = match &tail {
+            Some(g) => (g.tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| t.span.start).unwrap_or(bad), g.comments.clone()),
+            None => (bad, Vec::new()),
+        };
+        let from = lines.offset(rest, start.line, start.column);
+        let bad_at = lines.offset(rest, bad.line, bad.column).max(from);
+        let (end, resume) = safe_boundary(rest, bad_at);
+        let location = Location::new(file, start.line as u32 + line - 1, start.column as u32);
+        let error_at = Location::new(file, bad.line as u32 + line - 1, bad.column as u32);
         out.push(ScriptStatement {
             location,
-            text: text_slice.to_string(),
-            leading_comments: group.comments.into_iter().map(|(l, c)| (l + first_line - 1, c)).collect(),
-            body,
+            text: rest[from..end].trim_end().to_string(),
+            leading_comments: comments.into_iter().map(|(l, c)| (l + line - 1, c)).collect(),
+            body: StatementBody::Error { location: error_at, message: e.message, tokenizer: true },
         });
+        let Some(resume) = resume else { return out };
+        line += rest[..resume].bytes().filter(|b| *b == b'\n').count() as u32;
+        rest = &rest[resume..];
     }
-    out
+}
+
+/// After a tokenizer error at byte `at`: the end of the broken statement (the
+/// next `;` followed only by blanks or a `--` comment up to the end of its
+/// line) and where reading starts again (the next line), if anywhere.
+fn safe_boundary(text: &str, at: usize) -> (usize, Option<usize>) {
+    let mut from = at;
+    while let Some(i) = text[from..].find(';').map(|i| from + i) {
+        let line_end = text[i + 1..].find('\n').map(|n| i + 1 + n).unwrap_or(text.len());
+        let after = text[i + 1..line_end].trim();
+        if after.is_empty() || after.starts_with("--") {
+            let resume = (line_end < text.len()).then_some(line_end + 1);
+            return (i, resume);
+        }
+        from = i + 1;
+    }
+    (text.len(), None)
+}
+
+fn push_group(out: &mut Vec<ScriptStatement>, d: &dyn sqlparser::dialect::Dialect, file: &str, text: &str, lines: &LineIndex, first_line: u32, group: Group) {
+    let Some(first) = group.tokens.iter().find(|t| !is_trivia(&t.token)) else { return };
+    let start = first.span.start;
+    let last = group.tokens.iter().rev().find(|t| !is_trivia(&t.token)).unwrap_or(first);
+    let text_slice = lines.slice(text, (start.line, start.column), (last.span.end.line, last.span.end.column));
+    let location = Location::new(file, start.line as u32 + first_line - 1, start.column as u32);
+    let text_slice = text_slice.to_string();
+    let body = parse_group(d, group.tokens, file, first_line);
+    out.push(ScriptStatement {
+        location,
+        text: text_slice,
+        leading_comments: group.comments.into_iter().map(|(l, c)| (l + first_line - 1, c)).collect(),
+        body,
+    });
 }
 
 fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, file: &str, first_line: u32) -> StatementBody {
@@ -100,7 +151,7 @@ fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, 
                 (_, _, Some(f)) => (f.line, f.column),
                 _ => (1, 1),
             };
-            StatementBody::Error { location: Location::new(file, line as u32 + first_line - 1, col as u32), message }
+            StatementBody::Error { location: Location::new(file, line as u32 + first_line - 1, col as u32), message, tokenizer: false }
         }
     }
 }
@@ -135,8 +186,9 @@ fn keyword(t: &Token) -> Option<Keyword> {
 }
 
 /// Split at top-level semicolons. Bodies delimited by BEGIN … END (SQLite
-/// and MySQL triggers, MySQL procedures) are kept whole.
-fn split(tokens: Vec<TokenWithSpan>) -> Vec<Group> {
+/// and MySQL triggers, MySQL procedures) are kept whole. The last statement,
+/// when no `;` ends it, is returned apart.
+fn split(tokens: Vec<TokenWithSpan>) -> (Vec<Group>, Option<Group>) {
     let mut groups = Vec::new();
     let mut cur = Group { tokens: Vec::new(), comments: Vec::new() };
     let mut started = false;
@@ -180,10 +232,7 @@ fn split(tokens: Vec<TokenWithSpan>) -> Vec<Group> {
         }
         cur.tokens.push(t);
     }
-    if started {
-        groups.push(cur);
-    }
-    groups
+    (groups, started.then_some(cur))
 }
 
 /// CREATE [TEMP] TRIGGER / PROCEDURE / FUNCTION without dollar quoting has a
@@ -231,7 +280,7 @@ mod tests {
         stmts
             .iter()
             .filter_map(|s| match &s.body {
-                StatementBody::Error { location, message } => Some(format!("{location}: {message}")),
+                StatementBody::Error { location, message, .. } => Some(format!("{location}: {message}")),
                 _ => None,
             })
             .collect()
@@ -274,6 +323,52 @@ mod tests {
         let errs = errors(&stmts);
         assert_eq!(errs.len(), 1);
         assert!(errs[0].starts_with("bad.sql:2:"), "{}", errs[0]);
+    }
+
+    fn parsed(stmts: &[ScriptStatement]) -> Vec<String> {
+        stmts.iter().filter(|s| matches!(s.body, StatementBody::Parsed(_))).map(|s| s.text.clone()).collect()
+    }
+
+    #[test]
+    fn a_tokenizer_error_is_confined_to_its_statement() {
+        // Each case: the broken statement on line 2, a DROP after it that must still be read.
+        let cases = [
+            (Dialect::Postgres, "SET lock_timeout = '5s';\nSELECT 'oops;\nALTER TABLE t DROP COLUMN c;\n"),
+            (Dialect::Postgres, "SELECT 1;\nCOMMENT ON TABLE t IS \"oops;\nALTER TABLE t DROP COLUMN c;\n"),
+            (Dialect::Postgres, "GRANT ALL ON t TO u;\nDO $$ BEGIN PERFORM 1;\nALTER TABLE t DROP COLUMN c;\n"),
+            (Dialect::Postgres, "SELECT 1;\nCREATE FUNCTION f() RETURNS int AS $a$ SELECT 1; $b$;\nALTER TABLE t DROP COLUMN c;\n"),
+            (Dialect::Postgres, "SELECT 1;\nSELECT E'\\'oops;\nALTER TABLE t DROP COLUMN c;\n"),
+            (Dialect::Mysql, "SELECT 1;\nSELECT `oops;\nALTER TABLE t DROP COLUMN c;\n"),
+            (Dialect::Sqlite, "SELECT 1;\nSELECT [oops;\nALTER TABLE t DROP COLUMN c;\n"),
+        ];
+        for (dialect, sql) in cases {
+            let stmts = parse_script(dialect, "m.sql", sql, 1);
+            let errs = errors(&stmts);
+            assert_eq!(errs.len(), 1, "{sql:?}: {errs:?}");
+            assert!(errs[0].starts_with("m.sql:2:"), "{sql:?}: {}", errs[0]);
+            let bad = stmts.iter().find(|s| matches!(s.body, StatementBody::Error { .. })).unwrap();
+            assert!(matches!(bad.body, StatementBody::Error { tokenizer: true, .. }));
+            assert_eq!(bad.location.line, 2);
+            let ok = parsed(&stmts);
+            assert_eq!(ok.len(), 2, "{sql:?}: {ok:?}");
+            assert_eq!(ok[1], "ALTER TABLE t DROP COLUMN c", "{sql:?}");
+            assert_eq!(stmts.iter().find(|s| s.text.starts_with("ALTER")).unwrap().location.line, 3);
+        }
+    }
+
+    #[test]
+    fn an_unterminated_comment_runs_to_the_end() {
+        let stmts = parse_script(Dialect::Postgres, "m.sql", "SELECT 1;\n/* no end\nDROP TABLE t;", 1);
+        assert_eq!(errors(&stmts).len(), 1);
+        assert_eq!(parsed(&stmts), ["SELECT 1"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let stmts = parse_script(Dialect::Postgres, "V1__x.sql", "\u{feff}CREATE TABLE a (id int);", 1);
+        assert!(errors(&stmts).is_empty());
+        assert_eq!(stmts[0].location.column, 1);
+        assert_eq!(stmts[0].text, "CREATE TABLE a (id int)");
     }
 
     #[test]

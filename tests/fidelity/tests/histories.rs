@@ -97,7 +97,7 @@ fn sqlite_dbmate() {
     assert_no_diagnostics(&c);
     let s = &c.history.schema;
 
-    assert_eq!(c.history.migrations.len(), 4);
+    assert_eq!(c.history.migrations.len(), 5);
     assert!(c.history.migrations.iter().all(|m| m.down.is_some()));
 
     assert_eq!(sorted_keys(&s.views), ["customer_emails"]);
@@ -113,4 +113,31 @@ fn sqlite_dbmate() {
     assert!(s.tables["orders"].column("id").unwrap().identity, "integer primary key is the rowid");
     assert!(!s.tables["order_items"].column("order_id").unwrap().identity, "a composite key is no rowid alias");
     assert!(s.tables["orders"].column("total_with_tax").unwrap().generated);
+    assert!(!s.tables["preferences"].column("key").unwrap().identity, "WITHOUT ROWID: no rowid alias");
+    assert!(s.tables["counters"].column("id").unwrap().identity, "STRICT keeps the rowid");
+}
+
+#[test]
+fn postgres_diesel_with_a_loose_data_file_and_alter_index_if_exists() {
+    // Issue 11: a diesel history with a data file beside its folders and an
+    // `ALTER INDEX IF EXISTS … RENAME TO …` made `schema` exit 2.
+    let Some(c) = compare_history(Dialect::Postgres, &histories_dir().join("postgres-diesel")) else { return };
+    let d: Vec<String> = c.history.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(d.len(), 1, "only the note on the ignored file:\n  {}", d.join("\n  "));
+    assert!(d[0].contains("countries_seed.sql") && d[0].contains("info: diesel reads only"), "{}", d[0]);
+    assert!(c.history.schema.unread.is_empty(), "every statement was read: {:?}", c.history.schema.unread);
+    assert_eq!(c.history.migrations.len(), 4);
+    assert!(c.history.migrations.iter().all(|m| m.down.is_some()));
+
+    // Every index the model holds is the engine's, on the same table (the
+    // engine also has the constraints' own indexes, which the model leaves out).
+    let s = &c.history.schema;
+    assert_eq!(sorted_keys(&s.indexes), ["idx_invoices_user", "idx_users_email", "idx_users_name"]);
+    for (name, idx) in &s.indexes {
+        assert_eq!(c.engine_indexes.get(name), Some(&idx.table), "index {name}: model on {}, engine {:?}", idx.table, c.engine_indexes);
+    }
+    assert!(c.engine_indexes.contains_key("users_id_pkey"));
+    assert!(s.indexes["idx_users_email"].unique);
+    assert!(s.tables["invoices"].column("id").unwrap().identity);
+    assert!(s.tables["users"].column("display_name").is_some());
 }

@@ -197,6 +197,15 @@ fn prove(dir: &Path) -> Result<Proof, String> {
     for (db, input, what) in [(&mut new_db, &head, "head"), (&mut old_db, &base, "base")] {
         for m in &input.history.migrations {
             if let Err(e) = db.apply(&m.up.text) {
+                // A migration migsafe says it cannot read (a statement that does not
+                // parse) is one the database refuses too: agreement, nothing to prepare on.
+                let said = report
+                    .findings
+                    .iter()
+                    .any(|f| matches!(f.rule, "unparsed-statement" | "unmodelled-statement") && f.migration.as_ref().is_some_and(|x| x.file == m.up.path));
+                if said {
+                    return Err(format!("the {what} migration {} does not apply on {dialect} ({e}), as migsafe reports", m.up.path));
+                }
                 proof.disagreements.push(format!("the {what} migration {} does not apply on {dialect}: {e}", m.up.path));
                 proof.log = log;
                 return Ok(proof);

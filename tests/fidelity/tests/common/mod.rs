@@ -330,6 +330,22 @@ fn mysql_string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
+impl Scratch {
+    /// PostgreSQL only: each index (constraint indexes included) and its table, keyed as the model keys them.
+    pub fn pg_indexes(&mut self) -> BTreeMap<String, String> {
+        let Some(Conn::Pg(c)) = self.conn.as_mut() else { return BTreeMap::new() };
+        let rows = c
+            .query("SELECT schemaname, indexname, tablename FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema')", &[])
+            .expect("read pg_indexes");
+        rows.iter()
+            .map(|r| {
+                let (schema, index, table): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+                (pg_key(&schema, &index), pg_key(&schema, &table))
+            })
+            .collect()
+    }
+}
+
 fn pg_key(schema: &str, table: &str) -> String {
     if schema == "public" {
         table.to_string()
@@ -407,6 +423,8 @@ pub struct Compared {
     pub history: History,
     /// The engine's catalog (equal to the model's).
     pub engine: Catalog,
+    /// PostgreSQL: the engine's indexes (index → table); empty for the other engines.
+    pub engine_indexes: BTreeMap<String, String>,
     pub tables: usize,
     pub columns: usize,
 }
@@ -457,11 +475,12 @@ pub fn compare_history_with(dialect: Dialect, dir: &Path, session_setup: &str) -
         }
     }
     let engine = db.catalog();
+    let engine_indexes = db.pg_indexes();
     let model = without_bookkeeping(history.schema.catalog());
     let d = diff(&model, &engine);
     assert!(d.is_empty(), "{}: the model differs from {dialect} ({} difference(s)):\n  {}", dir.display(), d.len(), d.join("\n  "));
     let tables = engine.len();
     let columns = engine.values().map(|c| c.len()).sum();
     println!("{}: {} migrations, {tables} tables, {columns} columns match {dialect}", dir.display(), history.migrations.len());
-    Some(Compared { history, engine, tables, columns })
+    Some(Compared { history, engine, engine_indexes, tables, columns })
 }

@@ -1,0 +1,1 @@
+INSERT INTO countries (code, name) VALUES ('fr', 'France'), ('de', 'Germany');

@@ -1,0 +1,1 @@
+ALTER INDEX IF EXISTS idx_posts_published RENAME TO posts_published_idx;
