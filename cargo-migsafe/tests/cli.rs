@@ -199,6 +199,28 @@ fn bad_configuration_is_an_error_naming_the_manifest() {
     assert_eq!(err.matches("unknown dialect").count(), 1, "{err}");
 }
 
+/// Issue 11: wrong shapes were ignored (defaults used), an absolute folder was
+/// taken as repository-relative, and TOML errors had no line.
+#[test]
+fn bad_manifests_are_errors_at_their_line() {
+    let r = base_repo();
+    let cases: &[(String, &[&str])] = &[
+        (MANIFEST.replace("[package.metadata.migsafe]", "[[package.metadata.migsafe]]"), &["Cargo.toml:6:1:", "`package.metadata.migsafe` must be a table", "not an array of tables"]),
+        (
+            MANIFEST.replace("[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n", "[package.metadata]\nmigsafe = \"sqlite\"\n"),
+            &["Cargo.toml:7:11:", "`package.metadata.migsafe` must be a table", "not a string"],
+        ),
+        (MANIFEST.replace("migrations = \"migrations\"", "migrations = \"/migrations\""), &["Cargo.toml:7:14:", "absolute path"]),
+        (format!("{MANIFEST}allow = \"x\"\n"), &["Cargo.toml:9:9:", "`allow` must be a list of rule ids"]),
+        (format!("{MANIFEST}# a comment \0\n"), &["Cargo.toml:9:13:", "not valid TOML", "U+0000"]),
+    ];
+    for (manifest, expected) in cases {
+        r.write("Cargo.toml", manifest);
+        expect_exit_2(&r, &["check", "--base", "HEAD"], expected);
+        expect_exit_2(&r, &["schema"], expected);
+    }
+}
+
 #[test]
 fn missing_empty_and_escaping_migration_folders() {
     let r = base_repo();
