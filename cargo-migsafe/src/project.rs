@@ -164,7 +164,8 @@ fn rel_to(root: &str, dir: &str) -> String {
 fn matches_any(manifest: &str, globs: &[String], rel: &str) -> Result<bool, ProjectError> {
     for g in globs {
         let pattern = g.trim_end_matches('/').trim_start_matches("./");
-        let hit = glob_match(pattern, rel).map_err(|e| ProjectError::BadGlob { manifest: manifest.to_string(), pattern: g.clone(), message: e.msg.to_string() })?;
+        let hit =
+            glob_match(pattern, rel).map_err(|e| ProjectError::BadGlob { manifest: manifest.to_string(), pattern: g.clone(), message: e.msg.to_string() })?;
         if hit {
             return Ok(true);
         }

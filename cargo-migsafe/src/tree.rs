@@ -162,7 +162,8 @@ impl Tree {
                 let mut oids = Vec::with_capacity(paths.len());
                 for p in paths {
                     let real = self.real(p)?;
-                    let oid = self.blobs.get(real).ok_or_else(|| TreeError::Git { args: "cat-file --batch".into(), message: format!("{p} is not in {rev}") })?;
+                    let oid =
+                        self.blobs.get(real).ok_or_else(|| TreeError::Git { args: "cat-file --batch".into(), message: format!("{p} is not in {rev}") })?;
                     oids.push(oid.as_str());
                 }
                 paths.iter().map(|p| p.to_string()).zip(cat_blobs(&self.root, &oids)?).collect()
@@ -178,7 +179,11 @@ impl Tree {
     }
 
     pub fn read_text(&self, path: &str) -> Result<String, TreeError> {
-        self.read_texts(&[path])?.into_iter().next().map(|(_, t)| t).ok_or_else(|| TreeError::Git { args: "cat-file --batch".into(), message: format!("{path}: no content") })
+        self.read_texts(&[path])?
+            .into_iter()
+            .next()
+            .map(|(_, t)| t)
+            .ok_or_else(|| TreeError::Git { args: "cat-file --batch".into(), message: format!("{path}: no content") })
     }
 }
 

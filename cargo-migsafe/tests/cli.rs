@@ -205,7 +205,10 @@ fn bad_configuration_is_an_error_naming_the_manifest() {
 fn bad_manifests_are_errors_at_their_line() {
     let r = base_repo();
     let cases: &[(String, &[&str])] = &[
-        (MANIFEST.replace("[package.metadata.migsafe]", "[[package.metadata.migsafe]]"), &["Cargo.toml:6:1:", "`package.metadata.migsafe` must be a table", "not an array of tables"]),
+        (
+            MANIFEST.replace("[package.metadata.migsafe]", "[[package.metadata.migsafe]]"),
+            &["Cargo.toml:6:1:", "`package.metadata.migsafe` must be a table", "not an array of tables"],
+        ),
         (
             MANIFEST.replace("[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n", "[package.metadata]\nmigsafe = \"sqlite\"\n"),
             &["Cargo.toml:7:11:", "`package.metadata.migsafe` must be a table", "not a string"],

@@ -40,7 +40,9 @@ pub enum ConfigError {
     UnknownKey { file: String, line: usize, column: usize, table: String, key: String },
     #[error("{file}:{line}:{column}: `allow` names no rule `{rule}`{hint} (`cargo migsafe explain` lists them)")]
     UnknownRule { file: String, line: usize, column: usize, rule: String, hint: String },
-    #[error("{file}:{line}:{column}: `migrations = \"{path}\"` is an absolute path: give the folder relative to this Cargo.toml, like migrations = \"migrations\"")]
+    #[error(
+        "{file}:{line}:{column}: `migrations = \"{path}\"` is an absolute path: give the folder relative to this Cargo.toml, like migrations = \"migrations\""
+    )]
     AbsoluteFolder { file: String, line: usize, column: usize, path: String },
 }
 
@@ -183,10 +185,12 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
         }
         Ok(Some(p))
     };
-    let mut out = Declared::default();
-    out.package = section("package")?;
-    out.workspace = section("workspace")?;
-    out.package_name = root.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(String::from);
+    let mut out = Declared {
+        package: section("package")?,
+        workspace: section("workspace")?,
+        package_name: root.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(String::from),
+        ..Declared::default()
+    };
     if let Some((k, ws)) = root.get_key_value("workspace") {
         let ws = ws.as_table_like().ok_or_else(|| shape("workspace", k, ws, "a table ([workspace])"))?;
         let list = |key: &str| -> Result<Vec<String>, ConfigError> {
@@ -321,7 +325,9 @@ mod tests {
         let e = read_manifest("Cargo.toml", "[workspace]\nmembers = [\"a\"]\nexclude = [{ x = 1 }]\n").unwrap_err();
         assert!(e.to_string().starts_with("Cargo.toml:3:12: `workspace.exclude` must be a list of paths"), "{e}");
         // Values of other kinds elsewhere in the manifest are none of migsafe's business.
-        let d = read_manifest("Cargo.toml", "[package]\nname = \"a\"\nedition = 2021\npublish = false\n[package.metadata.other]\nwhen = 1979-05-27T07:32:00Z\n").unwrap();
+        let d =
+            read_manifest("Cargo.toml", "[package]\nname = \"a\"\nedition = 2021\npublish = false\n[package.metadata.other]\nwhen = 1979-05-27T07:32:00Z\n")
+                .unwrap();
         assert_eq!(d.package_name.as_deref(), Some("a"));
         assert_eq!(d.package, None);
     }

@@ -85,7 +85,11 @@ fn finding<'a>(f: &'a Finding, sources: &'a Sources, index: &mut LineIndex) -> V
                     _ => String::new(),
                 };
                 elements.push(
-                    Snippet::source(w.text).line_start(w.first_line).path(m.file.as_str()).fold(true).annotation(AnnotationKind::Primary.span(w.span).label(label)),
+                    Snippet::source(w.text)
+                        .line_start(w.first_line)
+                        .path(m.file.as_str())
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(w.span).label(label)),
                 );
             }
         }

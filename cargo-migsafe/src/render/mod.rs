@@ -17,4 +17,3 @@ pub struct Sources {
     pub base: HashMap<String, String>,
     pub head: HashMap<String, String>,
 }
-
