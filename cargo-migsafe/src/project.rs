@@ -34,6 +34,8 @@ pub enum ProjectError {
     AmbiguousDialect { manifest: String, dir: String, candidates: String, subfolders: String },
     #[error("{manifest}: the code names several migrations folders: {candidates}; pass --migrations <DIR>, or set `migrations = \"…\"` in [package.metadata.migsafe]")]
     AmbiguousFolder { manifest: String, candidates: String },
+    #[error("{manifest}: workspace pattern `{pattern}` is not a valid glob: {message}")]
+    BadGlob { manifest: String, pattern: String, message: String },
     #[error("package `{name}` is not in {place}{hint}; its packages: {members}")]
     UnknownPackage { name: String, place: String, hint: String, members: String },
 }
@@ -139,18 +141,13 @@ fn parent(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    fn go(p: &[char], t: &[char]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], t) || (!t.is_empty() && t[0] != '/' && go(p, &t[1..])),
-            (Some('?'), Some(c)) if *c != '/' => go(&p[1..], &t[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
-            _ => false,
-        }
-    }
-    go(&p, &t)
+/// Whether workspace glob `pattern` matches the member path `text`, as cargo
+/// matches `members` (the `glob` crate, `*` and `?` within one path component,
+/// `**` across them). Its matcher prunes instead of backtracking, so a
+/// pathological pattern costs time proportional to the text, not exponential in it.
+fn glob_match(pattern: &str, text: &str) -> Result<bool, glob::PatternError> {
+    let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
+    Ok(glob::Pattern::new(pattern)?.matches_with(text, options))
 }
 
 /// `dir` relative to `root` (both repository-relative).
@@ -164,8 +161,16 @@ fn rel_to(root: &str, dir: &str) -> String {
     }
 }
 
-fn matches_any(globs: &[String], rel: &str) -> bool {
-    globs.iter().any(|g| glob_match(g.trim_end_matches('/').trim_start_matches("./"), rel))
+fn matches_any(manifest: &str, globs: &[String], rel: &str) -> Result<bool, ProjectError> {
+    for g in globs {
+        let pattern = g.trim_end_matches('/').trim_start_matches("./");
+        let hit =
+            glob_match(pattern, rel).map_err(|e| ProjectError::BadGlob { manifest: manifest.to_string(), pattern: g.clone(), message: e.msg.to_string() })?;
+        if hit {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A folder shown as a folder: `migrations/`, `./` for the root.
@@ -231,7 +236,7 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
         if let Ok(decl) = read_manifest(&m, &t) {
             if let Some(members) = &decl.members {
                 let rel = rel_to(&d, &dir);
-                if matches_any(members, &rel) && !matches_any(&decl.exclude, &rel) {
+                if matches_any(&m, members, &rel)? && !matches_any(&m, &decl.exclude, &rel)? {
                     ws = Some((d.clone(), decl, t));
                 }
             }
@@ -252,9 +257,10 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
                 tree.files_under(wdir).into_iter().filter(|f| f.ends_with("/Cargo.toml")).map(|f| parent(f).to_string()).filter(|c| c != wdir).collect();
             for c in candidates {
                 let rel = rel_to(wdir, &c);
-                let excluded =
-                    wdecl.exclude.iter().any(|g| glob_match(g.trim_end_matches('/'), &rel) || rel.starts_with(&format!("{}/", g.trim_end_matches('/'))));
-                if matches_any(&members, &rel) && !excluded {
+                let ws_manifest = join(wdir, "Cargo.toml").unwrap_or_default();
+                let excluded = matches_any(&ws_manifest, &wdecl.exclude, &rel)?
+                    || wdecl.exclude.iter().any(|g| rel.starts_with(&format!("{}/", g.trim_end_matches('/').trim_start_matches("./"))));
+                if matches_any(&ws_manifest, &members, &rel)? && !excluded {
                     let m = join(&c, "Cargo.toml").unwrap_or_default();
                     let t = tree.read_text(&m)?;
                     let decl = read_manifest(&m, &t)?;
@@ -411,8 +417,9 @@ fn select(pkgs: &mut [Pkg], selection: &Selection, dir: &str, ws: Option<(&str, 
     match ws {
         Some((wdir, wdecl)) if wdir == dir => {
             if let Some(dm) = ws_manifest.and_then(|m| m.default_members.as_ref()) {
+                let root = join(wdir, "Cargo.toml").unwrap_or_default();
                 for p in pkgs.iter_mut() {
-                    p.selected = matches_any(dm, &rel_to(wdir, &p.package.dir));
+                    p.selected = matches_any(&root, dm, &rel_to(wdir, &p.package.dir))?;
                 }
             } else if wdecl.package_name.is_some() {
                 for p in pkgs.iter_mut() {
@@ -771,8 +778,32 @@ mod tests {
 
     #[test]
     fn member_globs() {
-        assert!(glob_match("crates/*", "crates/api"));
-        assert!(!glob_match("crates/*", "crates/api/sub"));
-        assert!(glob_match("svc", "svc"));
+        assert!(glob_match("crates/*", "crates/api").unwrap());
+        assert!(!glob_match("crates/*", "crates/api/sub").unwrap());
+        assert!(glob_match("crates/**", "crates/api/sub").unwrap());
+        assert!(glob_match("svc", "svc").unwrap());
+        assert!(glob_match("svc-?", "svc-a").unwrap());
+        assert!(glob_match("svc-[ab]", "svc-b").unwrap());
+    }
+
+    /// Issue 11: `members = ["************b"]` against a long directory name
+    /// took 48 s with the backtracking matcher. Cargo refuses that pattern
+    /// (`**` must be a whole component), and so do we, at once; stars spread
+    /// through a pattern cost time linear in the name.
+    #[test]
+    fn pathological_member_globs_finish_fast() {
+        let started = std::time::Instant::now();
+        let long = "a".repeat(5_000);
+        assert!(glob_match("************b", &long).is_err());
+        assert!(!glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", &long).unwrap());
+        assert!(!glob_match("*?*?*?*?*?*?*?*?*?*?*?*?b", &long).unwrap());
+        assert!(glob_match("*a*a*a*a*a*a*a*a*a*a*a*a", &long).unwrap());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+
+        // A directory name as long as the file system allows.
+        let dir = "a".repeat(250);
+        let (_d, t) = tree(&[("Cargo.toml", "[workspace]\nmembers = [\"************b\"]\n"), (&format!("{dir}/Cargo.toml"), "[package]\nname = \"a\"\n")]);
+        let e = discover(&t, "Cargo.toml", &Selection::default()).unwrap_err();
+        assert_eq!(e.to_string(), "Cargo.toml: workspace pattern `************b` is not a valid glob: wildcards are either regular `*` or recursive `**`");
     }
 }

@@ -312,6 +312,31 @@ fn bad_configuration_is_an_error_naming_the_manifest() {
     assert_eq!(err.matches("unknown dialect").count(), 1, "{err}");
 }
 
+/// Issue 11: wrong shapes were ignored (defaults used), an absolute folder was
+/// taken as repository-relative, and TOML errors had no line.
+#[test]
+fn bad_manifests_are_errors_at_their_line() {
+    let r = base_repo();
+    let cases: &[(String, &[&str])] = &[
+        (
+            MANIFEST.replace("[package.metadata.migsafe]", "[[package.metadata.migsafe]]"),
+            &["Cargo.toml:6:1:", "`package.metadata.migsafe` must be a table", "not an array of tables"],
+        ),
+        (
+            MANIFEST.replace("[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n", "[package.metadata]\nmigsafe = \"sqlite\"\n"),
+            &["Cargo.toml:7:11:", "`package.metadata.migsafe` must be a table", "not a string"],
+        ),
+        (MANIFEST.replace("migrations = \"migrations\"", "migrations = \"/migrations\""), &["Cargo.toml:7:14:", "absolute path"]),
+        (format!("{MANIFEST}allow = \"x\"\n"), &["Cargo.toml:9:9:", "`allow` must be a list of rule ids"]),
+        (format!("{MANIFEST}# a comment \0\n"), &["Cargo.toml:9:13:", "not valid TOML", "U+0000"]),
+    ];
+    for (manifest, expected) in cases {
+        r.write("Cargo.toml", manifest);
+        expect_exit_2(&r, &["check", "--base", "HEAD"], expected);
+        expect_exit_2(&r, &["schema"], expected);
+    }
+}
+
 #[test]
 fn missing_empty_and_escaping_migration_folders() {
     let r = base_repo();
@@ -530,4 +555,36 @@ fn a_reader_that_stops_early_is_no_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Issue 11: a symlinked migration was read from git as its link text (so
+/// `check` failed forever once it was in the base), and a dangling one
+/// vanished from the working tree.
+#[test]
+fn symlinked_migrations_read_alike_in_the_base_and_the_working_tree() {
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST)
+        .write("db/V1__users.sql", "CREATE TABLE users (\n    id BIGINT PRIMARY KEY,\n    email TEXT NOT NULL\n);\n")
+        .write("src/lib.rs", "use migsafe_runtime::sql;\npub const Q: &str = sql!(\"SELECT id, email FROM users WHERE id = $1\");\n");
+    std::fs::create_dir_all(r.path().join("migrations")).unwrap();
+    std::os::unix::fs::symlink("../db/V1__users.sql", r.path().join("migrations/V1__users.sql")).unwrap();
+    r.commit("base");
+    r.write("migrations/V2__drop.sql", "ALTER TABLE users DROP COLUMN email;\n").commit("head");
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let findings = json(&out)["findings"].as_array().unwrap().clone();
+    assert!(findings.iter().any(|f| f["rule"] == "dropped-column-in-use" && f["column"] == "email"), "{out}");
+    let (code, out, err) = r.run(&["schema", "--rev", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(json(&out)["tables"]["users"]["columns"]["email"].is_object(), "{out}");
+
+    // A dangling link and one leaving the repository: errors naming them, now and from git.
+    r.remove("migrations/V2__drop.sql");
+    std::os::unix::fs::symlink("V9__gone.sql", r.path().join("migrations/V2__gone.sql")).unwrap();
+    expect_exit_2(&r, &["check", "--base", "HEAD"], &["migrations/V2__gone.sql", "does not exist"]);
+    r.commit("dangling");
+    expect_exit_2(&r, &["schema", "--rev", "HEAD"], &["migrations/V2__gone.sql", "does not exist"]);
+    r.remove("migrations/V2__gone.sql");
+    std::os::unix::fs::symlink("../../elsewhere.sql", r.path().join("migrations/V2__out.sql")).unwrap();
+    expect_exit_2(&r, &["check", "--base", "HEAD~1"], &["migrations/V2__out.sql", "leaves the repository"]);
 }

@@ -162,3 +162,41 @@ fn an_error_about_n_alone_does_not_call_the_code_rollback_unsafe() {
     let (out, sources) = outcome("dropped-column-in-use.fires", false);
     assert!(human::render(&out, &sources, false).contains("roll back the code only: NOT safe"));
 }
+
+/// Issue 11: 10,000 findings took 80 s to render, each snippet carrying its
+/// whole file. Each snippet is now a window of a few lines: the same text for
+/// the reader, in time proportional to the findings.
+#[test]
+fn thousands_of_findings_on_large_files_render_quickly() {
+    let (mut out, mut sources) = outcome("dropped-column-in-use.fires", false);
+    let template = out.report.findings.iter().find(|f| f.rule == "dropped-column-in-use").unwrap().clone();
+    let migration = template.migration.as_ref().unwrap().file.clone();
+    let site_file = template.sites[0].file.clone();
+    const N: usize = 10_000;
+    let sql: String = (0..N).map(|i| format!("ALTER TABLE orders DROP COLUMN note_{i};\n")).collect();
+    let rust: String = (0..N).map(|i| format!("const Q{i}: &str = sql!(\"SELECT id FROM orders WHERE note_{i} = $1\");\n")).collect();
+    sources.head.insert(migration.clone(), sql);
+    sources.base.insert(site_file.clone(), rust);
+    out.report.findings = (0..N)
+        .map(|i| {
+            let mut f = template.clone();
+            f.column = Some(format!("note_{i}"));
+            if let Some(m) = f.migration.as_mut() {
+                m.line = i as u32 + 1;
+            }
+            for s in &mut f.sites {
+                s.line = i as u32 + 1;
+            }
+            f
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let text = human::render(&out, &sources, false);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "rendering {N} findings took {took:?}");
+    // Each finding shows its own line, numbered as in the file, and only it.
+    assert_eq!(text.matches("[dropped-column-in-use]").count(), N);
+    assert!(text.contains("7321 | ALTER TABLE orders DROP COLUMN note_7320;\n"), "{}", &text[..2000]);
+    assert!(text.contains("7321 | const Q7320: &str = sql!(\"SELECT id FROM orders WHERE note_7320 = $1\");\n"));
+    assert_eq!(text.matches("| ALTER TABLE orders DROP COLUMN note_7320;\n").count(), 1, "a neighbouring line leaks into another finding's snippet");
+}

@@ -17,16 +17,3 @@ pub struct Sources {
     pub base: HashMap<String, String>,
     pub head: HashMap<String, String>,
 }
-
-/// The byte range of 1-based `line` in `text`, without its newline.
-pub fn line_range(text: &str, line: u32) -> Option<std::ops::Range<usize>> {
-    let mut start = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line as usize {
-            let end = start + l.trim_end_matches(['\n', '\r']).len();
-            return Some(start..end);
-        }
-        start += l.len();
-    }
-    None
-}
