@@ -188,7 +188,8 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
     let mut out = Declared {
         package: section("package")?,
         workspace: section("workspace")?,
-        package_name: root.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(String::from),
+        // `[project]` is cargo's old name for `[package]` (crates.io's 2017 manifests use it).
+        package_name: root.get("package").or_else(|| root.get("project")).and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(String::from),
         ..Declared::default()
     };
     if let Some((k, ws)) = root.get_key_value("workspace") {
@@ -254,6 +255,12 @@ fn rebase(migrations: &str, pkg_dir: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_old_project_table_names_the_package() {
+        let d = read_manifest("Cargo.toml", "[project]\nname = \"cargo-registry\"\nversion = \"0.2.0\"\n\n[workspace]\n").unwrap();
+        assert_eq!(d.package_name.as_deref(), Some("cargo-registry"));
+    }
 
     #[test]
     fn package_settings_win_over_workspace() {
