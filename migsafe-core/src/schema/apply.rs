@@ -132,6 +132,8 @@ fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
         ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting", Missing),
         ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Missing),
         ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance", Missing),
+        // Extended planner statistics (lemmy's migrations have them): no table, column or type changes.
+        ["CREATE", "STATISTICS", ..] | ["DROP", "STATISTICS", ..] | ["ALTER", "STATISTICS", ..] => no_effect("planner statistics", Missing),
         ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW", Missing),
         ["SELECT", ..] => unmodelled("SELECT", WHY_SELECT, Known),
         ["PERFORM", ..] => unmodelled("SELECT", WHY_SELECT, Missing),
@@ -1720,7 +1722,7 @@ mod tests {
         // Valid PostgreSQL that sqlparser's COMMENT, GRANT, SET and VACUUM grammars miss is what it says.
         let c = changes(
             Dialect::Postgres,
-            "COMMENT ON FUNCTION f(int) IS 'x';\nCOMMENT ON CONSTRAINT c ON t IS NULL;\nGRANT USAGE ON TYPE ty TO u;\nREVOKE USAGE ON LANGUAGE plpgsql FROM u;\nSET CONSTRAINTS ALL DEFERRED;\nVACUUM (VERBOSE, ANALYZE) t;",
+            "COMMENT ON FUNCTION f(int) IS 'x';\nCOMMENT ON CONSTRAINT c ON t IS NULL;\nGRANT USAGE ON TYPE ty TO u;\nREVOKE USAGE ON LANGUAGE plpgsql FROM u;\nSET CONSTRAINTS ALL DEFERRED;\nVACUUM (VERBOSE, ANALYZE) t;\nCREATE statistics s_stat ON (a IS NULL), (b IS NULL) FROM t;\nDROP STATISTICS IF EXISTS s_stat;",
         );
         assert!(c.iter().all(|c| matches!(c, Change::NoSchemaEffect { .. })), "{c:?}");
         // A tokenizer error: its first word proves nothing.
