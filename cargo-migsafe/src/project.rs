@@ -124,17 +124,7 @@ pub struct Project {
 
 /// Join and normalise `/`-separated relative paths; `None` if it climbs out of the root.
 pub fn join(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in base.split('/').chain(rel.split('/')) {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
+    migsafe_core::sources::join_path(base, rel)
 }
 
 fn parent(path: &str) -> &str {

@@ -274,7 +274,7 @@ impl<'a> Cx<'a> {
 }
 
 /// Join a `/`-separated relative path onto a directory; `None` if it climbs out.
-pub(crate) fn join_path(base: &str, rel: &str) -> Option<String> {
+pub fn join_path(base: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for p in base.split('/').chain(rel.split('/')) {
         match p {
