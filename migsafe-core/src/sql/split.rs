@@ -122,6 +122,61 @@ fn push_group(out: &mut Vec<ScriptStatement>, d: &dyn sqlparser::dialect::Dialec
 
 fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, file: &str, first_line: u32) -> StatementBody {
     let fallback = tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| t.span.start);
+    let body = parse_tokens(d, tokens.clone(), file, first_line, fallback);
+    // A parser gap with a known repair: read the statement again without the part it stumbles on.
+    if let StatementBody::Error { location, .. } = &body {
+        if let Some(repaired) = without_alter_type_collation(&tokens, location.line + 1 - first_line, location.column) {
+            if let ok @ StatementBody::Parsed(_) = parse_tokens(d, repaired, file, first_line, fallback) {
+                return ok;
+            }
+        }
+    }
+    body
+}
+
+/// `ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE varchar COLLATE "C"`
+/// (PostgreSQL): sqlparser 0.64 reads a COLLATE clause in a column
+/// definition but not after an ALTER COLUMN's new type. The collation
+/// changes neither the column's name nor its type, which is all the model
+/// records (the type change itself, and its table rewrite, still are), so
+/// when the parser fails on that COLLATE, the statement is read without
+/// `COLLATE <name>`.
+fn without_alter_type_collation(tokens: &[TokenWithSpan], line: u32, column: u32) -> Option<Vec<TokenWithSpan>> {
+    let mut words = tokens.iter().filter(|t| !is_trivia(&t.token)).map(|t| keyword(&t.token));
+    if (words.next()?, words.next()?) != (Some(Keyword::ALTER), Some(Keyword::TABLE)) {
+        return None;
+    }
+    let at = tokens.iter().position(|t| t.span.start.line == u64::from(line) && t.span.start.column == u64::from(column))?;
+    if keyword(&tokens[at].token) != Some(Keyword::COLLATE) || !tokens[..at].iter().any(|t| keyword(&t.token) == Some(Keyword::TYPE)) {
+        return None;
+    }
+    // The collation's name: words joined by dots (`pg_catalog."C"`).
+    let mut end = at + 1;
+    let mut want_word = true;
+    while let Some(t) = tokens.get(end) {
+        match (&t.token, want_word) {
+            (Token::Whitespace(_), _) => {}
+            (Token::Word(_), true) => want_word = false,
+            (Token::Period, false) => want_word = true,
+            _ => break,
+        }
+        end += 1;
+    }
+    if want_word {
+        return None;
+    }
+    let mut out = tokens[..at].to_vec();
+    out.extend_from_slice(&tokens[end..]);
+    Some(out)
+}
+
+fn parse_tokens(
+    d: &dyn sqlparser::dialect::Dialect,
+    tokens: Vec<TokenWithSpan>,
+    file: &str,
+    first_line: u32,
+    fallback: Option<sqlparser::tokenizer::Location>,
+) -> StatementBody {
     let mut parser = Parser::new(d).with_tokens_with_locations(tokens);
     let result = parser.parse_statement().and_then(|s| {
         // Anything left over (other than a stray `;`) means the statement did not parse as a whole.
@@ -369,6 +424,25 @@ mod tests {
         assert!(errors(&stmts).is_empty());
         assert_eq!(stmts[0].location.column, 1);
         assert_eq!(stmts[0].text, "CREATE TABLE a (id int)");
+    }
+
+    #[test]
+    fn an_alter_type_collation_is_read_without_the_collation() {
+        // svix's `correct_collation` migration, accepted by PostgreSQL.
+        let text = "ALTER TABLE eventtype ALTER name TYPE VARCHAR COLLATE \"C\";\nALTER TABLE m ALTER COLUMN u SET DATA TYPE text COLLATE pg_catalog.\"C\" USING u::text;\nALTER TABLE m ALTER u TYPE text COLLATE;\nALTER TABLE m COLLATE \"C\";";
+        let stmts = parse_script(Dialect::Postgres, "f.sql", text, 1);
+        let p: Vec<String> = stmts
+            .iter()
+            .filter_map(|s| match &s.body {
+                StatementBody::Parsed(p) => Some(p.statement.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(p.len(), 2, "{p:?} {:?}", errors(&stmts));
+        assert!(p[0].contains("ALTER COLUMN name SET DATA TYPE VARCHAR") || p[0].contains("ALTER COLUMN name TYPE VARCHAR"), "{p:?}");
+        assert!(p[1].contains("USING"), "{p:?}");
+        // A COLLATE with no name, or outside an ALTER COLUMN's type, is still an error.
+        assert_eq!(errors(&stmts).len(), 2, "{:?}", errors(&stmts));
     }
 
     #[test]
