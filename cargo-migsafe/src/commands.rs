@@ -237,8 +237,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     // nothing is proven about what it does, so the check could not be made
     // (exit 2, as the acceptance scenario `bad-migration` expects; the
     // contract's newer text asks for exit 1: see README, "Exit status").
-    let unreadable: Vec<&migsafe_core::rules::Finding> =
-        out.report.findings.iter().filter(|f| f.rule == "unparsed-statement" && f.severity == Severity::Error).collect();
+    let unreadable: Vec<&migsafe_core::rules::Finding> = out.report.unreadable_pending().collect();
     if !unreadable.is_empty() {
         eprintln!("error: the check could not be made: a pending migration holds a statement migsafe cannot parse (excuse it with `-- migsafe:allow(unparsed-statement) <reason>` if it is harmless):");
         for f in unreadable {

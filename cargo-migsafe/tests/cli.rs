@@ -208,12 +208,20 @@ fn a_pending_statement_that_does_not_parse_is_an_error_finding_naming_file_line_
 }
 
 #[test]
-fn an_undo_script_that_does_not_parse_fails_the_check() {
+fn an_undo_script_that_does_not_parse_fails_the_check_but_the_check_is_made() {
     let r = base_repo();
     r.write("migrations/V2__note.sql", "ALTER TABLE users ADD COLUMN note TEXT;\n")
         .write("migrations/U2__note.sql", "ALTR TABLE users DRP COLUMN note;\n")
         .commit("head");
-    let j = expect_unparsed(&r, &["check"], "migrations/U2__note.sql:1:1");
+    // The deploy runs the up-migration, which is read: the check is made and
+    // the broken undo is an error finding (exit 1), not "could not check" (2).
+    let (code, out, err) = r.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "stdout: {out}\nstderr: {err}");
+    assert!(!err.contains("could not be made"), "{err}");
+    let j = json(&out);
+    assert_eq!(j["verdict"], "unsafe");
+    assert_eq!(j["findings"][0]["rule"], "unparsed-statement");
+    assert!(j["findings"][0]["message"].as_str().unwrap().contains("migrations/U2__note.sql:1:1"), "{j}");
     assert_eq!(j["findings"][0]["migration"], serde_json::json!({"file": "migrations/U2__note.sql", "line": 1}));
     let (_, out, _) = r.run(&["check"]);
     assert!(out.contains("irreversible") && out.contains("the undo does not parse"), "{out}");

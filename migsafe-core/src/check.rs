@@ -245,6 +245,17 @@ impl Report {
         self.findings.iter().any(|f| f.severity == Severity::Error && crate::rules::category(f.rule) == Some(crate::rules::Category::OldRelease))
     }
 
+    /// The statements of pending up-migrations the parser could not read (and
+    /// no allow comment excused): nothing about them is proven. Undo scripts'
+    /// are left out: they are not what the database will run on a deploy.
+    pub fn unreadable_pending(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| {
+            f.rule == crate::rules::unparsed_statement::META.id
+                && f.severity == Severity::Error
+                && f.migration.as_ref().is_some_and(|m| self.pending.contains(&m.file))
+        })
+    }
+
     /// (An unseen site, or N-1 showing no database access while migrations are pending.)
     pub fn unproven(&self) -> bool {
         self.findings.iter().any(|f| f.rule == "unseen-site") || (self.coverage.base.seen == 0 && !self.pending.is_empty())

@@ -32,7 +32,7 @@ mod undo_breaks_head;
 mod undo_fails;
 mod unique_constraint_without_index;
 mod unmodelled_statement;
-mod unparsed_statement;
+pub(crate) mod unparsed_statement;
 mod unseen_site;
 mod volatile_default_rewrites_table;
 
