@@ -79,6 +79,31 @@ pub struct TableDecl {
     /// inserts them (diesel `Insertable`) or updates them (`AsChangeset`).
     #[serde(skip_serializing_if = "Role::is_read")]
     pub role: Role,
+    /// How the library turns a column's bytes into the field.
+    #[serde(skip_serializing_if = "Decoding::is_type_checked")]
+    pub decoding: Decoding,
+}
+
+/// Whether decoding looks at the column's declared type or only at its bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decoding {
+    /// The driver checks the column's type (PostgreSQL's type OID) against
+    /// the field's before decoding (sqlx, SeaORM, tokio-postgres, the
+    /// annotations): `NaiveDateTime` refuses a `timestamptz` column.
+    #[default]
+    TypeChecked,
+    /// Only the value's wire format is read, whatever the column's declared
+    /// type (diesel's `FromSql` for the SQL type its `table!` names): a
+    /// `Timestamp` field reads a `timestamptz` column, whose binary form is
+    /// the same 8-byte microsecond count.
+    WireFormat,
+}
+
+impl Decoding {
+    pub fn is_type_checked(&self) -> bool {
+        *self == Decoding::TypeChecked
+    }
 }
 
 /// What a mapped struct does with the columns it names.

@@ -175,7 +175,7 @@ pub fn parse_table(input: &DeriveInput) -> Result<Parsed<TableDecl>, Vec<syn::Er
         return Err(errors);
     };
     Ok(Parsed {
-        decl: TableDecl { rust_name: input.ident.to_string(), table: table.value(), fields: decl_fields, role: Role::Read },
+        decl: TableDecl { rust_name: input.ident.to_string(), table: table.value(), fields: decl_fields, role: Role::Read, decoding: Default::default() },
         item: input.ident.span(),
         target: table.span(),
         parts,

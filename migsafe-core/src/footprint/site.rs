@@ -3,7 +3,7 @@
 //! `check` turns into findings for N).
 
 use super::{analyze_sql_with, Access, ColumnUse, InsertShape, Issue, TableAccess, TableUse};
-use crate::annotations::{Decl, EnumDecl, EnumTarget, FieldDecl, Role, RowShape};
+use crate::annotations::{Decl, Decoding, EnumDecl, EnumTarget, FieldDecl, Role, RowShape};
 use crate::ident::annotation_name;
 use crate::schema::{Family, Removal, Schema, SqlType};
 use crate::suggest::did_you_mean;
@@ -68,7 +68,7 @@ fn resolve(schema: &Schema, decl: &Decl, enums: &[&EnumDecl]) -> ResolvedSite {
                 Role::Read => {
                     out.tables.push(TableUse { table: key.clone(), access: TableAccess::Select });
                     for (i, f) in t.fields.iter().enumerate() {
-                        field(schema, &key, i, f, enums, &mut out);
+                        field(schema, &key, i, f, t.decoding, enums, &mut out);
                     }
                 }
                 Role::Insert | Role::Update => {
@@ -231,10 +231,12 @@ pub fn rust_family(name: &str) -> Option<Family> {
 }
 
 /// Whether Rust `rust` (a known family) decodes SQL type `col` in this dialect.
-pub fn decodes(dialect: crate::Dialect, rust: Family, col: &SqlType) -> bool {
+pub fn decodes(dialect: crate::Dialect, rust: Family, col: &SqlType, decoding: Decoding) -> bool {
     use crate::Dialect::*;
     use Family::*;
     match (rust, col.family) {
+        // The same binary form (PostgreSQL sends both as microseconds since 2000).
+        (Timestamp { .. }, Timestamp { .. }) if decoding == Decoding::WireFormat => true,
         (_, Other) => true,
         (Text { .. }, Text { .. }) => true,
         (Int(a), Int(b)) => match dialect {
@@ -257,7 +259,7 @@ pub fn decodes(dialect: crate::Dialect, rust: Family, col: &SqlType) -> bool {
     }
 }
 
-fn field(schema: &Schema, table: &str, i: usize, f: &FieldDecl, enums: &[&EnumDecl], out: &mut ResolvedSite) {
+fn field(schema: &Schema, table: &str, i: usize, f: &FieldDecl, decoding: Decoding, enums: &[&EnumDecl], out: &mut ResolvedSite) {
     let col_name = annotation_name(schema.dialect, &f.column);
     if !column_exists(schema, table, &col_name, Target::Part(i), out) {
         return;
@@ -281,7 +283,7 @@ fn field(schema: &Schema, table: &str, i: usize, f: &FieldDecl, enums: &[&EnumDe
                 f.rust_type.name,
                 col.ty.display()
             ));
-        } else if !decodes(schema.dialect, fam, &col.ty) {
+        } else if !decodes(schema.dialect, fam, &col.ty, decoding) {
             problem(format!("field `{}: {}` cannot decode column `{table}.{col_name}` of type `{}`", f.field, f.rust_type.text, col.ty.display()));
         }
     } else if let Some(e) = enums.iter().find(|e| e.rust_name == f.rust_type.name) {

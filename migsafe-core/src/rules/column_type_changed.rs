@@ -35,7 +35,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let who = base_label(cx);
         let mut problems: Vec<String> = Vec::new();
         let mut sites: Vec<SiteRef> = Vec::new();
-        // Struct fields whose Rust type is known.
+        // Struct fields whose Rust type is known: judged by how their library decodes.
+        let mut typed: Vec<(&str, u32)> = Vec::new();
         for (site, _) in &cx.base_sites {
             let Decl::Table(t) = &site.decl else { continue };
             if annotation_name(dialect, &t.table) != *table {
@@ -43,7 +44,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             for f in t.fields.iter().filter(|f| annotation_name(dialect, &f.column) == *column) {
                 if let Some(fam) = rust_family(&f.rust_type.name) {
-                    if !decodes(dialect, fam, to) {
+                    typed.push((&site.file, site.line));
+                    if !decodes(dialect, fam, to, t.decoding) {
                         problems.push(format!("its field `{}.{}: {}` cannot decode `{}`", t.rust_name, f.field, f.rust_type.text, to.display()));
                         sites.push(SiteRef {
                             revision: Revision::Base,
@@ -76,6 +78,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         }
+        // The other readers (SQL whose result columns have no declared Rust type).
+        let readers: Vec<SiteRef> = readers.into_iter().filter(|r| !typed.contains(&(r.file.as_str(), r.line))).collect();
         if problems.is_empty() && !readers.is_empty() && !from.decodes_as(to) {
             problems.push(format!("{} it as `{}`, which does not decode as `{}`", describe_sites(&who, &readers), from.display(), to.display()));
             sites.extend(readers.iter().cloned());
@@ -163,6 +167,25 @@ mod tests {
         let src = r#"const Q: &str = sql!("UPDATE t SET code = 'CANCELLED_BY_USER' WHERE id = $1");"#;
         let r = run(Dialect::Postgres, (&[V1], src), (&[V1, ("V2__x.sql", "ALTER TABLE t ALTER COLUMN code TYPE VARCHAR(8);")], ""));
         assert_eq!(keys(&r), ["column-type-changed error t.code"]);
+    }
+
+    #[test]
+    fn timestamp_to_timestamptz_breaks_a_type_checked_decoder_but_not_diesel() {
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, at TIMESTAMP NOT NULL);");
+        let v2 = ("V2__x.sql", "ALTER TABLE t ALTER COLUMN at TYPE TIMESTAMPTZ;");
+        // sqlx checks the column's type OID: NaiveDateTime refuses timestamptz.
+        let sqlx = "#[derive(sqlx::FromRow)] struct T { id: i32, at: chrono::NaiveDateTime }\n\
+                    async fn f(p: &sqlx::PgPool) { let _ = sqlx::query_as::<_, T>(\"SELECT id, at FROM t\").fetch_all(p).await; }";
+        let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], sqlx), (&[v1, v2], ""));
+        assert!(keys(&r).contains(&"column-type-changed error t.at".to_string()), "{:?}", keys(&r));
+        // diesel reads the 8-byte value whatever the column's declared type.
+        let diesel = "diesel::table! { t (id) { id -> Int4, at -> Timestamp, } }";
+        let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], diesel), (&[v1, v2], ""));
+        assert!(!keys(&r).iter().any(|k| k.starts_with("column-type-changed")), "{:?}", keys(&r));
+        // ... but not a value of another size.
+        let v2 = ("V2__x.sql", "ALTER TABLE t ALTER COLUMN at TYPE DATE;");
+        let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], diesel), (&[v1, v2], ""));
+        assert_eq!(keys(&r), ["column-type-changed error t.at"], "{:?}", r.findings);
     }
 
     #[test]

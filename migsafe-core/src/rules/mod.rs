@@ -407,6 +407,20 @@ pub(crate) mod testing {
         check(&rev(dialect, base.0, base.1), &rev(dialect, head.0, head.1))
     }
 
+    /// Like [`run`], with the code read by every footprint source (sqlx,
+    /// diesel, …), as `cargo migsafe check` reads a crate.
+    pub fn run_sources(dialect: Dialect, base: (&[(&str, &str)], &str), head: (&[(&str, &str)], &str)) -> Report {
+        let rev = |migs: &[(&str, &str)], src: &str| {
+            let mut r = rev(dialect, migs, "");
+            let info = crate::sources::CrateInfo { dir: String::new(), deps: None, dialect: Some(dialect) };
+            let scan = crate::sources::scan_crate(&[("src/lib.rs".into(), src.into())], &info, &crate::sources::NoFiles);
+            assert!(scan.diagnostics.is_empty(), "{:?}", scan.diagnostics);
+            r.sites = scan.sites;
+            r
+        };
+        check(&rev(base.0, base.1), &rev(head.0, head.1))
+    }
+
     /// Like [`keys`], without the operational hazard rules: for tests about
     /// N-1 compatibility, whose migrations also (rightly) take locks.
     pub fn compat_keys(r: &Report) -> Vec<String> {

@@ -27,8 +27,8 @@ instead.",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let ups = cx.pending_events().map(|(_, e)| (e, "pending migration"));
-    let undos = cx.undos.iter().flat_map(|u| u.events.iter().map(|e| (e, "undo script")));
+    let ups = cx.pending_events().map(|(_, e)| (e, "a pending migration"));
+    let undos = cx.undos.iter().flat_map(|u| u.events.iter().map(|e| (e, "an undo script")));
     for (e, whose) in ups.chain(undos) {
         if let Some(f) = finding(cx, e, whose) {
             out.push(f);
@@ -44,7 +44,7 @@ fn finding(cx: &Context, e: &Event, whose: &str) -> Option<Finding> {
         Finding::new(&META, names.iter().find(|n| cx.head.history.schema.has_relation(n)).cloned().unwrap_or_default(), None)
             .at(e)
             .message(format!(
-                "{}:{}:{}: this statement of a {whose} does not parse as {dialect} SQL: {message} (`{}`): migsafe cannot tell what it changes{named}",
+                "{}:{}:{}: this statement of {whose} does not parse as {dialect} SQL: {message} (`{}`): migsafe cannot tell what it changes{named}",
                 error_at.file,
                 error_at.line,
                 error_at.column,

@@ -18,7 +18,7 @@
 //!   an unseen site, and so is every `sql::<T>(…)` fragment.
 
 use super::{attr_flag, attr_value, short, Cx, Item, Source, SourceId, SourceMeta, SqlArg};
-use crate::annotations::{Decl, FieldDecl, Role, RowShape, RustType, TableDecl};
+use crate::annotations::{Decl, Decoding, FieldDecl, Role, RowShape, RustType, TableDecl};
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Token};
@@ -115,7 +115,11 @@ impl Source for Diesel {
                 line,
             })
             .collect();
-        cx.push(c.method.span(), SourceId::Diesel, Decl::Table(TableDecl { rust_name: format!("{verb}({table})"), table, fields, role }));
+        cx.push(
+            c.method.span(),
+            SourceId::Diesel,
+            Decl::Table(TableDecl { rust_name: format!("{verb}({table})"), table, fields, role, decoding: Decoding::WireFormat }),
+        );
         true
     }
 
@@ -155,7 +159,11 @@ impl Source for Diesel {
             let rust_type = RustType { text: quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', ""), optional: true, name: String::new() };
             fields.push(FieldDecl { field, column, rust_type, line: ident.span().start().line as u32 });
         }
-        cx.push(item.ident.span(), SourceId::Diesel, Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role }));
+        cx.push(
+            item.ident.span(),
+            SourceId::Diesel,
+            Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role, decoding: Decoding::WireFormat }),
+        );
     }
 }
 
@@ -332,7 +340,10 @@ fn parse_tables(input: ParseStream) -> syn::Result<Vec<Parsed>> {
             Some(s) => format!("{s}.{table}"),
             None => table,
         };
-        out.push(Parsed { span: name.span(), decl: TableDecl { rust_name: format!("table!({rust})"), table, fields, role: Role::Read } });
+        out.push(Parsed {
+            span: name.span(),
+            decl: TableDecl { rust_name: format!("table!({rust})"), table, fields, role: Role::Read, decoding: Decoding::WireFormat },
+        });
     }
     Ok(out)
 }

@@ -63,7 +63,11 @@ impl Source for SeaOrm {
                 };
                 fields.push(FieldDecl { field, column, rust_type: ty, line: ident.span().start().line as u32 });
             }
-            cx.push(item.ident.span(), SourceId::SeaOrm, Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role: Role::Read }));
+            cx.push(
+                item.ident.span(),
+                SourceId::SeaOrm,
+                Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role: Role::Read, decoding: Default::default() }),
+            );
         }
         if item.derives("DeriveActiveEnum") {
             let syn::Data::Enum(e) = &item.input.data else { return };
