@@ -31,7 +31,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Bumped whenever the encoding changes (the build id changes anyway).
-const FORMAT: &[u8] = b"migsafe-schema-cache 1\n";
+const FORMAT: &[u8] = b"migsafe-schema-cache 2\n";
 const MAX_AGE: Duration = Duration::from_secs(14 * 24 * 3600);
 /// A `.passed` file larger than this (a million annotations) starts over.
 const MAX_PASSED: u64 = 16 << 20;

@@ -8,6 +8,7 @@
 //! truncated or corrupt file decodes to `None`, never a panic.
 
 use migsafe_core::diag::Location;
+use migsafe_core::schema::triggers::{Function, InsertTrigger, TriggerAction};
 use migsafe_core::schema::{Column, EnumType, Family, ForeignKey, Index, Removal, Schema, SqlType, Table, Unread, View};
 use migsafe_core::Dialect;
 use std::collections::BTreeMap;
@@ -422,9 +423,47 @@ impl Codec for Unread {
     }
 }
 
+impl Codec for Function {
+    fn put(&self, w: &mut Vec<u8>) {
+        let Function { sets_new } = self;
+        sets_new.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(Function { sets_new: Codec::get(r)? })
+    }
+}
+
+impl Codec for InsertTrigger {
+    fn put(&self, w: &mut Vec<u8>) {
+        let InsertTrigger { name, table, action } = self;
+        name.put(w);
+        table.put(w);
+        match action {
+            TriggerAction::Function(f) => {
+                0u8.put(w);
+                f.put(w);
+            }
+            TriggerAction::Body(b) => {
+                1u8.put(w);
+                b.put(w);
+            }
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let name = Codec::get(r)?;
+        let table = Codec::get(r)?;
+        let action = match u8::get(r)? {
+            0 => TriggerAction::Function(Codec::get(r)?),
+            1 => TriggerAction::Body(Codec::get(r)?),
+            _ => return None,
+        };
+        Some(InsertTrigger { name, table, action })
+    }
+}
+
 impl Codec for Schema {
     fn put(&self, w: &mut Vec<u8>) {
-        let Schema { dialect, tables, views, enums, indexes, removed, domains, unread } = self;
+        let Schema { dialect, tables, views, enums, indexes, removed, domains, unread, functions, insert_triggers } = self;
         dialect.put(w);
         tables.put(w);
         views.put(w);
@@ -433,6 +472,8 @@ impl Codec for Schema {
         removed.put(w);
         domains.put(w);
         unread.put(w);
+        functions.put(w);
+        insert_triggers.put(w);
     }
     fn get(r: &mut Reader) -> Option<Self> {
         Some(Schema {
@@ -444,6 +485,8 @@ impl Codec for Schema {
             removed: Codec::get(r)?,
             domains: Codec::get(r)?,
             unread: Codec::get(r)?,
+            functions: Codec::get(r)?,
+            insert_triggers: Codec::get(r)?,
         })
     }
 }

@@ -5,6 +5,7 @@
 use super::{analyze_sql_with, Access, ColumnUse, InsertShape, Issue, TableAccess, TableUse};
 use crate::annotations::{Decl, Decoding, EnumDecl, EnumTarget, FieldDecl, Role, RowShape};
 use crate::ident::annotation_name;
+use crate::schema::triggers::TriggerFill;
 use crate::schema::{Family, Removal, Schema, SqlType};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
@@ -188,11 +189,16 @@ fn required_supplied(schema: &Schema, ins: &InsertShape, out: &mut ResolvedSite)
     let Some(t) = schema.table(&ins.table) else { return };
     let missing: Vec<&str> = t.columns.iter().filter(|c| c.required() && !ins.columns.contains(&c.name)).map(|c| c.name.as_str()).collect();
     for m in missing {
+        let trigger = match schema.insert_fill(&ins.table, m) {
+            Some(TriggerFill::Fills(_)) => continue,
+            Some(TriggerFill::May(name)) => format!(" (trigger `{name}` runs before the INSERT, in code migsafe could not read: it may fill it)"),
+            None => String::new(),
+        };
         out.problems.push(Problem {
             target: Target::Target,
             table: Some(ins.table.clone()),
             column: Some(m.to_string()),
-            message: format!("this INSERT into `{}` omits `{m}`, which is NOT NULL without a default", ins.table),
+            message: format!("this INSERT into `{}` omits `{m}`, which is NOT NULL without a default{trigger}", ins.table),
             removed: None,
         });
     }

@@ -89,7 +89,7 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
 /// Why a kind of statement is unmodelled: one text, whether sqlparser parsed it or not.
 const WHY_SELECT: &str = "a SELECT in a migration usually calls a function whose effect migsafe cannot see";
 const WHY_FUNCTION: &str = "functions are not modelled: code calling it, or a trigger using it, may change behaviour";
-const WHY_TRIGGER: &str = "triggers are not modelled: one can reject or rewrite the writes of either release";
+const WHY_TRIGGER: &str = "a trigger can reject or rewrite the writes of either release (migsafe reads only which columns a BEFORE INSERT row trigger fills)";
 
 /// Whether sqlparser has a grammar for a kind of statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -534,12 +534,28 @@ impl<'a> Ctx<'a> {
             }
             Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => self.data(s),
             Statement::Query(_) => self.unmodelled("SELECT", WHY_SELECT),
-            Statement::CreateFunction(_)
-            | Statement::DropFunction(_)
-            | Statement::CreateProcedure { .. }
-            | Statement::DropProcedure { .. }
-            | Statement::AlterFunction(_) => self.unmodelled("function", WHY_FUNCTION),
-            Statement::CreateTrigger(_) | Statement::DropTrigger(_) => self.unmodelled("trigger", WHY_TRIGGER),
+            Statement::CreateFunction(cf) => {
+                self.create_function(cf);
+                self.unmodelled("function", WHY_FUNCTION)
+            }
+            Statement::DropFunction(df) => {
+                for f in &df.func_desc {
+                    let key = self.routine_key(&f.name);
+                    self.schema.functions.remove(&key);
+                }
+                self.unmodelled("function", WHY_FUNCTION)
+            }
+            Statement::CreateTrigger(ct) => {
+                self.create_trigger(ct);
+                self.unmodelled("trigger", WHY_TRIGGER)
+            }
+            Statement::DropTrigger(dt) => {
+                let name = self.routine_key(&dt.trigger_name);
+                let table = dt.table_name.as_ref().map(|t| self.name(t));
+                self.schema.insert_triggers.retain(|t| !(t.name == name && table.as_ref().is_none_or(|tb| *tb == t.table)));
+                self.unmodelled("trigger", WHY_TRIGGER)
+            }
+            Statement::CreateProcedure { .. } | Statement::DropProcedure { .. } | Statement::AlterFunction(_) => self.unmodelled("function", WHY_FUNCTION),
             Statement::CreatePolicy(_) | Statement::DropPolicy(_) | Statement::AlterPolicy(_) => {
                 self.unmodelled("policy", "row-level policies are not modelled: they can change which rows and writes succeed")
             }
@@ -1363,6 +1379,59 @@ impl<'a> Ctx<'a> {
         new
     }
 
+    /// A function's or trigger's key: its name without the schema (a
+    /// trigger names its function as the search path finds it).
+    fn routine_key(&self, n: &ObjectName) -> String {
+        crate::ident::base_name(&self.name(n)).to_string()
+    }
+
+    /// `CREATE [OR REPLACE] FUNCTION`: the `NEW` columns its body assigns.
+    fn create_function(&mut self, cf: &sqlparser::ast::CreateFunction) {
+        use sqlparser::ast::{CreateFunctionBody, Expr, Value};
+        let key = self.routine_key(&cf.name);
+        let body = match &cf.function_body {
+            Some(CreateFunctionBody::AsBeforeOptions { body, .. } | CreateFunctionBody::AsAfterOptions(body)) => match body {
+                Expr::Value(v) => match &v.value {
+                    Value::DollarQuotedString(d) => Some(d.value.clone()),
+                    Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Some(s.clone()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        // PL/pgSQL (the default for trigger functions' bodies here) or SQL; C, plv8, … are not read.
+        let readable = cf.language.as_ref().is_none_or(|l| ["plpgsql", "sql"].contains(&l.value.to_ascii_lowercase().as_str()));
+        let sets_new = body.filter(|_| readable).and_then(|b| super::triggers::assigned_new_columns(self.d(), &b));
+        self.schema.functions.insert(key, super::triggers::Function { sets_new });
+    }
+
+    /// `CREATE TRIGGER … BEFORE INSERT … FOR EACH ROW`: kept with what it runs.
+    fn create_trigger(&mut self, ct: &sqlparser::ast::CreateTrigger) {
+        use super::triggers::{InsertTrigger, TriggerAction};
+        use sqlparser::ast::{TriggerEvent, TriggerObject, TriggerObjectKind, TriggerPeriod};
+        let before = matches!(ct.period, Some(TriggerPeriod::Before));
+        let on_insert = ct.events.iter().any(|e| matches!(e, TriggerEvent::Insert));
+        // PostgreSQL's default is FOR EACH STATEMENT; MySQL's triggers are all row triggers.
+        let per_row = match &ct.trigger_object {
+            Some(TriggerObjectKind::For(o) | TriggerObjectKind::ForEach(o)) => *o == TriggerObject::Row,
+            None => self.d() == Dialect::Mysql,
+        };
+        let name = self.routine_key(&ct.name);
+        let table = self.name(&ct.table_name);
+        self.schema.insert_triggers.retain(|t| !(t.name == name && t.table == table));
+        if !(before && on_insert && per_row) {
+            return;
+        }
+        let action = match (&ct.exec_body, &ct.statements) {
+            (Some(b), _) => TriggerAction::Function(self.routine_key(&b.func_desc.name)),
+            // MySQL: the trigger's own body, as sqlparser read it.
+            (None, Some(body)) => TriggerAction::Body(super::triggers::assigned_new_columns(self.d(), &format!("; {body}"))),
+            (None, None) => TriggerAction::Body(None),
+        };
+        self.schema.insert_triggers.push(InsertTrigger { name, table, action });
+    }
+
     fn rename_table(&mut self, from: &str, to: &ObjectName) {
         let to = self.renamed_key(from, to);
         let Some(mut t) = self.schema.tables.remove(from) else { return };
@@ -1370,6 +1439,9 @@ impl<'a> Ctx<'a> {
         self.schema.tables.insert(to.clone(), t);
         for i in self.schema.indexes.values_mut().filter(|i| i.table == from) {
             i.table = to.clone();
+        }
+        for t in self.schema.insert_triggers.iter_mut().filter(|t| t.table == from) {
+            t.table = to.clone();
         }
         self.schema.removed.push(Removal { table: from.to_string(), column: None, renamed_to: Some(to.clone()), at: self.at.clone() });
         self.changes.push(Change::TableRenamed { from: from.to_string(), to });
@@ -1468,6 +1540,7 @@ impl<'a> Ctx<'a> {
                     }
                     return;
                 }
+                self.schema.insert_triggers.retain(|t| t.table != key);
                 self.schema.indexes.retain(|_, i| i.table != key);
                 if cascade {
                     let dependent: Vec<String> =

@@ -7,6 +7,7 @@
 
 mod apply;
 mod events;
+pub mod triggers;
 pub mod types;
 
 pub use apply::{analyze, apply_script, History, MigrationEvents};
@@ -37,6 +38,12 @@ pub struct Schema {
     /// Statements the parser could not read: what they did is not in this model.
     #[serde(skip)]
     pub unread: Vec<Unread>,
+    /// Functions, by name, as far as the triggers that run them matter.
+    #[serde(skip)]
+    pub functions: BTreeMap<String, triggers::Function>,
+    /// Row triggers that fire before an INSERT.
+    #[serde(skip)]
+    pub insert_triggers: Vec<triggers::InsertTrigger>,
 }
 
 /// A statement the parser could not read, and the objects its tokens name.
@@ -153,6 +160,8 @@ impl Schema {
             removed: Vec::new(),
             domains: BTreeMap::new(),
             unread: Vec::new(),
+            functions: BTreeMap::new(),
+            insert_triggers: Vec::new(),
         }
     }
 

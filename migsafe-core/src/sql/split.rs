@@ -124,7 +124,16 @@ fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, 
     let fallback = tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| t.span.start);
     let body = parse_tokens(d, tokens.clone(), file, first_line, fallback);
     // A parser gap with a known repair: read the statement again without the part it stumbles on.
-    if let StatementBody::Error { location, .. } = &body {
+    if let StatementBody::Error { location, message, .. } = &body {
+        // MySQL's `CREATE TRIGGER … FOR EACH ROW SET NEW.a = 1` wants its
+        // one-statement body ended by the `;` that the splitter took off.
+        if message == "Expected: ;, found: EOF" {
+            let mut ended = tokens.clone();
+            ended.push(TokenWithSpan::wrap(Token::SemiColon));
+            if let ok @ StatementBody::Parsed(_) = parse_tokens(d, ended, file, first_line, fallback) {
+                return ok;
+            }
+        }
         if let Some(repaired) = without_alter_type_collation(&tokens, location.line + 1 - first_line, location.column) {
             if let ok @ StatementBody::Parsed(_) = parse_tokens(d, repaired, file, first_line, fallback) {
                 return ok;
