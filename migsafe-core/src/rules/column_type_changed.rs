@@ -79,7 +79,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
         // The other readers (SQL whose result columns have no declared Rust type).
-        let readers: Vec<SiteRef> = readers.into_iter().filter(|r| !typed.contains(&(r.file.as_str(), r.line))).collect();
+        // diesel reads the wire format whatever the declared type: timestamp and timestamptz are one.
+        let same_wire = matches!((from.family, to.family), (Family::Timestamp { .. }, Family::Timestamp { .. }));
+        let wire_readers: Vec<(&str, u32)> =
+            cx.base_sites.iter().filter(|(s, _)| same_wire && s.source == crate::sources::SourceId::Diesel).map(|(s, _)| (s.file.as_str(), s.line)).collect();
+        let readers: Vec<SiteRef> =
+            readers.into_iter().filter(|r| !typed.contains(&(r.file.as_str(), r.line)) && !wire_readers.contains(&(r.file.as_str(), r.line))).collect();
         if problems.is_empty() && !readers.is_empty() && !from.decodes_as(to) {
             problems.push(format!("{} it as `{}`, which does not decode as `{}`", describe_sites(&who, &readers), from.display(), to.display()));
             sites.extend(readers.iter().cloned());
@@ -182,6 +187,14 @@ mod tests {
         let diesel = "diesel::table! { t (id) { id -> Int4, at -> Timestamp, } }";
         let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], diesel), (&[v1, v2], ""));
         assert!(!keys(&r).iter().any(|k| k.starts_with("column-type-changed")), "{:?}", keys(&r));
+        // Nor diesel DSL reads that name the column.
+        let dsl = "diesel::table! { t (id) { id -> Int4, at -> Timestamp, } }\nfn f(c: &mut PgConnection) { t::table.select((t::id, t::at)).load::<(i32, chrono::NaiveDateTime)>(c); }";
+        let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], dsl), (&[v1, v2], ""));
+        assert!(!keys(&r).iter().any(|k| k.starts_with("column-type-changed")), "{:?}", r.findings);
+        // Nor a Selectable model (crates.io's ApiToken).
+        let model = "#[derive(Debug, Identifiable, Queryable, Selectable, Associations)]\n#[diesel(belongs_to(User))]\n#[diesel(table_name = t)]\npub struct T {\n    pub id: i32,\n    #[serde(with = \"rfc3339\")]\n    pub at: NaiveDateTime,\n}";
+        let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], model), (&[v1, v2], ""));
+        assert!(!keys(&r).iter().any(|k| k.starts_with("column-type-changed")), "{:?}", r.findings);
         // ... but not a value of another size.
         let v2 = ("V2__x.sql", "ALTER TABLE t ALTER COLUMN at TYPE DATE;");
         let r = super::super::testing::run_sources(Dialect::Postgres, (&[v1], diesel), (&[v1, v2], ""));
