@@ -78,14 +78,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         }
-        // The other readers (SQL whose result columns have no declared Rust type).
-        // diesel reads the wire format whatever the declared type: timestamp and timestamptz are one.
-        let same_wire = matches!((from.family, to.family), (Family::Timestamp { .. }, Family::Timestamp { .. }));
-        let wire_readers: Vec<(&str, u32)> =
-            cx.base_sites.iter().filter(|(s, _)| same_wire && s.source == crate::sources::SourceId::Diesel).map(|(s, _)| (s.file.as_str(), s.line)).collect();
-        let readers: Vec<SiteRef> =
-            readers.into_iter().filter(|r| !typed.contains(&(r.file.as_str(), r.line)) && !wire_readers.contains(&(r.file.as_str(), r.line))).collect();
-        if problems.is_empty() && !readers.is_empty() && !from.decodes_as(to) {
+        // The other readers (SQL whose result columns have no declared Rust
+        // type): judged by the old type, as their library decodes it.
+        let decoding =
+            |r: &SiteRef| cx.base_sites.iter().find(|(s, _)| s.file == r.file && s.line == r.line).map_or(Default::default(), |(s, _)| s.source.decoding());
+        let readers: Vec<SiteRef> = readers.into_iter().filter(|r| !typed.contains(&(r.file.as_str(), r.line)) && !from.decodes_as(to, decoding(r))).collect();
+        if problems.is_empty() && !readers.is_empty() {
             problems.push(format!("{} it as `{}`, which does not decode as `{}`", describe_sites(&who, &readers), from.display(), to.display()));
             sites.extend(readers.iter().cloned());
         }

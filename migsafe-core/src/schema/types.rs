@@ -137,10 +137,13 @@ impl SqlType {
         }
     }
 
-    /// Rust code that decodes `self` still decodes `to` (same family and width).
-    pub fn decodes_as(&self, to: &SqlType) -> bool {
+    /// Rust code that decodes `self` still decodes `to` (same family and
+    /// width; for a wire-format decoder, the same binary form).
+    pub fn decodes_as(&self, to: &SqlType, decoding: crate::annotations::Decoding) -> bool {
         use Family::*;
         match (self.family, to.family) {
+            // PostgreSQL sends both as microseconds since 2000.
+            (Timestamp { .. }, Timestamp { .. }) if decoding == crate::annotations::Decoding::WireFormat => true,
             (Text { .. }, Text { .. }) => true,
             (Enum, Enum) => self.user_type == to.user_type,
             (Numeric, Numeric) => true,
@@ -359,7 +362,7 @@ mod tests {
         assert!(v16.widens_to(&v64) && v16.widens_to(&text));
         assert!(!v64.widens_to(&v16) && !text.widens_to(&v16));
         assert!(int.widens_to(&big) && !big.widens_to(&int));
-        assert!(v16.decodes_as(&text));
-        assert!(!int.decodes_as(&big));
+        assert!(v16.decodes_as(&text, Default::default()));
+        assert!(!int.decodes_as(&big, Default::default()));
     }
 }

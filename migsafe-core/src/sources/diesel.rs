@@ -18,7 +18,7 @@
 //!   an unseen site, and so is every `sql::<T>(…)` fragment.
 
 use super::{attr_flag, attr_value, short, Cx, Item, Source, SourceId, SourceMeta, SqlArg};
-use crate::annotations::{Decl, Decoding, FieldDecl, Role, RowShape, RustType, TableDecl};
+use crate::annotations::{Decl, FieldDecl, Role, RowShape, RustType, TableDecl};
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Token};
@@ -118,7 +118,7 @@ impl Source for Diesel {
         cx.push(
             c.method.span(),
             SourceId::Diesel,
-            Decl::Table(TableDecl { rust_name: format!("{verb}({table})"), table, fields, role, decoding: Decoding::WireFormat }),
+            Decl::Table(TableDecl { rust_name: format!("{verb}({table})"), table, fields, role, decoding: SourceId::Diesel.decoding() }),
         );
         true
     }
@@ -162,7 +162,7 @@ impl Source for Diesel {
         cx.push(
             item.ident.span(),
             SourceId::Diesel,
-            Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role, decoding: Decoding::WireFormat }),
+            Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role, decoding: SourceId::Diesel.decoding() }),
         );
     }
 }
@@ -342,7 +342,7 @@ fn parse_tables(input: ParseStream) -> syn::Result<Vec<Parsed>> {
         };
         out.push(Parsed {
             span: name.span(),
-            decl: TableDecl { rust_name: format!("table!({rust})"), table, fields, role: Role::Read, decoding: Decoding::WireFormat },
+            decl: TableDecl { rust_name: format!("table!({rust})"), table, fields, role: Role::Read, decoding: SourceId::Diesel.decoding() },
         });
     }
     Ok(out)

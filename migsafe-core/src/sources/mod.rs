@@ -65,6 +65,15 @@ pub enum SourceId {
 }
 
 impl SourceId {
+    /// How this library decodes a column into Rust: diesel reads the wire
+    /// format of the SQL type it declares; the others check the column's type.
+    pub fn decoding(self) -> crate::annotations::Decoding {
+        match self {
+            SourceId::Diesel => crate::annotations::Decoding::WireFormat,
+            _ => crate::annotations::Decoding::TypeChecked,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             SourceId::Annotation => "annotation",
