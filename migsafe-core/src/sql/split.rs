@@ -122,9 +122,12 @@ fn push_group(out: &mut Vec<ScriptStatement>, d: &dyn sqlparser::dialect::Dialec
 
 fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, file: &str, first_line: u32) -> StatementBody {
     let fallback = tokens.iter().find(|t| !is_trivia(&t.token)).map(|t| t.span.start);
-    let body = parse_tokens(d, tokens.clone(), file, first_line, fallback);
-    // A parser gap with a known repair: read the statement again without the part it stumbles on.
-    if let StatementBody::Error { location, message, .. } = &body {
+    // A parser gap with a known repair: read the statement again without the
+    // part it stumbles on. Only a statement with a word a repair looks for
+    // keeps a copy of its tokens for that.
+    let spare = tokens.iter().any(|t| matches!(keyword(&t.token), Some(Keyword::COLLATE | Keyword::TRIGGER))).then(|| tokens.clone());
+    let body = parse_tokens(d, tokens, file, first_line, fallback);
+    if let (StatementBody::Error { location, message, .. }, Some(tokens)) = (&body, spare) {
         // MySQL's `CREATE TRIGGER … FOR EACH ROW SET NEW.a = 1` wants its
         // one-statement body ended by the `;` that the splitter took off.
         if message == "Expected: ;, found: EOF" {
