@@ -137,10 +137,12 @@ mod tests {
             let r = run(Dialect::Postgres, (&[V1], INS), (&[V1, (v2.0, v2.1.as_str())], ""));
             assert_eq!(req(&r), ["required-column-not-supplied error t.path"], "{other}");
         }
-        // Dropped again: required again.
-        let v3 = ("V3__x.sql", "DROP TRIGGER set_path_insert ON t;");
-        let r = run(Dialect::Postgres, (&[V1], INS), (&[V1, v2, v3], ""));
-        assert_eq!(req(&r), ["required-column-not-supplied error t.path"]);
+        // Dropped again, or its function dropped with CASCADE: required again.
+        for drop in ["DROP TRIGGER set_path_insert ON t;", "DROP FUNCTION set_path() CASCADE;"] {
+            let v3 = ("V3__x.sql", drop);
+            let r = run(Dialect::Postgres, (&[V1], INS), (&[V1, v2, v3], ""));
+            assert_eq!(req(&r), ["required-column-not-supplied error t.path"], "{drop}");
+        }
         // A function that sets another column does not fill this one.
         let v2b = (v2.0, v2.1.replace("NEW.path =", "NEW.a ="));
         let r = run(Dialect::Postgres, (&[V1], INS), (&[V1, (v2b.0, v2b.1.as_str())], ""));

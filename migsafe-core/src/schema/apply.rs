@@ -539,9 +539,12 @@ impl<'a> Ctx<'a> {
                 self.unmodelled("function", WHY_FUNCTION)
             }
             Statement::DropFunction(df) => {
+                // The triggers that run it go too (PostgreSQL refuses the drop
+                // without CASCADE, and CASCADE drops them).
                 for f in &df.func_desc {
                     let key = self.routine_key(&f.name);
                     self.schema.functions.remove(&key);
+                    self.schema.insert_triggers.retain(|t| t.action != super::triggers::TriggerAction::Function(key.clone()));
                 }
                 self.unmodelled("function", WHY_FUNCTION)
             }
