@@ -102,6 +102,21 @@ mod tests {
     }
 
     #[test]
+    fn a_table_re_created_as_it_was_brings_no_problem_n_minus_1_did_not_have() {
+        // lemmy's `user_fast`: CREATE TABLE … AS SELECT makes every column
+        // nullable, before and after; a struct that decodes them as non-null
+        // fares no worse on the re-created table.
+        let v1 = ("V1__t.sql", "CREATE TABLE src (id INT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL);\nCREATE TABLE fast AS SELECT * FROM src;");
+        let n1 = r#"#[derive(Table)] #[migsafe(table = "fast")] struct F { id: i32, a: String, b: String }"#;
+        let again = ("V2__t.sql", "DROP TABLE fast;\nCREATE TABLE fast AS SELECT * FROM src;");
+        let r = run(Dialect::Postgres, (&[v1], n1), (&[v1, again], ""));
+        assert!(keys(&r).iter().all(|k| !k.contains("error")), "{:?}", keys(&r));
+        let without_b = ("V2__t.sql", "DROP TABLE fast;\nCREATE TABLE fast AS SELECT id, a FROM src;");
+        let r = run(Dialect::Postgres, (&[v1], n1), (&[v1, without_b], ""));
+        assert_eq!(keys(&r), ["dropped-table-in-use error fast.b"]);
+    }
+
+    #[test]
     fn quiet_for_an_unused_table() {
         let r = run(Dialect::Postgres, (&[V1], r#"const Q: &str = sql!("SELECT id FROM t");"#), (&[V1, ("V2__d.sql", "DROP TABLE u;")], ""));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));

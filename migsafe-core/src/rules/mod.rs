@@ -241,7 +241,11 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
         let unsupplied = |c: &str| {
             head.column(name, c).is_some_and(|col| col.required()) && before.inserts.iter().any(|i| i.table == name && !i.columns.iter().any(|x| x == c))
         };
-        for p in now.problems.iter().filter(|p| p.table.as_deref() == Some(name) && !p.column.as_deref().is_some_and(unsupplied)) {
+        // A problem N-1 already has on its own schema (a CREATE TABLE … AS
+        // SELECT re-created as it was: its columns were nullable before too)
+        // is not one this migration brings.
+        let had = |p: &crate::footprint::Problem| before.problems.iter().any(|b| b.table == p.table && b.column == p.column && b.message == p.message);
+        for p in now.problems.iter().filter(|p| p.table.as_deref() == Some(name) && !p.column.as_deref().is_some_and(unsupplied) && !had(p)) {
             let (reasons, sites) = broken.entry(p.column.clone()).or_default();
             if !reasons.contains(&p.message) {
                 reasons.push(p.message.clone());
