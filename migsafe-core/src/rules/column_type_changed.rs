@@ -33,6 +33,48 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let who = base_label(cx);
+        // An enum swapped for another of the name N-1 knew (lemmy renames
+        // the old type aside, creates the new one, converts, drops the old):
+        // N-1 binds the type by that name and decodes every label it still
+        // has; only the labels it lost can fail, when N-1 writes them.
+        let knew = cx.base.history.schema.column(table, column).map(|c| &c.ty);
+        let same_enum = to.family == Family::Enum && to.user_type.is_some() && knew.is_some_and(|k| k.family == Family::Enum && k.user_type == to.user_type);
+        if same_enum {
+            let labels = |schema: &crate::schema::Schema| to.user_type.as_ref().and_then(|n| schema.enums.get(n)).map(|e| e.values.clone());
+            let (Some(had), Some(has)) = (labels(&cx.base.history.schema), labels(&cx.head.history.schema)) else { continue };
+            let lost: Vec<&String> = had.iter().filter(|v| !has.contains(v)).collect();
+            if lost.is_empty() || writers.is_empty() {
+                continue;
+            }
+            let written: Vec<&String> = cx
+                .base_sites
+                .iter()
+                .flat_map(|(_, r)| r.columns.iter())
+                .filter(|u| u.table == *table && u.column == *column && u.access.writes())
+                .flat_map(|u| u.values.iter())
+                .filter(|v| lost.contains(v))
+                .collect();
+            let quote = |vs: &[&String]| vs.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            let (severity, why) = if written.is_empty() {
+                (Severity::Warning, format!("{} and may write {}, which it no longer has", describe_sites(&who, &writers), quote(&lost)))
+            } else {
+                (Severity::Error, format!("N-1 writes {}, which it no longer has", quote(&written)))
+            };
+            out.push(
+                Finding::new(&META, table, Some(column))
+                    .at(e)
+                    .severity(severity)
+                    .message(format!(
+                        "{}:{} replaces the enum `{}` of `{table}.{column}` by one of the same name, but {why}",
+                        e.at.file,
+                        e.at.line,
+                        to.display()
+                    ))
+                    .help("keep the labels N-1 may write until no running release writes them, and remove them in a later release".to_string())
+                    .sites(writers),
+            );
+            continue;
+        }
         let mut problems: Vec<String> = Vec::new();
         let mut sites: Vec<SiteRef> = Vec::new();
         // Struct fields whose Rust type is known: judged by how their library decodes.
@@ -163,6 +205,39 @@ mod tests {
         let r = run(Dialect::Mysql, (&[v1], base), (&[v1, shrink], ""));
         assert_eq!(keys(&r), ["column-type-changed error t.p"]);
         assert!(r.findings[0].message.contains("N-1 writes 'mid', which `enum('low','high')` does not hold"), "{}", r.findings[0].message);
+    }
+
+    #[test]
+    fn an_enum_replaced_by_one_of_the_same_name_is_judged_by_the_labels_it_lost() {
+        // lemmy 16ba42c1: rename the type aside, create the new one, convert, drop the old.
+        let v1 = ("V1__t.sql", "CREATE TYPE sort AS ENUM ('Hot', 'New', 'TopDay');\nCREATE TABLE t (id INT PRIMARY KEY, s sort NOT NULL);");
+        let swap = |labels: &str| {
+            format!(
+                "ALTER TYPE sort RENAME TO sort__;\nCREATE TYPE sort AS ENUM ({labels});\nALTER TABLE t ALTER COLUMN s TYPE sort USING s::text::sort;\nDROP TYPE sort__;"
+            )
+        };
+        let reads = r#"#[derive(SqlEnum)] #[migsafe(type = "sort")] enum S { Hot, New, TopDay }
+            #[derive(Table)] #[migsafe(table = "t")] struct T { id: i32, s: S }"#;
+        let fewer = swap("'Hot', 'New'");
+        let r = run(Dialect::Postgres, (&[v1], reads), (&[v1, ("V2__s.sql", &fewer)], ""));
+        assert!(!keys(&r).iter().any(|k| k.starts_with("column-type-changed")), "{:?}", r.findings);
+        // A writer may write a lost label: a warning naming it.
+        let writes = format!("{reads}\nconst W: &str = sql!(\"UPDATE t SET s = $1 WHERE id = $2\");");
+        let r = run(Dialect::Postgres, (&[v1], &writes), (&[v1, ("V2__s.sql", &fewer)], ""));
+        assert_eq!(keys(&r), ["column-type-changed warning t.s"], "{:?}", r.findings);
+        assert!(r.findings[0].message.contains("'TopDay'"), "{}", r.findings[0].message);
+        // ... an error when it writes one literally.
+        let literal = format!("{reads}\nconst W: &str = sql!(\"UPDATE t SET s = 'TopDay' WHERE id = $1\");");
+        let r = run(Dialect::Postgres, (&[v1], &literal), (&[v1, ("V2__s.sql", &fewer)], ""));
+        assert_eq!(keys(&r), ["column-type-changed error t.s"], "{:?}", r.findings);
+        // The same labels: nothing to say.
+        let same = swap("'Hot', 'New', 'TopDay'");
+        let r = run(Dialect::Postgres, (&[v1], &writes), (&[v1, ("V2__s.sql", &same)], ""));
+        assert!(!keys(&r).iter().any(|k| k.starts_with("column-type-changed")), "{:?}", r.findings);
+        // Another enum's name: N-1's type is gone, an error as before.
+        let other = "CREATE TYPE sort2 AS ENUM ('Hot', 'New');\nALTER TABLE t ALTER COLUMN s TYPE sort2 USING s::text::sort2;";
+        let r = run(Dialect::Postgres, (&[v1], reads), (&[v1, ("V2__s.sql", other)], ""));
+        assert_eq!(keys(&r), ["column-type-changed error t.s"], "{:?}", r.findings);
     }
 
     #[test]
