@@ -27,15 +27,20 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         // Renamed away, then a column of the old name added again with the old type: N-1 finds it.
-        if matches!(super::readded(cx, table, from), Some(None)) {
-            continue;
-        }
+        // Added again as something else (lemmy's `description`, renamed to
+        // `sidebar` and re-added as varchar(150)): N-1's queries run, on the
+        // wrong column, an error all the same.
+        let consequence = match super::readded(cx, table, from) {
+            Some(None) => continue,
+            Some(Some(why)) => format!("{why}; N-1 reads and writes that new column while the values it had are in `{to}`"),
+            None => "N-1 fails on the new schema".to_string(),
+        };
         let ty = cx.head.history.schema.column(table, to).map(|c| c.ty.written.clone()).unwrap_or_else(|| "<type>".into());
         out.push(
             Finding::new(&META, table, Some(from))
                 .at(e)
                 .message(format!(
-                    "{}:{} renames `{table}.{from}` to `{to}`, but {}: N-1 fails on the new schema",
+                    "{}:{} renames `{table}.{from}` to `{to}`, but {}: {consequence}",
                     e.at.file,
                     e.at.line,
                     describe_sites(&base_label(cx), &sites)
@@ -67,6 +72,20 @@ mod tests {
         );
         assert_eq!(keys(&r), ["renamed-column-in-use error t.a"]);
         assert!(r.findings[0].safe_sql.as_deref().unwrap().contains("ADD COLUMN a2 TEXT"));
+    }
+
+    #[test]
+    fn a_column_renamed_away_and_added_again_as_something_else_says_what_n_minus_1_now_reads() {
+        let n1 = r#"const Q: &str = sql!("SELECT id, a FROM t");"#;
+        let again = ("V2__r.sql", "ALTER TABLE t RENAME COLUMN a TO sidebar;\nALTER TABLE t ADD COLUMN a VARCHAR(150);");
+        let r = run(Dialect::Postgres, (&[V1], n1), (&[V1, again], ""));
+        assert_eq!(keys(&r), ["renamed-column-in-use error t.a"]);
+        let m = &r.findings[0].message;
+        assert!(m.contains("added again as `character varying(150)`") && m.contains("while the values it had are in `sidebar`"), "{m}");
+        // Added again as it was: N-1 finds the column it knew.
+        let same = ("V2__r.sql", "ALTER TABLE t RENAME COLUMN a TO sidebar;\nALTER TABLE t ADD COLUMN a TEXT NOT NULL DEFAULT '';");
+        let r = run(Dialect::Postgres, (&[V1], n1), (&[V1, same], ""));
+        assert!(!keys(&r).iter().any(|k| k.starts_with("renamed-column-in-use")), "{:?}", keys(&r));
     }
 
     #[test]
