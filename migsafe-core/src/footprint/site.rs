@@ -62,6 +62,11 @@ fn resolve(schema: &Schema, decl: &Decl, enums: &[&EnumDecl]) -> ResolvedSite {
         Decl::Query(q) => query(schema, &q.sql, q.row.as_ref(), &mut out),
         Decl::Table(t) => {
             let key = annotation_name(schema.dialect, &t.table);
+            if super::query::is_system_relation(schema.dialect, &key) && !schema.has_relation(&key) {
+                // The engine's own catalog (lemmy's diesel `table!` for
+                // `pg_namespace`): no migration builds it, none can drop it.
+                return out;
+            }
             if !table_exists(schema, &key, Target::Target, &mut out) {
                 return out;
             }
@@ -412,6 +417,15 @@ mod tests {
         assert!(p[0].contains("'sms'"), "{p:?}");
         let rust = "#[derive(SqlEnum)]\n#[migsafe(column = \"t.c\", rename_all = \"lowercase\")]\nenum C { Email, Chat, Sms }";
         assert_eq!(problems(Dialect::Mysql, sql, rust), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_struct_over_the_engines_catalog_is_not_judged_against_the_migrations() {
+        let sql = "CREATE TABLE t (id BIGINT PRIMARY KEY, k TEXT NOT NULL);";
+        let catalog = "#[derive(Table)]\n#[migsafe(table = \"pg_namespace\")]\nstruct N { nspname: String }";
+        assert_eq!(problems(Dialect::Postgres, sql, catalog), Vec::<String>::new());
+        // In MySQL `pg_namespace` is just a name: it must be there.
+        assert_eq!(problems(Dialect::Mysql, sql, catalog).len(), 1);
     }
 
     #[test]

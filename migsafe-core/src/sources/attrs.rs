@@ -2,22 +2,61 @@
 //! and the small syntactic judgements the sources share.
 
 use super::cx::last_ident;
+use std::borrow::Cow;
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, Token};
+use syn::{Attribute, Expr, Meta, Token};
+
+/// The attributes as a build with the service's features on sees them:
+/// `#[cfg_attr(feature = "full", derive(Queryable), diesel(table_name = t))]`
+/// is read as `#[derive(Queryable)] #[diesel(table_name = t)]` (lemmy gates
+/// every diesel derive behind a feature; the release builds with it). Only
+/// `cfg_attr(test, …)` is left out, as `#[cfg(test)]` items are.
+pub(super) fn effective(attrs: &[Attribute]) -> Cow<'_, [Attribute]> {
+    if !attrs.iter().any(|a| a.path().is_ident("cfg_attr")) {
+        return Cow::Borrowed(attrs);
+    }
+    let mut out = Vec::with_capacity(attrs.len());
+    for a in attrs {
+        push_effective(a, &mut out);
+    }
+    Cow::Owned(out)
+}
+
+fn push_effective(a: &Attribute, out: &mut Vec<Attribute>) {
+    if !a.path().is_ident("cfg_attr") {
+        out.push(a.clone());
+        return;
+    }
+    let Ok(list) = a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else { return };
+    let mut list = list.into_iter();
+    if list.next().is_some_and(|predicate| predicate.path().is_ident("test")) {
+        return;
+    }
+    for meta in list {
+        push_effective(&Attribute { pound_token: a.pound_token, style: a.style, bracket_token: a.bracket_token, meta }, out);
+    }
+}
 
 /// The `key = value` and bare `key` arguments of every `#[name(...)]` attribute:
 /// a string literal's value, a path or integer as written, `None` for a flag.
 /// Nested lists (`#[diesel(check_for_backend(..))]`) are skipped.
 pub fn attr_args(attrs: &[Attribute], name: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
-    for a in attrs.iter().filter(|a| a.path().is_ident(name)) {
+    for a in effective(attrs).iter().filter(|a| a.path().is_ident(name)) {
         let _ = a.parse_nested_meta(|meta| {
             let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
             if meta.input.peek(Token![=]) {
-                let v: Expr = meta.value()?.parse()?;
-                let v = match &v {
-                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
-                    other => quote::ToTokens::to_token_stream(other).to_string().replace(' ', ""),
+                // The value up to the next `,`: an expression, a path, or a
+                // type (`select_expression_type = Nullable<t::c>`), which is
+                // no expression.
+                let value = meta.value()?;
+                let mut tokens = proc_macro2::TokenStream::new();
+                while !value.is_empty() && !value.peek(Token![,]) {
+                    tokens.extend([value.parse::<proc_macro2::TokenTree>()?]);
+                }
+                let v = match syn::parse2::<syn::LitStr>(tokens.clone()) {
+                    Ok(s) => s.value(),
+                    Err(_) => tokens.to_string().replace(' ', ""),
                 };
                 out.push((key, Some(v)));
             } else if meta.input.peek(syn::token::Paren) {
@@ -36,7 +75,7 @@ pub fn attr_value(attrs: &[Attribute], name: &str, key: &str) -> Option<String> 
     if let Some((_, v)) = attr_args(attrs, name).into_iter().find(|(k, v)| k == key && v.is_some()) {
         return v;
     }
-    attrs.iter().filter(|a| a.path().is_ident(key)).find_map(|a| match &a.meta {
+    effective(attrs).iter().filter(|a| a.path().is_ident(key)).find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) => match &nv.value {
             Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
             other => Some(quote::ToTokens::to_token_stream(other).to_string().replace(' ', "")),
@@ -57,7 +96,7 @@ pub(super) fn is_cfg_test(attrs: &[Attribute]) -> bool {
 
 pub(super) fn derives_of(attrs: &[Attribute]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+    for a in effective(attrs).iter().filter(|a| a.path().is_ident("derive")) {
         if let Ok(paths) = a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
             for p in paths {
                 let full = p.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");

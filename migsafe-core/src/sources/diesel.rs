@@ -124,46 +124,61 @@ impl Source for Diesel {
     }
 
     fn item(&self, cx: &mut Cx, item: &Item) {
-        let role = if item.derives("Insertable") {
-            Role::Insert
-        } else if item.derives("AsChangeset") {
-            Role::Update
-        } else if item.derives("Selectable") || item.derives("QueryableByName") {
-            Role::Read
-        } else {
+        // A struct may derive several (`Insertable, AsChangeset`; `Queryable,
+        // Selectable, Insertable`): it is a site for each thing it does.
+        let roles: Vec<Role> = [
+            (item.derives("Selectable") || item.derives("QueryableByName"), Role::Read),
+            (item.derives("Insertable"), Role::Insert),
+            (item.derives("AsChangeset"), Role::Update),
+        ]
+        .into_iter()
+        .filter_map(|(derived, role)| derived.then_some(role))
+        .collect();
+        if roles.is_empty() {
             return;
-        };
+        }
         let syn::Data::Struct(s) = &item.input.data else { return };
         let syn::Fields::Named(named) = &s.fields else { return };
         let attrs = &item.input.attrs;
         let table = match attr_value(attrs, "diesel", "table_name") {
             Some(t) => t.rsplit("::").next().unwrap_or(&t).to_string(),
-            // A QueryableByName without a table decodes a raw query's columns (each with its `sql_type`).
-            None if role == Role::Read && !item.derives("Selectable") => return,
             // diesel's default: the struct name in snake case, plural.
             None => format!("{}s", crate::annotations::apply_rename_all("snake_case", &item.ident.to_string()).unwrap_or_default()),
         };
-        let mut fields = Vec::new();
-        for f in &named.named {
-            let Some(ident) = &f.ident else { continue };
-            if attr_flag(&f.attrs, "diesel", "embed") || attr_flag(&f.attrs, "diesel", "select_expression") {
+        let explicit = attr_value(attrs, "diesel", "table_name").is_some();
+        for role in roles {
+            // A QueryableByName without a table decodes a raw query's columns (each with its `sql_type`).
+            if role == Role::Read && !explicit && !item.derives("Selectable") {
                 continue;
             }
-            if role == Role::Insert && attr_flag(&f.attrs, "diesel", "skip_insertion") {
+            let mut fields = Vec::new();
+            for f in &named.named {
+                let Some(ident) = &f.ident else { continue };
+                if attr_flag(&f.attrs, "diesel", "embed") || attr_flag(&f.attrs, "diesel", "select_expression") {
+                    continue;
+                }
+                if role == Role::Insert && attr_flag(&f.attrs, "diesel", "skip_insertion") {
+                    continue;
+                }
+                let field = ident.to_string();
+                let field = field.strip_prefix("r#").unwrap_or(&field).to_string();
+                let column = attr_value(&f.attrs, "diesel", "column_name").unwrap_or_else(|| field.clone());
+                // Types are diesel's to check against `table!`: none here.
+                let rust_type = RustType { text: quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', ""), optional: true, name: String::new() };
+                fields.push(FieldDecl { field, column, rust_type, line: ident.span().start().line as u32 });
+            }
+            if fields.is_empty() && role == Role::Read {
+                // Only `embed`ded structs and `select_expression`s (lemmy's
+                // `CommentView`): those name their own columns; this struct
+                // selects none of a table of its own.
                 continue;
             }
-            let field = ident.to_string();
-            let field = field.strip_prefix("r#").unwrap_or(&field).to_string();
-            let column = attr_value(&f.attrs, "diesel", "column_name").unwrap_or_else(|| field.clone());
-            // Types are diesel's to check against `table!`: none here.
-            let rust_type = RustType { text: quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', ""), optional: true, name: String::new() };
-            fields.push(FieldDecl { field, column, rust_type, line: ident.span().start().line as u32 });
+            cx.push(
+                item.ident.span(),
+                SourceId::Diesel,
+                Decl::Table(TableDecl { rust_name: item.ident.to_string(), table: table.clone(), fields, role, decoding: SourceId::Diesel.decoding() }),
+            );
         }
-        cx.push(
-            item.ident.span(),
-            SourceId::Diesel,
-            Decl::Table(TableDecl { rust_name: item.ident.to_string(), table, fields, role, decoding: SourceId::Diesel.decoding() }),
-        );
     }
 }
 
@@ -503,6 +518,47 @@ pub struct OpenCount { #[diesel(sql_type = BigInt)] pub open: i64 }
 "#;
         assert_eq!(scan(src), ["6:Read users [id? display_name?]", "10:Insert users [name? email?]", "14:Update users [name?]", "17:Insert tags [label?]"]);
         let _ = Role::Read;
+    }
+
+    #[test]
+    fn derives_behind_cfg_attr_are_read_as_the_featured_build_sees_them() {
+        // lemmy: every diesel derive is behind `feature = "full"`.
+        let src = r#"
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "full", derive(Queryable, Selectable, Identifiable))]
+#[cfg_attr(feature = "full", diesel(table_name = local_user))]
+pub struct LocalUser { pub id: i32, #[cfg_attr(feature = "full", diesel(column_name = sort))] pub default_sort: String }
+
+#[cfg_attr(all(feature = "full", not(target_arch = "wasm32")), cfg_attr(feature = "db", derive(Insertable), diesel(table_name = local_user)))]
+pub struct LocalUserForm { pub default_sort: Option<String> }
+
+#[cfg_attr(test, derive(Insertable))]
+#[diesel(table_name = fixtures)]
+pub struct OnlyInTests { pub x: i32 }
+
+#[cfg_attr(feature = "full", derive(Queryable, Selectable))]
+pub struct CommentView {
+  #[cfg_attr(feature = "full", diesel(embed))]
+  pub comment: Comment,
+  #[cfg_attr(feature = "full", diesel(select_expression = community_actions::received_ban.nullable().is_not_null()))]
+  pub banned: bool,
+  #[cfg_attr(feature = "full", diesel(select_expression_type = Nullable<community_actions::follow_state>, select_expression = Follower::subscribed()))]
+  pub subscribed: SubscribedType,
+}
+
+#[cfg_attr(feature = "full", derive(Insertable, AsChangeset))]
+#[cfg_attr(feature = "full", diesel(table_name = custom_emoji))]
+pub struct CustomEmojiUpdateForm { pub category: Option<String> }
+"#;
+        assert_eq!(
+            scan(src),
+            [
+                "5:Read local_user [id? sort?]",
+                "8:Insert local_user [default_sort?]",
+                "26:Insert custom_emoji [category?]",
+                "26:Update custom_emoji [category?]"
+            ]
+        );
     }
 
     #[test]
