@@ -139,6 +139,12 @@ impl Source for Diesel {
         }
         let syn::Data::Struct(s) = &item.input.data else { return };
         let syn::Fields::Named(named) = &s.fields else { return };
+        // An `Insertable` + `AsChangeset` struct of `Option`s only (lemmy's
+        // `*UpdateForm`s): diesel inserts DEFAULT for each `None`, so which
+        // columns an INSERT of it supplies is decided at run time, not by its
+        // fields; it is read as the update it is written for.
+        let all_optional = named.named.iter().all(|f| is_option(&f.ty));
+        let roles: Vec<Role> = if all_optional && roles.contains(&Role::Update) { roles.into_iter().filter(|r| *r != Role::Insert).collect() } else { roles };
         let attrs = &item.input.attrs;
         let table = match attr_value(attrs, "diesel", "table_name") {
             Some(t) => t.rsplit("::").next().unwrap_or(&t).to_string(),
@@ -180,6 +186,11 @@ impl Source for Diesel {
             );
         }
     }
+}
+
+/// `Option<T>` (by any path).
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 const SQL_QUERY: &[&str] = &["diesel::sql_query", "diesel::dsl::sql_query"];
@@ -548,15 +559,20 @@ pub struct CommentView {
 
 #[cfg_attr(feature = "full", derive(Insertable, AsChangeset))]
 #[cfg_attr(feature = "full", diesel(table_name = custom_emoji))]
-pub struct CustomEmojiUpdateForm { pub category: Option<String> }
+pub struct CustomEmojiForm { pub shortcode: String, pub category: Option<String> }
+
+#[cfg_attr(feature = "full", derive(Insertable, AsChangeset))]
+#[cfg_attr(feature = "full", diesel(table_name = custom_emoji))]
+pub struct CustomEmojiUpdateForm { pub category: Option<String>, pub alt: Option<Option<String>> }
 "#;
         assert_eq!(
             scan(src),
             [
                 "5:Read local_user [id? sort?]",
                 "8:Insert local_user [default_sort?]",
-                "26:Insert custom_emoji [category?]",
-                "26:Update custom_emoji [category?]"
+                "26:Insert custom_emoji [shortcode? category?]",
+                "26:Update custom_emoji [shortcode? category?]",
+                "30:Update custom_emoji [category? alt?]"
             ]
         );
     }
