@@ -56,6 +56,40 @@ pub struct SqlDecl {
     /// that becomes nullable, or changes type, breaks it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub schema_typed: bool,
+    /// What sqlx's offline data (`.sqlx/`) recorded of the output columns
+    /// when this revision was built; empty when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub offline: Vec<OfflineColumn>,
+}
+
+/// One output column as sqlx's offline data describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfflineColumn {
+    /// As the database named it, with sqlx's overrides (`"x?"`, `"x!"`, `"x: T"`).
+    pub name: String,
+    /// What the database inferred: `None` when it could not tell.
+    pub nullable: Option<bool>,
+}
+
+impl OfflineColumn {
+    /// The column name without sqlx's override suffix.
+    pub fn base_name(&self) -> &str {
+        let n = self.name.split_once(':').map_or(self.name.as_str(), |(n, _)| n).trim();
+        n.trim_end_matches(['?', '!'])
+    }
+
+    /// Does the macro decode it into an `Option`? `"x?"` forces it, `"x!"`
+    /// forbids it; otherwise sqlx takes unknown nullability as nullable.
+    pub fn decodes_optional(&self) -> bool {
+        let n = self.name.split_once(':').map_or(self.name.as_str(), |(n, _)| n).trim();
+        if n.ends_with('?') {
+            true
+        } else if n.ends_with('!') {
+            false
+        } else {
+            self.nullable != Some(false)
+        }
+    }
 }
 
 /// The columns a struct decodes by name, and those it may go without.

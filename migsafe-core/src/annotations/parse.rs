@@ -423,7 +423,7 @@ pub fn parse_sql(input: TokenStream) -> Result<Parsed<SqlDecl>, Vec<syn::Error>>
     let span = input.span();
     match syn::parse2::<LitStr>(input) {
         Ok(lit) => Ok(Parsed {
-            decl: SqlDecl { sql: lit.value(), row: None, schema_typed: false },
+            decl: SqlDecl { sql: lit.value(), row: None, schema_typed: false, offline: Vec::new() },
             item: lit.span(),
             target: lit.span(),
             parts: vec![],

@@ -37,9 +37,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
             }
         }
-        // sqlx's query! macros decode a column that was NOT NULL when N-1 was compiled as a plain `T`.
+        // sqlx's query! macros decode a column that was NOT NULL when N-1 was compiled as a plain `T`,
+        // unless N-1's offline data (`.sqlx/`) shows the output it reads it as decoded into an Option.
         for (site, res) in &cx.base_sites {
             let Decl::Query(q) = &site.decl else { continue };
+            let outputs: Vec<_> = q.offline.iter().filter(|o| o.base_name() == column.as_str()).collect();
+            if !outputs.is_empty() && outputs.iter().all(|o| o.decodes_optional()) {
+                continue;
+            }
             if q.schema_typed && res.columns.iter().any(|u| u.table == *table && u.column == *column && u.access == Access::Read) {
                 fields.push(format!(
                     "the query at {}:{} (sqlx's macros decode a column that was NOT NULL when N-1 was built as a plain `T`)",
@@ -91,6 +96,32 @@ mod tests {
         let f = "async fn f(p: &sqlx::PgPool) { sqlx::query(\"SELECT id, a FROM t\").fetch_all(p).await; }";
         let r = run(Dialect::Postgres, (&[V1], f), (&[V1, V2], ""));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn a_sqlx_macro_whose_offline_data_decodes_an_option_is_quiet() {
+        use sha2::{Digest, Sha256};
+        let sql = "SELECT t.id, a FROM t";
+        let m = format!("async fn f(p: &sqlx::PgPool) {{ sqlx::query!({sql:?}).fetch_all(p).await; }}");
+        let path = format!(".sqlx/query-{:x}.json", Sha256::digest(sql.as_bytes()));
+        let offline = |a: &str| {
+            format!(
+                r#"{{"db_name": "PostgreSQL", "query": {sql:?}, "describe": {{"columns": [{{"ordinal": 0, "name": "id", "type_info": "Int4"}}, {{"ordinal": 1, "name": {a:?}, "type_info": "Text"}}], "parameters": {{"Left": []}}, "nullable": [false, false]}}, "hash": "x"}}"#
+            )
+        };
+        let run = |files: &[(&str, &str)]| crate::rules::testing::run_sources_with(Dialect::Postgres, (&[V1], &m), (&[V1, V2], ""), files);
+        // `"a?"`: N-1 decodes an Option<String>.
+        let optional = offline("a?");
+        assert!(keys(&run(&[(&path, &optional)])).is_empty());
+        // Decoded as a plain String, as the offline data says: it breaks.
+        let plain = offline("a");
+        assert_eq!(keys(&run(&[(&path, &plain)])), ["column-now-nullable error t.a"]);
+        // Another query's data under this name is not this query's.
+        let other = plain.replace("SELECT t.id, a FROM t", "SELECT 1");
+        assert_eq!(keys(&run(&[(&path, &other.replace("\"a\"", "\"a?\""))])), ["column-now-nullable error t.a"]);
+        // In the old single sqlx-data.json, keyed by the same hash.
+        let legacy = format!(r#"{{"db": "PostgreSQL", "{}": {}}}"#, &path[12..76], offline("a?"));
+        assert!(keys(&run(&[("sqlx-data.json", &legacy)])).is_empty());
     }
 
     #[test]

@@ -414,15 +414,29 @@ pub(crate) mod testing {
     /// Like [`run`], with the code read by every footprint source (sqlx,
     /// diesel, …), as `cargo migsafe check` reads a crate.
     pub fn run_sources(dialect: Dialect, base: (&[(&str, &str)], &str), head: (&[(&str, &str)], &str)) -> Report {
-        let rev = |migs: &[(&str, &str)], src: &str| {
+        run_sources_with(dialect, base, head, &[])
+    }
+
+    /// Other files of the package, by path from the repository root.
+    struct MapFiles<'a>(&'a [(&'a str, &'a str)]);
+
+    impl crate::sources::Files for MapFiles<'_> {
+        fn read(&self, path: &str) -> Option<String> {
+            self.0.iter().find(|(p, _)| *p == path).map(|(_, t)| t.to_string())
+        }
+    }
+
+    /// Like [`run_sources`], N-1 with these other files (`.sqlx/…`, `query_file!` SQL).
+    pub fn run_sources_with(dialect: Dialect, base: (&[(&str, &str)], &str), head: (&[(&str, &str)], &str), base_files: &[(&str, &str)]) -> Report {
+        let rev = |migs: &[(&str, &str)], src: &str, files: &[(&str, &str)]| {
             let mut r = rev(dialect, migs, "");
             let info = crate::sources::CrateInfo { dir: String::new(), deps: None, dialect: Some(dialect) };
-            let scan = crate::sources::scan_crate(&[("src/lib.rs".into(), src.into())], &info, &crate::sources::NoFiles);
+            let scan = crate::sources::scan_crate(&[("src/lib.rs".into(), src.into())], &info, &MapFiles(files));
             assert!(scan.diagnostics.is_empty(), "{:?}", scan.diagnostics);
             r.sites = scan.sites;
             r
         };
-        check(&rev(base.0, base.1), &rev(head.0, head.1))
+        check(&rev(base.0, base.1, base_files), &rev(head.0, head.1, &[]))
     }
 
     /// Like [`keys`], without the operational hazard rules: for tests about

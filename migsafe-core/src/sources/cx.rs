@@ -128,23 +128,39 @@ impl<'a> Cx<'a> {
 
     /// Record a query site, or an unseen one if its SQL cannot be read.
     pub fn query(&mut self, span: Span, source: SourceId, call: &str, arg: SqlArg, row: Option<RowShape>) {
-        self.query_typed(span, source, call, arg, row, false)
+        self.query_typed(span, source, call, arg, row, false, Vec::new())
     }
 
     /// [`Cx::query`] for code that decodes with the types the schema had at compile time (sqlx's macros).
-    pub fn query_typed(&mut self, span: Span, source: SourceId, call: &str, arg: SqlArg, row: Option<RowShape>, schema_typed: bool) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn query_typed(
+        &mut self,
+        span: Span,
+        source: SourceId,
+        call: &str,
+        arg: SqlArg,
+        row: Option<RowShape>,
+        schema_typed: bool,
+        offline: Vec<crate::annotations::OfflineColumn>,
+    ) {
         match arg {
             SqlArg::Literal(sql) => match (source, self.info.dialect) {
-                (SourceId::Annotation, _) | (_, None) => self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed })),
+                (SourceId::Annotation, _) | (_, None) => {
+                    self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed, offline: offline.clone() }))
+                }
                 (_, Some(d)) => match sqlparser::parser::Parser::new(d.parser_dialect().as_ref()).try_with_sql(&sql).and_then(|mut p| p.parse_statements()) {
                     Ok(stmts) if stmts.len() <= 1 => {
                         if !stmts.is_empty() {
-                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed }))
+                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed, offline: offline.clone() }))
                         }
                     }
                     Ok(stmts) => {
                         for st in stmts {
-                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql: st.to_string(), row: row.clone(), schema_typed }));
+                            self.push(
+                                span,
+                                source,
+                                Decl::Query(crate::annotations::SqlDecl { sql: st.to_string(), row: row.clone(), schema_typed, offline: Vec::new() }),
+                            );
                         }
                     }
                     Err(e) => {

@@ -268,6 +268,8 @@ pub struct CrateIndex {
     consts: HashMap<String, Vec<Option<String>>>,
     structs: HashMap<String, syn::ItemStruct>,
     enums: HashMap<String, syn::ItemEnum>,
+    /// Old `sqlx-data.json` files by path, each parsed once per crate.
+    sqlx_data: std::sync::Mutex<HashMap<String, Option<std::sync::Arc<sqlx::offline::Legacy>>>>,
 }
 
 impl CrateIndex {
@@ -314,6 +316,12 @@ impl CrateIndex {
 
     pub fn enum_named(&self, name: &str) -> Option<&syn::ItemEnum> {
         self.enums.get(name)
+    }
+
+    /// The old `sqlx-data.json` at `path`, read and parsed on first use.
+    pub(crate) fn sqlx_data(&self, path: &str, load: impl FnOnce(&str) -> Option<sqlx::offline::Legacy>) -> Option<std::sync::Arc<sqlx::offline::Legacy>> {
+        let mut cache = self.sqlx_data.lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(path.to_string()).or_insert_with(|| load(path).map(std::sync::Arc::new)).clone()
     }
 }
 

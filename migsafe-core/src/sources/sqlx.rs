@@ -4,7 +4,9 @@
 //! - `query!`, `query_as!`, `query_scalar!` and their `_unchecked` forms are
 //!   queries (sqlx demands a literal, so they are always seen);
 //!   `query_file!` / `query_file_as!` / `query_file_scalar!` read the file
-//!   from the same revision, relative to the package.
+//!   from the same revision, relative to the package. Where the revision
+//!   has sqlx's offline data (`.sqlx/`, `sqlx-data.json`), the nullability
+//!   each output column was decoded with comes from it (`sqlx/offline.rs`).
 //! - `sqlx::query`, `query_as`, `query_scalar`, `query_with`,
 //!   `query_as_with`, `query_scalar_with` and `raw_sql` are queries when
 //!   their SQL is a literal, a `const` / `static` of the crate, `concat!` or
@@ -23,6 +25,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Token};
 
+pub(crate) mod offline;
+
 pub struct Sqlx;
 
 static META: SourceMeta = SourceMeta {
@@ -31,7 +35,8 @@ static META: SourceMeta = SourceMeta {
     doc: "sqlx's query macros (`query!`, `query_as!`, `query_scalar!`, `_unchecked`, `query_file*!`), its query functions \
           (`query`, `query_as`, `query_scalar`, `*_with`, `raw_sql`) with literal or `const` SQL, `#[derive(FromRow)]` \
           structs tied to `query_as::<_, T>` (a `*` reads exactly the struct's columns) and `#[derive(sqlx::Type)]` enums \
-          with a `type_name`. SQL built at run time (`format!`, `QueryBuilder`) is an unseen site.",
+          with a `type_name`. The offline data (`.sqlx/query-*.json`, `sqlx-data.json`) tells which outputs the macros \
+          decoded into an `Option`. SQL built at run time (`format!`, `QueryBuilder`) is an unseen site.",
 };
 
 const MACROS: &[&str] = &[
@@ -97,7 +102,11 @@ impl Source for Sqlx {
         };
         // The macros decode by position at the schema they were compiled against:
         // every column a `*` expands to is read.
-        cx.query_typed(m.path.span(), SourceId::Sqlx, &call, arg, None, true);
+        let offline = match &arg {
+            SqlArg::Literal(sql) => offline::lookup(cx, sql).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        cx.query_typed(m.path.span(), SourceId::Sqlx, &call, arg, None, true, offline);
         // The arguments may hold further calls.
         true
     }
