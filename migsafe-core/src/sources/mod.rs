@@ -25,6 +25,7 @@ mod attrs;
 mod cx;
 mod diesel;
 mod imports;
+mod modtree;
 mod mysql;
 mod postgres;
 mod rusqlite;
@@ -198,6 +199,7 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
     let sources: Vec<&dyn Source> = REGISTRY.iter().copied().filter(|s| info.uses(s.meta())).collect();
     let mut scan = Scan::default();
     let mut parsed = Vec::new();
+    let built = modtree::reachable(&info.dir, files);
     for (path, text) in files {
         if !PREFILTER.iter().any(|w| text.contains(w)) {
             continue;
@@ -217,6 +219,19 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
             continue;
         }
         match syn::parse_file(text) {
+            Ok(f) if !is_test_path(path) && built.as_ref().is_some_and(|b| !b.contains(path.as_str())) => {
+                // Not built: its code is not the service's. Were a target to
+                // build it after all (a `[lib] path`, a `mod` made by a
+                // macro), its database calls would be unseen: say so.
+                let n = count_sites(&f, path, info, fs, &sources);
+                if n > 0 {
+                    scan.sites.push(unreadable(
+                        1,
+                        format!("no `mod` reaches this file from the package's targets (src/lib.rs, src/main.rs, src/bin, build.rs), so rustc does not build it and its {n} database site(s) are not counted; if a target does build it, declare its footprint"),
+                    ));
+                    scan.files.push(path.clone());
+                }
+            }
             Ok(f) => parsed.push((path.as_str(), f)),
             Err(e) => {
                 let lc = e.span().start();
@@ -248,6 +263,15 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
         scan.diagnostics.append(&mut w.cx.diags);
     }
     scan
+}
+
+/// How many sites a file not in the module tree would give (read alone: no crate index).
+fn count_sites(f: &syn::File, path: &str, info: &CrateInfo, fs: &dyn Files, sources: &[&dyn Source]) -> usize {
+    let index = CrateIndex::default();
+    let mut w = Walker { cx: Cx::new(path, &index, info, fs), sources, test_only: false, macro_depth: 0 };
+    w.cx.imports = Imports::of(f);
+    w.visit_file(f);
+    w.cx.sites.len()
 }
 
 /// One file on its own, every source on (what the annotation tests and the fuzzers use).

@@ -1,6 +1,7 @@
 //! The engine's own tests: the registry, imports, and the SQL argument classifier.
 
 use super::*;
+use crate::annotations::Decl;
 use syn::Expr;
 
 #[test]
@@ -19,7 +20,7 @@ fn every_source_file_is_registered_once_and_documented() {
     for e in std::fs::read_dir(dir).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_string();
         assert!(
-            ["mod", "tests", "attrs", "cx", "imports", "walk"].contains(&name.as_str()) || files.contains(&name.as_str()),
+            ["mod", "tests", "attrs", "cx", "imports", "modtree", "walk"].contains(&name.as_str()) || files.contains(&name.as_str()),
             "src/sources/{name}.rs is not registered"
         );
     }
@@ -87,4 +88,32 @@ fn pathological_nesting_is_read_or_reported_never_a_crash() {
     let s = scan_crate(&[("src/c.rs".into(), src)], &info, &NoFiles);
     assert!(matches!(&s.sites[0].decl, crate::annotations::Decl::Unseen(u) if u.reason.contains("macro calls nest deeper")), "{:?}", s.sites);
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_file_no_mod_reaches_is_not_read_but_its_database_code_is_said_unseen() {
+    let files = |lib: &str| {
+        vec![
+            ("svc/src/lib.rs".to_string(), lib.to_string()),
+            ("svc/src/live.rs".to_string(), "async fn a(p: &sqlx::PgPool) { sqlx::query(\"SELECT id FROM users\").fetch_all(p).await; }".to_string()),
+            ("svc/src/stale.rs".to_string(), "async fn b(p: &sqlx::PgPool) { sqlx::query(\"SELECT id FROM image_upload\").fetch_all(p).await; }".to_string()),
+            ("svc/src/notes.rs".to_string(), "fn c() {}".to_string()),
+        ]
+    };
+    let info = CrateInfo { dir: "svc".into(), deps: Some(vec!["sqlx".into()]), dialect: Some(crate::Dialect::Postgres) };
+    let got = |lib: &str| -> Vec<String> {
+        scan_crate(&files(lib), &info, &NoFiles)
+            .sites
+            .iter()
+            .map(|s| match &s.decl {
+                Decl::Query(q) => format!("{} query {}", s.file, q.sql),
+                Decl::Unseen(u) => format!("{} unseen {}", s.file, &u.reason[..30]),
+                _ => String::new(),
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(got("pub mod live;"), ["svc/src/live.rs query SELECT id FROM users", "svc/src/stale.rs unseen no `mod` reaches this file fro"]);
+    assert_eq!(got("pub mod live; mod stale;"), ["svc/src/live.rs query SELECT id FROM users", "svc/src/stale.rs query SELECT id FROM image_upload"]);
 }
