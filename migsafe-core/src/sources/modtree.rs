@@ -106,15 +106,7 @@ fn walk(tokens: TokenStream, file_dir: &str, base: &str, out: &mut Vec<String>, 
                     continue;
                 }
             }
-            TokenTree::Ident(id) if id == "include" => {
-                if let (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) = (tts.get(i + 1), tts.get(i + 2)) {
-                    if bang.as_char() == '!' {
-                        if let Some(p) = g.stream().into_iter().next().and_then(|t| literal_str(&t)) {
-                            out.push(join(file_dir, &p));
-                        }
-                    }
-                }
-            }
+            TokenTree::Ident(id) if id == "include" => out.extend(included(&tts, i, file_dir)),
             TokenTree::Punct(p) if p.as_char() == ';' => path_attr = None,
             // Items' bodies: `include!` may sit in one; `mod` declarations do not (rustc wants them at item level, or in inline modules).
             TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
@@ -134,18 +126,20 @@ fn walk_includes(tokens: TokenStream, file_dir: &str, out: &mut Vec<String>, dep
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, t) in tts.iter().enumerate() {
         match t {
-            TokenTree::Ident(id) if id == "include" => {
-                if let (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) = (tts.get(i + 1), tts.get(i + 2)) {
-                    if bang.as_char() == '!' {
-                        if let Some(p) = g.stream().into_iter().next().and_then(|t| literal_str(&t)) {
-                            out.push(join(file_dir, &p));
-                        }
-                    }
-                }
-            }
+            TokenTree::Ident(id) if id == "include" => out.extend(included(&tts, i, file_dir)),
             TokenTree::Group(g) => walk_includes(g.stream(), file_dir, out, depth + 1),
             _ => {}
         }
+    }
+}
+
+/// The file `include!("…")` at `tts[i]` names, relative to the file's folder.
+fn included(tts: &[TokenTree], i: usize, file_dir: &str) -> Option<String> {
+    match (tts.get(i + 1), tts.get(i + 2)) {
+        (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) if bang.as_char() == '!' => {
+            g.stream().into_iter().next().and_then(|t| literal_str(&t)).map(|p| join(file_dir, &p))
+        }
+        _ => None,
     }
 }
 
