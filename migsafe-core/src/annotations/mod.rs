@@ -72,16 +72,20 @@ pub struct OfflineColumn {
 }
 
 impl OfflineColumn {
+    /// The name without a type override (`"x?: T"` → `x?`).
+    fn untyped(&self) -> &str {
+        self.name.split_once(':').map_or(self.name.as_str(), |(n, _)| n).trim()
+    }
+
     /// The column name without sqlx's override suffix.
     pub fn base_name(&self) -> &str {
-        let n = self.name.split_once(':').map_or(self.name.as_str(), |(n, _)| n).trim();
-        n.trim_end_matches(['?', '!'])
+        self.untyped().trim_end_matches(['?', '!'])
     }
 
     /// Does the macro decode it into an `Option`? `"x?"` forces it, `"x!"`
     /// forbids it; otherwise sqlx takes unknown nullability as nullable.
     pub fn decodes_optional(&self) -> bool {
-        let n = self.name.split_once(':').map_or(self.name.as_str(), |(n, _)| n).trim();
+        let n = self.untyped();
         if n.ends_with('?') {
             true
         } else if n.ends_with('!') {

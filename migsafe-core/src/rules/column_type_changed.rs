@@ -46,15 +46,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             if lost.is_empty() || writers.is_empty() {
                 continue;
             }
-            let written: Vec<&String> = cx
-                .base_sites
-                .iter()
-                .flat_map(|(_, r)| r.columns.iter())
-                .filter(|u| u.table == *table && u.column == *column && u.access.writes())
-                .flat_map(|u| u.values.iter())
-                .filter(|v| lost.contains(v))
-                .collect();
-            let quote = |vs: &[&String]| vs.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            let written: Vec<&String> = written_literals(cx, table, column).filter(|v| lost.contains(v)).collect();
             let (severity, why) = if written.is_empty() {
                 (Severity::Warning, format!("{} and may write {}, which it no longer has", describe_sites(&who, &writers), quote(&lost)))
             } else {
@@ -132,14 +124,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut severity = Severity::Error;
         if !writers.is_empty() && !from.widens_to(to) {
             // Literals N-1 writes that no longer fit are certain failures.
-            let written: Vec<&String> = cx
-                .base_sites
-                .iter()
-                .flat_map(|(_, r)| r.columns.iter())
-                .filter(|u| u.table == *table && u.column == *column && u.access.writes())
-                .flat_map(|u| u.values.iter())
-                .collect();
-            let quote = |vs: &[&String]| vs.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            let written: Vec<&String> = written_literals(cx, table, column).collect();
             let too_long: Vec<&String> =
                 written.iter().copied().filter(|v| matches!((to.family, to.length), (Family::Text { .. }, Some(n)) if v.chars().count() as u64 > n)).collect();
             let not_held: Vec<&String> = match to.inline_enum_values() {
@@ -173,6 +158,20 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .sites(sites),
         );
     }
+}
+
+/// The literal values N-1 writes into `table.column`.
+fn written_literals<'c>(cx: &'c Context, table: &'c str, column: &'c str) -> impl Iterator<Item = &'c String> {
+    cx.base_sites
+        .iter()
+        .flat_map(|(_, r)| r.columns.iter())
+        .filter(move |u| u.table == table && u.column == column && u.access.writes())
+        .flat_map(|u| u.values.iter())
+}
+
+/// `'a', 'b'`.
+fn quote(vs: &[&String]) -> String {
+    vs.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

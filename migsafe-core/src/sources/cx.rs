@@ -3,7 +3,7 @@
 //! sites go; and the classification of a call's SQL argument ([`SqlArg`]).
 
 use super::{CrateIndex, CrateInfo, Files, Imports, SourceId};
-use crate::annotations::{Decl, RowShape, Site, UnseenDecl};
+use crate::annotations::{Decl, OfflineColumn, RowShape, Site, UnseenDecl};
 use crate::diag::{Diagnostic, Location};
 use proc_macro2::Span;
 use std::collections::HashMap;
@@ -128,30 +128,22 @@ impl<'a> Cx<'a> {
 
     /// Record a query site, or an unseen one if its SQL cannot be read.
     pub fn query(&mut self, span: Span, source: SourceId, call: &str, arg: SqlArg, row: Option<RowShape>) {
-        self.query_typed(span, source, call, arg, row, false, Vec::new())
+        self.query_typed(span, source, call, arg, row, None)
     }
 
-    /// [`Cx::query`] for code that decodes with the types the schema had at compile time (sqlx's macros).
-    #[allow(clippy::too_many_arguments)]
-    pub fn query_typed(
-        &mut self,
-        span: Span,
-        source: SourceId,
-        call: &str,
-        arg: SqlArg,
-        row: Option<RowShape>,
-        schema_typed: bool,
-        offline: Vec<crate::annotations::OfflineColumn>,
-    ) {
+    /// [`Cx::query`] for code that decodes with the types the schema had at
+    /// compile time (sqlx's macros): `typed` is `Some`, with what the
+    /// revision's offline data says of the outputs (empty when it has none).
+    pub fn query_typed(&mut self, span: Span, source: SourceId, call: &str, arg: SqlArg, row: Option<RowShape>, typed: Option<Vec<OfflineColumn>>) {
+        let schema_typed = typed.is_some();
+        let offline = typed.unwrap_or_default();
         match arg {
             SqlArg::Literal(sql) => match (source, self.info.dialect) {
-                (SourceId::Annotation, _) | (_, None) => {
-                    self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed, offline: offline.clone() }))
-                }
+                (SourceId::Annotation, _) | (_, None) => self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed, offline })),
                 (_, Some(d)) => match sqlparser::parser::Parser::new(d.parser_dialect().as_ref()).try_with_sql(&sql).and_then(|mut p| p.parse_statements()) {
                     Ok(stmts) if stmts.len() <= 1 => {
                         if !stmts.is_empty() {
-                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed, offline: offline.clone() }))
+                            self.push(span, source, Decl::Query(crate::annotations::SqlDecl { sql, row, schema_typed, offline }))
                         }
                     }
                     Ok(stmts) => {

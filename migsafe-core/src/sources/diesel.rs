@@ -146,15 +146,15 @@ impl Source for Diesel {
         let all_optional = named.named.iter().all(|f| is_option(&f.ty));
         let roles: Vec<Role> = if all_optional && roles.contains(&Role::Update) { roles.into_iter().filter(|r| *r != Role::Insert).collect() } else { roles };
         let attrs = &item.input.attrs;
-        let table = match attr_value(attrs, "diesel", "table_name") {
-            Some(t) => t.rsplit("::").next().unwrap_or(&t).to_string(),
+        let table_name = attr_value(attrs, "diesel", "table_name");
+        let table = match &table_name {
+            Some(t) => t.rsplit("::").next().unwrap_or(t).to_string(),
             // diesel's default: the struct name in snake case, plural.
             None => format!("{}s", crate::annotations::apply_rename_all("snake_case", &item.ident.to_string()).unwrap_or_default()),
         };
-        let explicit = attr_value(attrs, "diesel", "table_name").is_some();
         for role in roles {
             // A QueryableByName without a table decodes a raw query's columns (each with its `sql_type`).
-            if role == Role::Read && !explicit && !item.derives("Selectable") {
+            if role == Role::Read && table_name.is_none() && !item.derives("Selectable") {
                 continue;
             }
             let mut fields = Vec::new();

@@ -106,7 +106,7 @@ impl Source for Sqlx {
             SqlArg::Literal(sql) => offline::lookup(cx, sql).unwrap_or_default(),
             _ => Vec::new(),
         };
-        cx.query_typed(m.path.span(), SourceId::Sqlx, &call, arg, None, true, offline);
+        cx.query_typed(m.path.span(), SourceId::Sqlx, &call, arg, None, Some(offline));
         // The arguments may hold further calls.
         true
     }
@@ -406,6 +406,16 @@ async fn a(p: &sqlx::PgPool) {
         assert_eq!(got[0], (8, "query SELECT * FROM users as User(id,displayName,mail,created_at)".into()));
         assert_eq!(got[1], (9, "query SELECT * FROM users as User(id,displayName,mail,created_at)".into()));
         assert_eq!(got[2], (10, "query SELECT id FROM users".into()));
+    }
+
+    #[test]
+    fn from_row_structs_behind_cfg_attr_shape_query_as() {
+        let src = r#"
+#[cfg_attr(feature = "db", derive(sqlx::FromRow), sqlx(rename_all = "camelCase"))]
+struct User { id: i64, display_name: String, #[cfg_attr(feature = "db", sqlx(rename = "mail"))] email: String }
+async fn a(p: &sqlx::PgPool) { sqlx::query_as::<_, User>("SELECT * FROM users").fetch_all(p).await; }
+"#;
+        assert_eq!(scan(src), [(4, "query SELECT * FROM users as User(id,displayName,mail)".to_string())]);
     }
 
     #[test]
