@@ -2,24 +2,54 @@
 //! and the small syntactic judgements the sources share.
 
 use super::cx::last_ident;
-use std::borrow::Cow;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, Meta, Token};
 
-/// The attributes as a build with the service's features on sees them:
+/// Rewrite attributes as a build with the service's features on sees them:
 /// `#[cfg_attr(feature = "full", derive(Queryable), diesel(table_name = t))]`
-/// is read as `#[derive(Queryable)] #[diesel(table_name = t)]` (lemmy gates
+/// becomes `#[derive(Queryable)] #[diesel(table_name = t)]` (lemmy gates
 /// every diesel derive behind a feature; the release builds with it). Only
-/// `cfg_attr(test, …)` is left out, as `#[cfg(test)]` items are.
-pub(super) fn effective(attrs: &[Attribute]) -> Cow<'_, [Attribute]> {
-    if !attrs.iter().any(|a| a.path().is_ident("cfg_attr")) {
-        return Cow::Borrowed(attrs);
+/// `cfg_attr(test, …)` is dropped, as `#[cfg(test)]` items are. Done once
+/// per item where it enters the engine ([`expand_item`]), so every reader
+/// of attributes below sees plain ones.
+pub(super) fn expand_cfg_attr(attrs: &mut Vec<Attribute>) {
+    if !has_cfg_attr(attrs) {
+        return;
     }
     let mut out = Vec::with_capacity(attrs.len());
-    for a in attrs {
+    for a in attrs.iter() {
         push_effective(a, &mut out);
     }
-    Cow::Owned(out)
+    *attrs = out;
+}
+
+/// Is any attribute a `cfg_attr`?
+pub(super) fn has_cfg_attr(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg_attr"))
+}
+
+/// [`expand_cfg_attr`] on a struct and its fields.
+pub(super) fn expand_struct(attrs: &mut Vec<Attribute>, fields: &mut syn::Fields) {
+    expand_cfg_attr(attrs);
+    fields.iter_mut().for_each(|f| expand_cfg_attr(&mut f.attrs));
+}
+
+/// [`expand_cfg_attr`] on an enum, its variants and their fields.
+pub(super) fn expand_enum(attrs: &mut Vec<Attribute>, variants: &mut Punctuated<syn::Variant, Token![,]>) {
+    expand_cfg_attr(attrs);
+    variants.iter_mut().for_each(|v| expand_struct(&mut v.attrs, &mut v.fields));
+}
+
+/// [`expand_cfg_attr`] on an item and on its fields and variants.
+pub(super) fn expand_item(attrs: &mut Vec<Attribute>, data: &mut syn::Data) {
+    match data {
+        syn::Data::Struct(s) => expand_struct(attrs, &mut s.fields),
+        syn::Data::Enum(e) => expand_enum(attrs, &mut e.variants),
+        syn::Data::Union(u) => {
+            expand_cfg_attr(attrs);
+            u.fields.named.iter_mut().for_each(|f| expand_cfg_attr(&mut f.attrs));
+        }
+    }
 }
 
 fn push_effective(a: &Attribute, out: &mut Vec<Attribute>) {
@@ -42,7 +72,7 @@ fn push_effective(a: &Attribute, out: &mut Vec<Attribute>) {
 /// Nested lists (`#[diesel(check_for_backend(..))]`) are skipped.
 pub fn attr_args(attrs: &[Attribute], name: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
-    for a in effective(attrs).iter().filter(|a| a.path().is_ident(name)) {
+    for a in attrs.iter().filter(|a| a.path().is_ident(name)) {
         let _ = a.parse_nested_meta(|meta| {
             let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
             if meta.input.peek(Token![=]) {
@@ -75,7 +105,7 @@ pub fn attr_value(attrs: &[Attribute], name: &str, key: &str) -> Option<String> 
     if let Some((_, v)) = attr_args(attrs, name).into_iter().find(|(k, v)| k == key && v.is_some()) {
         return v;
     }
-    effective(attrs).iter().filter(|a| a.path().is_ident(key)).find_map(|a| match &a.meta {
+    attrs.iter().filter(|a| a.path().is_ident(key)).find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) => match &nv.value {
             Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
             other => Some(quote::ToTokens::to_token_stream(other).to_string().replace(' ', "")),
@@ -96,7 +126,7 @@ pub(super) fn is_cfg_test(attrs: &[Attribute]) -> bool {
 
 pub(super) fn derives_of(attrs: &[Attribute]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for a in effective(attrs).iter().filter(|a| a.path().is_ident("derive")) {
+    for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
         if let Ok(paths) = a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
             for p in paths {
                 let full = p.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");

@@ -306,11 +306,16 @@ impl CrateIndex {
             fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
                 self.0.add_const(&i.ident, &i.expr);
             }
+            // Kept as the featured build sees them (`cfg_attr` expanded), as the walk offers items.
             fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
-                self.0.structs.insert(i.ident.to_string(), i.clone());
+                let mut s = i.clone();
+                attrs::expand_struct(&mut s.attrs, &mut s.fields);
+                self.0.structs.insert(i.ident.to_string(), s);
             }
             fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {
-                self.0.enums.insert(i.ident.to_string(), i.clone());
+                let mut e = i.clone();
+                attrs::expand_enum(&mut e.attrs, &mut e.variants);
+                self.0.enums.insert(i.ident.to_string(), e);
             }
             fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
         }

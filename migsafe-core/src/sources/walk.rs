@@ -3,6 +3,7 @@
 //! bindings, and offers every item, macro, call and method call to each
 //! source.
 
+use super::attrs::{expand_item, has_cfg_attr};
 use super::{derives_of, is_cfg_test, is_string_type, Binding, Cx, Item, Source, SourceId, SqlArg};
 use std::collections::HashMap;
 use syn::punctuated::Punctuated;
@@ -32,11 +33,17 @@ impl<'s> Walker<'_, 's> {
     }
 
     fn derive_item(&mut self, attrs: &[Attribute], ident: &syn::Ident, input: impl FnOnce() -> syn::DeriveInput) {
-        let derives = derives_of(attrs);
+        if !has_cfg_attr(attrs) && derives_of(attrs).is_empty() {
+            return;
+        }
+        // The sources read the item as the featured build sees it.
+        let mut input = input();
+        expand_item(&mut input.attrs, &mut input.data);
+        let derives = derives_of(&input.attrs);
         if derives.is_empty() {
             return;
         }
-        let item = Item { input: input(), ident, derives };
+        let item = Item { input, ident, derives };
         for s in self.active() {
             s.item(&mut self.cx, &item);
         }
