@@ -199,7 +199,7 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
     let sources: Vec<&dyn Source> = REGISTRY.iter().copied().filter(|s| info.uses(s.meta())).collect();
     let mut scan = Scan::default();
     let mut parsed = Vec::new();
-    let built = modtree::reachable(&info.dir, files);
+    let mut tree = modtree::ModTree::new(&info.dir, files);
     for (path, text) in files {
         if !PREFILTER.iter().any(|w| text.contains(w)) {
             continue;
@@ -219,7 +219,7 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
             continue;
         }
         match syn::parse_file(text) {
-            Ok(f) if !is_test_path(path) && built.as_ref().is_some_and(|b| !b.contains(path.as_str())) => {
+            Ok(f) if !is_test_path(path) && !tree.builds(path) => {
                 // Not built: its code is not the service's. Were a target to
                 // build it after all (a `[lib] path`, a `mod` made by a
                 // macro), its database calls would be unseen: say so.

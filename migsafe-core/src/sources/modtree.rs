@@ -14,37 +14,107 @@
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::collections::{BTreeSet, HashMap};
 
-/// The files reached from the package's target roots, or `None` when no
-/// root is among `files` (then nothing can be said: every file counts).
-pub(super) fn reachable<'a>(dir: &str, files: &'a [(String, String)]) -> Option<BTreeSet<&'a str>> {
-    let by_path: HashMap<&str, &str> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let prefix = if dir.is_empty() { String::new() } else { format!("{}/", dir.trim_end_matches('/')) };
-    let roots: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).filter(|p| is_root(p.strip_prefix(prefix.as_str()).unwrap_or(""))).collect();
-    if roots.is_empty() {
-        return None;
-    }
-    let mut seen: BTreeSet<&'a str> = BTreeSet::new();
-    let mut todo: Vec<(&'a str, bool)> = roots.into_iter().map(|r| (r, true)).collect();
-    while let Some((path, root)) = todo.pop() {
-        if !seen.insert(path) {
-            continue;
+/// The module tree of one package, read as far as a question needs.
+///
+/// [`ModTree::builds`] first asks the file's parent module (the file that
+/// would declare it: `a.rs` or `a/mod.rs` for `a/b.rs`, `lib.rs` / `main.rs`
+/// beside it), which reads only the few files on the way up to a root.
+/// Only when that fails (a stale file, or a `#[path]` / `include!` from
+/// elsewhere) is the whole tree walked, once.
+pub(super) struct ModTree<'a> {
+    files: HashMap<&'a str, &'a str>,
+    prefix: String,
+    any_root: bool,
+    /// The files each file names, read once.
+    named: HashMap<&'a str, Vec<&'a str>>,
+    /// Answers so far, by way of the parent module.
+    by_parent: HashMap<&'a str, bool>,
+    /// Every file reached from the roots, when it had to be walked.
+    all: Option<BTreeSet<&'a str>>,
+}
+
+impl<'a> ModTree<'a> {
+    pub(super) fn new(dir: &str, files: &'a [(String, String)]) -> Self {
+        let prefix = if dir.is_empty() { String::new() } else { format!("{}/", dir.trim_end_matches('/')) };
+        let mut t = ModTree { files: HashMap::new(), prefix, any_root: false, named: HashMap::new(), by_parent: HashMap::new(), all: None };
+        for (p, text) in files {
+            t.any_root |= t.is_root(p);
+            t.files.insert(p.as_str(), text.as_str());
         }
-        let Some(text) = by_path.get(path) else { continue };
-        let Ok(tokens) = text.parse::<TokenStream>() else { continue };
-        let file_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let mod_rs = root || matches!(name, "mod.rs" | "lib.rs" | "main.rs");
-        // Where `mod x;` looks: beside a mod-rs file, in `foo/` for `foo.rs`.
-        let base = if mod_rs { file_dir.to_string() } else { path.trim_end_matches(".rs").to_string() };
-        for child in children(tokens, file_dir, &base) {
-            if let Some((p, _)) = by_path.get_key_value(child.as_str()) {
-                todo.push((p, false));
-            } else if let Some((p, _)) = child.strip_suffix(".rs").and_then(|c| by_path.get_key_value(format!("{c}/mod.rs").as_str())) {
-                todo.push((p, false));
+        t
+    }
+
+    fn is_root(&self, path: &str) -> bool {
+        path.strip_prefix(self.prefix.as_str()).is_some_and(is_root)
+    }
+
+    /// Does rustc build this file? Always yes when no root is among the
+    /// files (then nothing can be said: every file counts).
+    pub(super) fn builds(&mut self, path: &str) -> bool {
+        if !self.any_root {
+            return true;
+        }
+        let Some((&path, _)) = self.files.get_key_value(path) else { return false };
+        self.via_parent(path) || self.reachable().contains(path)
+    }
+
+    /// Built because the module above it is, and declares it.
+    fn via_parent(&mut self, path: &'a str) -> bool {
+        if self.is_root(path) {
+            return true;
+        }
+        if let Some(&b) = self.by_parent.get(path) {
+            return b;
+        }
+        // `x/m/mod.rs` and `x/m.rs` are both module `m` of `x`.
+        let module = path.strip_suffix("/mod.rs").unwrap_or(path.trim_end_matches(".rs"));
+        let owner = module.rsplit_once('/').map_or("", |(d, _)| d);
+        let parents: Vec<&'a str> = [format!("{owner}.rs"), format!("{owner}/mod.rs"), format!("{owner}/lib.rs"), format!("{owner}/main.rs")]
+            .iter()
+            .filter_map(|c| self.files.get_key_value(c.as_str()).map(|(k, _)| *k))
+            .collect();
+        let built = parents.into_iter().any(|p| self.named_by(p).contains(&path) && self.via_parent(p));
+        self.by_parent.insert(path, built);
+        built
+    }
+
+    /// The files reached from the package's target roots.
+    fn reachable(&mut self) -> &BTreeSet<&'a str> {
+        if self.all.is_none() {
+            let mut seen: BTreeSet<&'a str> = BTreeSet::new();
+            let mut todo: Vec<&'a str> = self.files.keys().copied().filter(|p| self.is_root(p)).collect();
+            while let Some(path) = todo.pop() {
+                if seen.insert(path) {
+                    todo.extend(self.named_by(path));
+                }
+            }
+            self.all = Some(seen);
+        }
+        self.all.as_ref().expect("just set")
+    }
+
+    /// The files of the package that `path`'s `mod`s and `include!`s name.
+    fn named_by(&mut self, path: &'a str) -> Vec<&'a str> {
+        if let Some(n) = self.named.get(path) {
+            return n.clone();
+        }
+        let mut out = Vec::new();
+        if let Some(tokens) = self.files.get(path).and_then(|t| t.parse::<TokenStream>().ok()) {
+            let file_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let mod_rs = self.is_root(path) || matches!(name, "mod.rs" | "lib.rs" | "main.rs");
+            // Where `mod x;` looks: beside a mod-rs file, in `foo/` for `foo.rs`.
+            let base = if mod_rs { file_dir.to_string() } else { path.trim_end_matches(".rs").to_string() };
+            for child in children(tokens, file_dir, &base) {
+                let mod_rs_form = child.strip_suffix(".rs").map(|c| format!("{c}/mod.rs"));
+                if let Some((p, _)) = self.files.get_key_value(child.as_str()).or_else(|| mod_rs_form.and_then(|m| self.files.get_key_value(m.as_str()))) {
+                    out.push(*p);
+                }
             }
         }
+        self.named.insert(path, out.clone());
+        out
     }
-    Some(seen)
 }
 
 /// `src/lib.rs`, `src/main.rs`, `src/bin/x.rs`, `src/bin/x/main.rs`, `build.rs`.
@@ -194,8 +264,8 @@ mod tests {
             ("svc/src/bin/tool.rs", "mod helper;"),
             ("svc/src/bin/helper.rs", ""),
         ]);
-        let r = reachable("svc", &f).unwrap();
-        let got: Vec<&str> = r.into_iter().collect();
+        let mut tree = ModTree::new("svc", &f);
+        let got: Vec<&str> = f.iter().map(|(p, _)| p.as_str()).filter(|p| tree.builds(p)).collect::<BTreeSet<_>>().into_iter().collect();
         assert_eq!(
             got,
             [
@@ -214,6 +284,8 @@ mod tests {
 
     #[test]
     fn without_a_root_nothing_is_said() {
-        assert!(reachable("", &files(&[("lib/code.rs", "mod a;"), ("lib/a.rs", "")])).is_none());
+        let f = files(&[("lib/code.rs", "mod a;"), ("lib/a.rs", ""), ("lib/stale.rs", "")]);
+        let mut tree = ModTree::new("", &f);
+        assert!(f.iter().all(|(p, _)| tree.builds(p)));
     }
 }
