@@ -33,7 +33,8 @@ impl<'s> Walker<'_, 's> {
     }
 
     fn derive_item(&mut self, attrs: &[Attribute], ident: &syn::Ident, input: impl FnOnce() -> syn::DeriveInput) {
-        if !has_cfg_attr(attrs) && derives_of(attrs).is_empty() {
+        // Only an item with a derive (perhaps behind `cfg_attr`) is any source's.
+        if !attrs.iter().any(|a| a.path().is_ident("derive")) && !has_cfg_attr(attrs) {
             return;
         }
         // The sources read the item as the featured build sees it.
