@@ -75,12 +75,41 @@ impl ScanCache {
 pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool, cache: &mut ScanCache) -> Result<Loaded, String> {
     let (src, mut diagnostics) = migrations(tree, db, must_exist)?;
     let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
-    let history = analyze(db.dialect, &src);
+    // The migrations and the sources are independent until the rules meet
+    // them: the history is built on a second thread while this one scans the
+    // sources (on two cores the scan costs next to nothing on top).
+    let (history, scanned) = std::thread::scope(|s| {
+        let analysis = std::thread::Builder::new().name("migsafe-migrations".into()).stack_size(64 << 20).spawn_scoped(s, || analyze(db.dialect, &src));
+        let scanned = scan_packages(tree, project, db, cache);
+        let history = match analysis {
+            Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: build it here.
+            Err(_) => analyze(db.dialect, &src),
+        };
+        (history, scanned)
+    });
     if must_exist && history.migrations.is_empty() && !history.has_errors() {
         return Err(no_migrations(db));
     }
     diagnostics.extend(history.diagnostics.iter().cloned());
-    let mut sites = Vec::new();
+    let scanned = scanned?;
+    texts.extend(scanned.texts);
+    diagnostics.extend(scanned.diagnostics);
+    Ok(Loaded { input: RevisionInput { sha, history, sites: scanned.sites }, texts, diagnostics })
+}
+
+/// What the scan of every package of a database found.
+#[derive(Default)]
+struct Scanned {
+    sites: Vec<migsafe_core::annotations::Site>,
+    /// The files that hold sites, with their text (for snippets).
+    texts: Vec<(String, String)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Scan every package of `db`.
+fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &mut ScanCache) -> Result<Scanned, String> {
+    let Scanned { mut sites, mut texts, mut diagnostics } = Scanned::default();
     for pkg in &db.packages {
         let paths = project.sources(tree, pkg);
         let mut read = Vec::new();
@@ -92,15 +121,11 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
         }
         let info = CrateInfo { dir: pkg.dir.clone(), deps: Some(pkg.deps.clone()), dialect: Some(db.dialect) };
         let scan = cache.scan(tree, &read, &info);
-        for (path, text) in read {
-            if scan.files.contains(&path) {
-                texts.insert(path, text);
-            }
-        }
+        texts.extend(read.into_iter().filter(|(path, _)| scan.files.contains(path)));
         sites.extend(scan.sites);
         diagnostics.extend(scan.diagnostics);
     }
-    Ok(Loaded { input: RevisionInput { sha, history, sites }, texts, diagnostics })
+    Ok(Scanned { sites, texts, diagnostics })
 }
 
 /// The revision's other files (`include_str!`, `query_file!`), for the
