@@ -567,6 +567,16 @@ impl<'a> Ctx<'a> {
             Statement::StartTransaction { .. } | Statement::Commit { .. } | Statement::Rollback { .. } | Statement::Savepoint { .. } => {
                 self.no_effect("transaction control")
             }
+            // SQLite has no SET: sqlite3 stops the migration there ("near \"SET\": syntax error").
+            Statement::Set(_) if self.d() == Dialect::Sqlite => {
+                let (text, at) = (self.text.to_string(), self.at.clone());
+                self.unparsed(
+                    &text,
+                    &at,
+                    "SQLite has no SET statement (sqlite3 refuses it: near \"SET\": syntax error); its settings are PRAGMAs",
+                    Some("SET".into()),
+                )
+            }
             Statement::Set(_) if self.text.contains("LOCK_TIMEOUT") => self.no_effect("lock_timeout"),
             Statement::Set(_) | Statement::Pragma { .. } => self.no_effect("session setting"),
             Statement::CreateExtension(_) | Statement::DropExtension(_) => self.no_effect("extension"),
@@ -1804,6 +1814,17 @@ mod tests {
         // A tokenizer error: its first word proves nothing.
         let c = changes(Dialect::Postgres, "SET x = 'unterminated;\nDROP TABLE t;");
         assert!(matches!(&c[0], Change::Unparsed { .. }), "{c:?}");
+    }
+
+    #[test]
+    fn set_is_a_session_setting_except_in_sqlite_which_has_none() {
+        for d in [Dialect::Postgres, Dialect::Mysql] {
+            let c = changes(d, "SET lock_timeout = 5;");
+            assert!(matches!(&c[0], Change::NoSchemaEffect { .. }), "{d}: {c:?}");
+        }
+        let c = changes(Dialect::Sqlite, "SET lock_timeout = 5;\nPRAGMA foreign_keys = ON;");
+        assert!(matches!(&c[0], Change::Unparsed { what, message, .. } if what == "SET" && message.contains("SQLite has no SET")), "{c:?}");
+        assert!(matches!(&c[1], Change::NoSchemaEffect { .. }), "{c:?}");
     }
 
     #[test]
