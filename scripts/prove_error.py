@@ -90,6 +90,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in scripts/
 import replay  # noqa: E402  (same folder: git helpers, migration-folder logic)
 
 PG = dict(host="127.0.0.1", port="5432", user="postgres")
+# --session-sql: statements run first in the PostgreSQL session that applies the migrations
+SESSION_SQL: list[str] = []
 MY = dict(host="127.0.0.1", port="3306", user="root")
 
 # rules whose failure a successful PREPARE does not refute
@@ -257,7 +259,7 @@ class Postgres(Database):
         is charged to the file whose marker came last."""
         tmp = tempfile.mkdtemp(prefix="migsafe-prove-sql-")
         try:
-            script = [f"\\set ON_ERROR_STOP {0 if keep_going else 1}"]
+            script = [f"\\set ON_ERROR_STOP {0 if keep_going else 1}"] + SESSION_SQL
             for i, (f, text, row) in enumerate(steps):
                 path = os.path.join(tmp, f"{i:05d}.sql")
                 with open(path, "w") as fh:
@@ -924,9 +926,13 @@ def parse_args(argv):
                     help="after a successful PREPARE, run the statement with NULL parameters in a rolled-back transaction")
     ap.add_argument("--no-control", action="store_true", help="skip the control database built from N-1's migrations")
     ap.add_argument("--keep-going", action="store_true", help="apply the remaining migrations after one fails")
+    ap.add_argument("--session-sql", action="append", default=[], metavar="SQL",
+                    help="PostgreSQL: run SQL first in the session that applies the migrations, as the service's own "
+                         "runner does (lemmy's holds advisory lock 0: --session-sql 'SELECT pg_advisory_lock(0);')")
     ap.add_argument("--json", action="store_true", help="print the result as JSON at the end")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every migration applied")
     args = ap.parse_args(argv)
+    SESSION_SQL[:] = args.session_sql
     if args.query and args.query_file:
         ap.error("--query and --query-file exclude each other")
     if args.jsonl and args.line is None and not args.commit:
