@@ -387,7 +387,8 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
             Change::DataChange { table, verb, .. } if *verb != crate::schema::DataVerb::Insert => Some(
                 format!("line {line}: the {verb:?} on `{table}` overwrites data that no undo can restore")
                     .replace("Update", "UPDATE")
-                    .replace("Delete", "DELETE"),
+                    .replace("Delete", "DELETE")
+                    .replace("Truncate", "TRUNCATE"),
             ),
             _ => None,
         };

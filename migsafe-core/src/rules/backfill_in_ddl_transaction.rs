@@ -29,6 +29,10 @@ fn is_ddl(c: &Change) -> bool {
         c,
         Change::DataChange { .. }
             | Change::NoSchemaEffect { .. }
+            | Change::Transaction { .. }
+            | Change::Setting { .. }
+            | Change::TableOption { .. }
+            | Change::ConstraintValidated { .. }
             | Change::Unmodelled { .. }
             | Change::TableCreated { .. }
             | Change::ViewCreated { .. }
@@ -46,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(first_ddl) = ddl.first() else { continue };
         for e in events {
             let Change::DataChange { table, verb, whole_table: true, .. } = &e.change else { continue };
-            if *verb == DataVerb::Insert || !existed_at(cx, table, e) || e.statement.trim_start().to_uppercase().starts_with("TRUNCATE") {
+            if matches!(verb, DataVerb::Insert | DataVerb::Truncate) || !existed_at(cx, table, e) {
                 continue;
             }
             let Some((_, why)) = in_transaction(cx, idx, e.statement_index) else { continue };

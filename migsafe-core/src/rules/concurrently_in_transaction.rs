@@ -51,7 +51,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             && cx.head.history.events[idx].events.iter().all(|o| {
                 matches!(
                     &o.change,
-                    Change::IndexCreated { concurrently: true, .. } | Change::IndexDropped { concurrently: true, .. } | Change::NoSchemaEffect { .. }
+                    Change::IndexCreated { concurrently: true, .. }
+                        | Change::IndexDropped { concurrently: true, .. }
+                        | Change::NoSchemaEffect { .. }
+                        | Change::Setting { .. }
                 )
             });
         let sev = if certain {

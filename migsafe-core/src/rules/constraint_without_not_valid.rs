@@ -23,13 +23,6 @@ CONSTRAINT` scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes
 through.",
 };
 
-/// The name after `CONSTRAINT` in the statement, if it names one.
-pub(crate) fn constraint_name(statement: &str) -> Option<String> {
-    let words: Vec<&str> = statement.split_whitespace().collect();
-    let i = words.iter().position(|w| w.eq_ignore_ascii_case("CONSTRAINT"))?;
-    words.get(i + 1).map(|w| w.trim_matches('"').to_string())
-}
-
 fn statement_body(e: &Event) -> String {
     let lines: Vec<&str> = e.statement.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
     lines.join("\n").trim().trim_end_matches(';').trim().to_string()
@@ -53,7 +46,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             _ => ("CHECK", format!("ACCESS EXCLUSIVE on `{table}` (reads and writes wait)")),
         };
-        let name = constraint_name(&e.statement).unwrap_or_else(|| "<name>".to_string());
+        let Change::ConstraintAdded { name, .. } = &e.change else { continue };
+        let name = name.clone().unwrap_or_else(|| "<name>".to_string());
         let body = statement_body(e);
         out.push(
             Finding::new(&META, table, col)

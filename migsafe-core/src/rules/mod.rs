@@ -348,16 +348,15 @@ pub(crate) fn existed_at(cx: &Context, table: &str, e: &Event) -> bool {
 /// CONCURRENTLY).
 pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(bool, String)> {
     use crate::migrations::Layout;
-    use crate::schema::Change;
+    use crate::schema::{Change, TxControl};
     let m = cx.migration(idx);
     // An explicit BEGIN earlier in the script, not yet committed.
     let mut open = false;
     for e in cx.head.history.events[idx].events.iter().filter(|e| e.statement_index < stmt) {
-        if let Change::NoSchemaEffect { what } = &e.change {
-            if what == "transaction control" {
-                let w = e.statement.trim_start().to_uppercase();
-                open = w.starts_with("BEGIN") || w.starts_with("START");
-            }
+        match &e.change {
+            Change::Transaction { control: TxControl::Begin } => open = true,
+            Change::Transaction { control: TxControl::Commit | TxControl::Rollback } => open = false,
+            _ => {}
         }
     }
     if open {
@@ -381,7 +380,7 @@ pub(crate) fn lock_timeout_before(cx: &Context, idx: usize, stmt: usize) -> bool
     cx.head.history.events[idx]
         .events
         .iter()
-        .any(|e| e.statement_index < stmt && matches!(&e.change, Change::NoSchemaEffect { what } if what == "lock_timeout"))
+        .any(|e| e.statement_index < stmt && matches!(&e.change, Change::Setting { setting: crate::schema::Setting::LockTimeout }))
 }
 
 /// The statement's first line, for messages.
@@ -458,6 +457,34 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rules match what the model recorded (typed events), never SQL text:
+    /// `Event.statement` is read only to render a finding (its first line,
+    /// its body in safe SQL), in the two helpers allowed here.
+    #[test]
+    fn no_rule_reads_the_statement_text_to_decide() {
+        const RENDERING: &[&str] = &["pub(crate) fn first_line(", "fn statement_body("];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut offenders = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut in_helper = false;
+            for (n, line) in text.lines().take_while(|l| *l != "#[cfg(test)]").enumerate() {
+                if RENDERING.iter().any(|h| line.trim_start().starts_with(h)) {
+                    in_helper = true;
+                }
+                let reads = line.replace("statement_index", "").contains(".statement");
+                if reads && !in_helper && !line.trim_start().starts_with("//") {
+                    offenders.push(format!("{}:{}: {}", path.file_name().unwrap().to_string_lossy(), n + 1, line.trim()));
+                }
+                if in_helper && line == "}" {
+                    in_helper = false;
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "rules reading Event.statement (match a typed Change instead):\n{}", offenders.join("\n"));
+    }
 
     #[test]
     fn registry_ids_are_unique_kebab_case_and_documented() {

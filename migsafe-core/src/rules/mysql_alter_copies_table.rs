@@ -3,7 +3,7 @@
 use super::{existed_at, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
-use crate::schema::{Change, ConstraintKind, Family, SqlType};
+use crate::schema::{AlterAlgorithm, AlterLock, Change, ConstraintKind, Family, SqlType, TableOption};
 use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
@@ -45,15 +45,31 @@ fn online_type_change(from: &SqlType, to: &SqlType) -> bool {
     }
 }
 
+/// The changes this rule reports on their own when the statement copies the table.
+fn copies_anyway(c: &Change) -> bool {
+    matches!(c, Change::ColumnTypeChanged { .. } | Change::TableOption { option: TableOption::ConvertCharset, .. })
+        || matches!(c, Change::ConstraintDropped { name, .. } if name == "PRIMARY KEY")
+}
+
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.head.history.schema.dialect != Dialect::Mysql {
         return;
     }
     let events: Vec<_> = cx.pending_events().collect();
     for (idx, e) in &events {
-        let upper = e.statement.to_uppercase().replace(' ', "");
-        let explicit_copy = upper.contains("ALGORITHM=COPY");
-        if !explicit_copy && (upper.contains("ALGORITHM=INPLACE") || upper.contains("ALGORITHM=INSTANT") || upper.contains("LOCK=NONE")) {
+        // The ALTER's own ALGORITHM / LOCK clauses (its other events).
+        let options: Vec<TableOption> = events
+            .iter()
+            .filter(|(i, o)| i == idx && o.statement_index == e.statement_index)
+            .filter_map(|(_, o)| match &o.change {
+                Change::TableOption { option, .. } => Some(*option),
+                _ => None,
+            })
+            .collect();
+        let explicit_copy = options.contains(&TableOption::Algorithm(AlterAlgorithm::Copy));
+        let online =
+            options.iter().any(|o| matches!(o, TableOption::Algorithm(AlterAlgorithm::Inplace | AlterAlgorithm::Instant) | TableOption::Lock(AlterLock::None)));
+        if !explicit_copy && online {
             continue;
         }
         let (table, column, why, sql) = match &e.change {
@@ -73,13 +89,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
                 (table.as_str(), None, format!("drops the primary key of `{table}` without adding another"), format!("-- drop and add in one statement (INPLACE), or run it through gh-ost / pt-online-schema-change:\nALTER TABLE {table} DROP PRIMARY KEY, ADD PRIMARY KEY (<columns>), ALGORITHM=INPLACE, LOCK=NONE;"))
             }
-            Change::NoSchemaEffect { .. } if upper.contains("CONVERTTO") => {
-                let Some(t) = cx.base.history.schema.tables.keys().find(|t| upper.contains(&format!("ALTERTABLE{}", t.to_uppercase())) || upper.contains(&format!("ALTERTABLE`{}`", t.to_uppercase()))) else { continue };
-                (t.as_str(), None, format!("converts `{t}` to another character set"), "-- run it through gh-ost / pt-online-schema-change, or convert column by column with expand / contract".to_string())
+            Change::TableOption { table, option: TableOption::ConvertCharset } => {
+                (table.as_str(), None, format!("converts `{table}` to another character set"), "-- run it through gh-ost / pt-online-schema-change, or convert column by column with expand / contract".to_string())
             }
-            _ if explicit_copy && e.change.table().is_some() && !matches!(e.change, Change::NoSchemaEffect { .. }) => {
-                let t = e.change.table().unwrap_or("");
-                (t, None, "asks for ALGORITHM=COPY".to_string(), format!("{}; -- with ALGORITHM=INPLACE, LOCK=NONE instead of ALGORITHM=COPY", super::first_line(e).replace("ALGORITHM=COPY", "ALGORITHM=INPLACE, LOCK=NONE")))
+            // ALGORITHM=COPY asked for: once per statement, unless an event above already says why it copies.
+            Change::TableOption { table, option: TableOption::Algorithm(AlterAlgorithm::Copy) }
+                if !events.iter().any(|(i, o)| i == idx && o.statement_index == e.statement_index && copies_anyway(&o.change)) =>
+            {
+                (table.as_str(), None, "asks for ALGORITHM=COPY".to_string(), format!("{}; -- with ALGORITHM=INPLACE, LOCK=NONE instead of ALGORITHM=COPY", super::first_line(e).replace("ALGORITHM=COPY", "ALGORITHM=INPLACE, LOCK=NONE")))
             }
             _ => continue,
         };
@@ -120,5 +137,26 @@ mod tests {
         );
         let r = run(Dialect::Mysql, (&[V1], ""), (&[V1, v2], ""));
         assert!(keys(&r).is_empty(), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn a_charset_conversion_is_blamed_on_its_own_table_however_it_is_written() {
+        // It used to find the table by a `contains` on space-stripped text:
+        // `orders_archive` was blamed on `orders`, a newline after TABLE hid it.
+        let v1 = ("V1__t.sql", "CREATE TABLE orders (id INT PRIMARY KEY, note TEXT);\nCREATE TABLE orders_archive (id INT PRIMARY KEY, note TEXT);");
+        let v2 = ("V2__x.sql", "ALTER TABLE orders_archive CONVERT TO CHARACTER SET utf8mb4;\nALTER TABLE\n  orders\n  CONVERT TO CHARACTER SET utf8mb4;");
+        let r = run(Dialect::Mysql, (&[v1], ""), (&[v1, v2], ""));
+        assert_eq!(keys(&r), ["mysql-alter-copies-table warning orders_archive.", "mysql-alter-copies-table warning orders."]);
+        let online = ("V2__x.sql", "ALTER TABLE orders_archive CONVERT TO CHARACTER SET utf8mb4, ALGORITHM=INPLACE, LOCK=NONE;");
+        assert!(keys(&run(Dialect::Mysql, (&[v1], ""), (&[v1, online], ""))).is_empty());
+    }
+
+    #[test]
+    fn an_explicit_copy_is_one_finding_per_statement() {
+        let v2 = ("V2__x.sql", "ALTER TABLE t ADD COLUMN x INT, ADD COLUMN y INT, ALGORITHM=COPY;\nALTER TABLE t ALGORITHM = COPY;");
+        let r = run(Dialect::Mysql, (&[V1], ""), (&[V1, v2], ""));
+        assert_eq!(r.findings.iter().filter(|f| f.rule == "mysql-alter-copies-table").count(), 2, "{:?}", keys(&r));
+        let v2 = ("V2__x.sql", "ALTER TABLE t MODIFY n BIGINT, ALGORITHM=COPY;");
+        assert_eq!(keys(&run(Dialect::Mysql, (&[V1], ""), (&[V1, v2], ""))), ["mysql-alter-copies-table warning t.n"]);
     }
 }

@@ -43,15 +43,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let in_base = cx.base.history.schema.tables.get(table).is_some_and(|t| t.checks.iter().any(|c| proves(c, column)));
         let earlier = &events[..n];
         let added = earlier.iter().enumerate().find(|(_, p)| {
-            matches!(&p.change, Change::ConstraintAdded { table: t, constraint: ConstraintKind::Check, .. } if t == table) && proves(&p.statement, column)
+            matches!(&p.change, Change::ConstraintAdded { table: t, constraint: ConstraintKind::Check, proves_not_null, .. } if t == table && proves_not_null.contains(column))
         });
         let validated = added.is_some_and(|(i, p)| {
-            let Change::ConstraintAdded { not_valid, .. } = &p.change else { return false };
-            let name = super::constraint_without_not_valid::constraint_name(&p.statement).unwrap_or_default().to_lowercase();
+            let Change::ConstraintAdded { not_valid, name, .. } = &p.change else { return false };
             !*not_valid
                 || earlier[i + 1..]
                     .iter()
-                    .any(|q| q.statement.to_uppercase().contains("VALIDATE CONSTRAINT") && !name.is_empty() && q.statement.to_lowercase().contains(&name))
+                    .any(|q| matches!(&q.change, Change::ConstraintValidated { table: t, name: v } if t == table && Some(v) == name.as_ref()))
         });
         if in_base || validated {
             continue;

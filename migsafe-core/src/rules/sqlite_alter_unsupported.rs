@@ -40,7 +40,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             | Change::DropNotNull { table, column }
             | Change::SetDefault { table, column, .. }
             | Change::DropDefault { table, column } => (table, Some(column.as_str()), "alters a column, which SQLite's ALTER TABLE cannot do: the statement is a syntax error".to_string(), rebuild(table)),
-            Change::ConstraintAdded { table, .. } | Change::ConstraintDropped { table, .. } if e.statement.trim_start().to_uppercase().starts_with("ALTER") => {
+            // Only ALTER TABLE records these (a CREATE TABLE's constraints come with TableCreated).
+            Change::ConstraintAdded { table, .. } | Change::ConstraintDropped { table, .. } => {
                 (table, None, "adds or drops a constraint, which SQLite's ALTER TABLE cannot do: the statement is a syntax error".to_string(), rebuild(table))
             }
             _ => continue,

@@ -50,17 +50,6 @@ pub(crate) fn binary_coercible(from: &SqlType, to: &SqlType) -> bool {
     }
 }
 
-/// `USING col` or `USING col::type`: the plain cast, not an expression.
-fn trivial_using(statement: &str, column: &str) -> bool {
-    // Found in the statement itself, ASCII case-blind (SQL keywords are ASCII): an
-    // offset into an upper-cased copy is no offset into the statement once a
-    // character changes length when upper-cased (`ı`, `ſ`, `ﬀ`, `ΐ`).
-    let Some(at) = crate::ident::find_ascii_ci(statement, "USING") else { return true };
-    let expr: String = statement[at + 5..].split([',', ';']).next().unwrap_or("").trim().replace('"', "").to_lowercase();
-    let bare = expr.split("::").next().unwrap_or("").trim().to_string();
-    bare == column || bare.ends_with(&format!(".{column}"))
-}
-
 /// timestamp to timestamptz (or back): binary-compatible when the session time zone is UTC (PostgreSQL 12+).
 fn timestamp_tz_change(from: &SqlType, to: &SqlType) -> bool {
     matches!((from.family, to.family), (Family::Timestamp { tz: a }, Family::Timestamp { tz: b }) if a != b)
@@ -68,13 +57,10 @@ fn timestamp_tz_change(from: &SqlType, to: &SqlType) -> bool {
 
 /// The script sets the session time zone to UTC before statement `stmt`.
 fn utc_before(cx: &Context, idx: usize, stmt: usize) -> bool {
-    cx.head.history.events[idx].events.iter().any(|e| {
-        let t = e.statement.to_uppercase().replace('\'', "");
-        e.statement_index < stmt
-            && matches!(e.change, Change::NoSchemaEffect { .. })
-            && (t.contains("TIMEZONE") || t.contains("TIME ZONE"))
-            && t.contains("UTC")
-    })
+    cx.head.history.events[idx]
+        .events
+        .iter()
+        .any(|e| e.statement_index < stmt && matches!(e.change, Change::Setting { setting: crate::schema::Setting::TimeZone { utc: true } }))
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -86,7 +72,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !existed_at(cx, table, e) || cx.base.history.schema.column(table, column).is_none() {
             continue;
         }
-        let using = *using && !trivial_using(&e.statement, column);
+        let using = *using;
         if !using && (binary_coercible(from, to) || (timestamp_tz_change(from, to) && utc_before(cx, idx, e.statement_index))) {
             continue;
         }

@@ -26,13 +26,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     for (_, e) in cx.pending_events() {
-        let Change::ConstraintAdded { table, constraint, columns, using_index: false, .. } = &e.change else { continue };
+        let Change::ConstraintAdded { table, constraint, columns, using_index: false, name, .. } = &e.change else { continue };
         if !matches!(constraint, ConstraintKind::Unique | ConstraintKind::PrimaryKey) || !existed_at(cx, table, e) {
             continue;
         }
         let (kind, suffix) = if *constraint == ConstraintKind::Unique { ("UNIQUE", "key") } else { ("PRIMARY KEY", "pkey") };
         let base = crate::ident::base_name(table);
-        let name = super::constraint_without_not_valid::constraint_name(&e.statement).unwrap_or_else(|| {
+        let name = name.clone().unwrap_or_else(|| {
             if *constraint == ConstraintKind::Unique {
                 format!("{base}_{}_{suffix}", columns.join("_"))
             } else {

@@ -30,7 +30,7 @@ of leaving the warning. For an applied statement, check that the model (see
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (_, e) in cx.pending_events() {
         let Change::Unmodelled { what, reason } = &e.change else { continue };
-        let first_line = e.statement.lines().next().unwrap_or("").trim();
+        let first_line = super::first_line(e);
         out.push(
             Finding::new(&META, "", None)
                 .at(e)

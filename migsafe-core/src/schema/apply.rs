@@ -1,6 +1,6 @@
 //! Applying migration statements to the [`Schema`], one at a time.
 
-use super::events::{ConstraintKind, DataVerb};
+use super::events::{AlterAlgorithm, AlterLock, ConstraintKind, DataVerb, Setting, TableOption, TxControl};
 use super::types::{normalize, Family};
 use super::{Change, Column, EnumType, Event, ForeignKey, Index, Removal, Schema, Table, View};
 use crate::diag::{Diagnostic, Location};
@@ -108,6 +108,68 @@ fn change_what(c: &Change) -> String {
     }
 }
 
+/// `USING col` or `USING col::type` (or `CAST(col AS type)`): the plain cast, not an expression.
+fn is_column_or_its_cast(d: Dialect, e: &Expr, column: &str) -> bool {
+    match e {
+        Expr::Identifier(i) => ident(d, i) == column,
+        Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|i| ident(d, i) == column),
+        Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => is_column_or_its_cast(d, inner, column),
+        _ => false,
+    }
+}
+
+/// The columns a CHECK expression proves NOT NULL: `c IS NOT NULL`, and each side of an AND.
+fn not_null_columns(d: Dialect, e: &Expr) -> Vec<String> {
+    match e {
+        Expr::IsNotNull(inner) => match inner.as_ref() {
+            Expr::Identifier(i) => vec![ident(d, i)],
+            Expr::CompoundIdentifier(parts) => parts.last().map(|i| vec![ident(d, i)]).unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        Expr::Nested(inner) => not_null_columns(d, inner),
+        Expr::BinaryOp { left, op: sqlparser::ast::BinaryOperator::And, right } => {
+            let mut v = not_null_columns(d, left);
+            v.extend(not_null_columns(d, right));
+            v
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A setting by its name (`lock_timeout`, `TIME ZONE`, …) and, when known, its value.
+fn setting_named(name: &str, value: Option<&Expr>) -> Setting {
+    let utc = |v: Option<&Expr>| {
+        let text = match v {
+            Some(Expr::Value(v)) => match &v.value {
+                sqlparser::ast::Value::SingleQuotedString(s) | sqlparser::ast::Value::DoubleQuotedString(s) => s.clone(),
+                other => other.to_string(),
+            },
+            Some(Expr::Identifier(i)) => i.value.clone(),
+            _ => return false,
+        };
+        ["UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "+00:00", "0"].iter().any(|u| text.eq_ignore_ascii_case(u))
+    };
+    match name.trim_matches(['"', '`']).to_ascii_lowercase().as_str() {
+        "lock_timeout" | "lock_wait_timeout" | "innodb_lock_wait_timeout" => Setting::LockTimeout,
+        "statement_timeout" | "max_execution_time" | "max_statement_time" => Setting::StatementTimeout,
+        "timezone" | "time_zone" | "time" => Setting::TimeZone { utc: utc(value) },
+        _ => Setting::Other,
+    }
+}
+
+/// What a `SET` sets, one per assignment.
+fn settings(set: &sqlparser::ast::Set) -> Vec<Setting> {
+    use sqlparser::ast::Set;
+    let last = |n: &ObjectName| n.0.last().map(|p| p.to_string()).unwrap_or_default();
+    match set {
+        Set::SingleAssignment { variable, values, .. } => vec![setting_named(&last(variable), values.first())],
+        Set::ParenthesizedAssignments { variables, values } => variables.iter().enumerate().map(|(i, n)| setting_named(&last(n), values.get(i))).collect(),
+        Set::MultipleAssignments { assignments } => assignments.iter().map(|a| setting_named(&last(&a.name), Some(&a.value))).collect(),
+        Set::SetTimeZone { value, .. } => vec![setting_named("timezone", Some(value))],
+        _ => vec![Setting::Other],
+    }
+}
+
 /// Statements sqlparser cannot parse but whose kind we recognise by their first words.
 fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
     let words: Vec<String> = text.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(6).map(|w| w.to_uppercase()).collect();
@@ -125,11 +187,18 @@ fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
         ["COMMENT", ..] => no_effect("COMMENT", shaped(comment_shape(text))),
         ["GRANT", ..] => no_effect("privileges", shaped(has_word_then_more(text, "TO"))),
         ["REVOKE", ..] => no_effect("privileges", shaped(has_word_then_more(text, "FROM"))),
-        ["BEGIN", ..] | ["COMMIT", ..] | ["START", "TRANSACTION", ..] | ["END", ..] | ["ROLLBACK", ..] => no_effect("transaction control", Known),
+        ["BEGIN", ..] | ["START", "TRANSACTION", ..] => Some((Change::Transaction { control: TxControl::Begin }, Known)),
+        ["COMMIT", ..] | ["END", ..] => Some((Change::Transaction { control: TxControl::Commit }, Known)),
+        ["ROLLBACK", "TO", ..] | ["SAVEPOINT", ..] | ["RELEASE", ..] => Some((Change::Transaction { control: TxControl::Savepoint }, Known)),
+        ["ROLLBACK", ..] => Some((Change::Transaction { control: TxControl::Rollback }, Known)),
         // sqlparser reads only some SET, RESET, ANALYZE and VACUUM forms; their
-        // first word is all we go by (a tokenizer error in one is still reported).
-        ["SET", ..] if text.to_uppercase().contains("LOCK_TIMEOUT") => no_effect("lock_timeout", Missing),
-        ["SET", ..] | ["RESET", ..] | ["PRAGMA", ..] => no_effect("session setting", Missing),
+        // first words are all we go by (a tokenizer error in one is still reported).
+        ["SET", rest @ ..] => {
+            let name = rest.iter().copied().find(|w| !matches!(*w, "SESSION" | "LOCAL" | "GLOBAL")).unwrap_or("");
+            Some((Change::Setting { setting: setting_named(name.split('=').next().unwrap_or(""), None) }, Missing))
+        }
+        ["RESET", ..] => Some((Change::Setting { setting: Setting::Other }, Missing)),
+        ["PRAGMA", ..] => Some((Change::Setting { setting: Setting::Pragma }, Missing)),
         ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Missing),
         ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance", Missing),
         // Extended planner statistics (lemmy's migrations have them): no table, column or type changes.
@@ -564,9 +633,12 @@ impl<'a> Ctx<'a> {
             }
             Statement::Comment { .. } => self.no_effect("COMMENT"),
             Statement::Grant(_) | Statement::Revoke(_) => self.no_effect("privileges"),
-            Statement::StartTransaction { .. } | Statement::Commit { .. } | Statement::Rollback { .. } | Statement::Savepoint { .. } => {
-                self.no_effect("transaction control")
+            Statement::StartTransaction { .. } => self.changes.push(Change::Transaction { control: TxControl::Begin }),
+            Statement::Commit { .. } => self.changes.push(Change::Transaction { control: TxControl::Commit }),
+            Statement::Rollback { savepoint: Some(_), .. } | Statement::Savepoint { .. } | Statement::ReleaseSavepoint { .. } => {
+                self.changes.push(Change::Transaction { control: TxControl::Savepoint })
             }
+            Statement::Rollback { .. } => self.changes.push(Change::Transaction { control: TxControl::Rollback }),
             // SQLite has no SET: sqlite3 stops the migration there ("near \"SET\": syntax error").
             Statement::Set(_) if self.d() == Dialect::Sqlite => {
                 let (text, at) = (self.text.to_string(), self.at.clone());
@@ -577,16 +649,19 @@ impl<'a> Ctx<'a> {
                     Some("SET".into()),
                 )
             }
-            Statement::Set(_) if self.text.contains("LOCK_TIMEOUT") => self.no_effect("lock_timeout"),
-            Statement::Set(_) | Statement::Pragma { .. } => self.no_effect("session setting"),
-            Statement::CreateExtension(_) | Statement::DropExtension(_) => self.no_effect("extension"),
+            Statement::Set(set) => {
+                for setting in settings(set) {
+                    self.changes.push(Change::Setting { setting });
+                }
+            }
+            Statement::Pragma { .. } => self.changes.push(Change::Setting { setting: Setting::Pragma }),
             Statement::CreateSchema { .. } => self.no_effect("schema"),
             Statement::CreateSequence { .. } => self.no_effect("sequence"),
             Statement::Analyze(_) | Statement::Vacuum(_) => self.no_effect("maintenance"),
             Statement::Truncate(t) => {
                 for tn in &t.table_names {
                     let key = self.name(&tn.name);
-                    self.changes.push(Change::DataChange { table: key, verb: DataVerb::Delete, columns: vec![], values: vec![], whole_table: true });
+                    self.changes.push(Change::DataChange { table: key, verb: DataVerb::Truncate, columns: vec![], values: vec![], whole_table: true });
                 }
             }
             other => {
@@ -654,6 +729,7 @@ impl<'a> Ctx<'a> {
         actions.push(&tokens[from..]);
         enum Plan {
             NoEffect,
+            Option(TableOption),
             DropExpression(String),
             DropIdentity(String),
             Ops(Vec<AlterTableOperation>),
@@ -684,10 +760,11 @@ impl<'a> Ctx<'a> {
                 }
                 _ if a.len() >= 2 && kw(&a[0], "ALTER") && kw(&a[1], "CONSTRAINT") => Plan::NoEffect,
                 // MySQL table options: storage, comment, character set.
+                _ if kw(&a[0], "CONVERT") => Plan::Option(TableOption::ConvertCharset),
                 _ if TABLE_OPTIONS.iter().any(|k| kw(&a[0], k))
                     || (a.len() >= 2 && kw(&a[0], "DEFAULT") && ["CHARSET", "CHARACTER", "COLLATE"].iter().any(|k| kw(&a[1], k))) =>
                 {
-                    Plan::NoEffect
+                    Plan::Option(TableOption::Other)
                 }
                 _ => {
                     let mut action: String = a.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
@@ -720,6 +797,7 @@ impl<'a> Ctx<'a> {
         for step in plan {
             match step {
                 Plan::NoEffect => self.no_effect("constraint or storage option"),
+                Plan::Option(option) => self.changes.push(Change::TableOption { table: key.clone(), option }),
                 Plan::DropExpression(col) | Plan::DropIdentity(col) if self.schema.column(&key, &col).is_none() => {
                     self.warn(format!("column `{col}` does not exist in `{key}`"));
                 }
@@ -1210,10 +1288,28 @@ impl<'a> Ctx<'a> {
                 let res = self.table_constraint(&mut table, constraint);
                 self.schema.tables.insert(key.to_string(), table);
                 let using_index = constraint.to_string().to_uppercase().contains("USING INDEX");
+                let name = match constraint {
+                    TableConstraint::Unique(c) => c.name.as_ref(),
+                    TableConstraint::PrimaryKey(c) => c.name.as_ref(),
+                    TableConstraint::ForeignKey(c) => c.name.as_ref(),
+                    TableConstraint::Check(c) => c.name.as_ref(),
+                    _ => None,
+                }
+                .map(|n| ident(d, n));
+                let proves_not_null = match constraint {
+                    TableConstraint::Check(c) => not_null_columns(d, &c.expr),
+                    _ => Vec::new(),
+                };
                 match res {
-                    Some((kind, columns)) => {
-                        self.changes.push(Change::ConstraintAdded { table: key.to_string(), constraint: kind, columns, not_valid: *not_valid, using_index })
-                    }
+                    Some((kind, columns)) => self.changes.push(Change::ConstraintAdded {
+                        table: key.to_string(),
+                        constraint: kind,
+                        columns,
+                        not_valid: *not_valid,
+                        using_index,
+                        name,
+                        proves_not_null,
+                    }),
                     None => self.no_effect("constraint"),
                 }
             }
@@ -1256,12 +1352,28 @@ impl<'a> Ctx<'a> {
             | AlterTableOperation::SetLogged
             | AlterTableOperation::SetUnlogged
             | AlterTableOperation::ReplicaIdentity { .. }
-            | AlterTableOperation::ValidateConstraint { .. }
-            | AlterTableOperation::Algorithm { .. }
-            | AlterTableOperation::Lock { .. }
             | AlterTableOperation::AutoIncrement { .. }
             | AlterTableOperation::SetOptionsParens { .. }
-            | AlterTableOperation::SetTblProperties { .. } => self.no_effect("table option"),
+            | AlterTableOperation::SetTblProperties { .. } => self.changes.push(Change::TableOption { table: key.to_string(), option: TableOption::Other }),
+            AlterTableOperation::ValidateConstraint { name } => self.changes.push(Change::ConstraintValidated { table: key.to_string(), name: ident(d, name) }),
+            AlterTableOperation::Algorithm { algorithm, .. } => {
+                let a = match algorithm {
+                    sqlparser::ast::AlterTableAlgorithm::Default => AlterAlgorithm::Default,
+                    sqlparser::ast::AlterTableAlgorithm::Instant => AlterAlgorithm::Instant,
+                    sqlparser::ast::AlterTableAlgorithm::Inplace => AlterAlgorithm::Inplace,
+                    sqlparser::ast::AlterTableAlgorithm::Copy => AlterAlgorithm::Copy,
+                };
+                self.changes.push(Change::TableOption { table: key.to_string(), option: TableOption::Algorithm(a) })
+            }
+            AlterTableOperation::Lock { lock, .. } => {
+                let l = match lock {
+                    sqlparser::ast::AlterTableLock::Default => AlterLock::Default,
+                    sqlparser::ast::AlterTableLock::None => AlterLock::None,
+                    sqlparser::ast::AlterTableLock::Shared => AlterLock::Shared,
+                    sqlparser::ast::AlterTableLock::Exclusive => AlterLock::Exclusive,
+                };
+                self.changes.push(Change::TableOption { table: key.to_string(), option: TableOption::Lock(l) })
+            }
             other => {
                 let text = other.to_string();
                 self.unmodelled(&format!("ALTER TABLE {key} {text}"), "migsafe does not model this ALTER TABLE operation")
@@ -1318,6 +1430,7 @@ impl<'a> Ctx<'a> {
 
     fn alter_column(&mut self, key: &str, name: &str, op: &AlterColumnOperation) {
         let at = self.at.clone();
+        let d = self.d();
         let new_ty = match op {
             AlterColumnOperation::SetDataType { data_type, .. } => Some(self.column_type(data_type)),
             _ => None,
@@ -1346,7 +1459,8 @@ impl<'a> Ctx<'a> {
             AlterColumnOperation::SetDataType { using, .. } => {
                 let to = new_ty.unwrap_or_else(|| col.ty.clone());
                 let from = std::mem::replace(&mut col.ty, to.clone());
-                Change::ColumnTypeChanged { table: key.into(), column: name.into(), from, to, using: using.is_some() }
+                let using = using.as_ref().is_some_and(|e| !is_column_or_its_cast(d, e, name));
+                Change::ColumnTypeChanged { table: key.into(), column: name.into(), from, to, using }
             }
             AlterColumnOperation::AddGenerated { .. } => {
                 col.identity = true;
@@ -1667,7 +1781,7 @@ impl<'a> Ctx<'a> {
         let access = match verb {
             DataVerb::Insert => crate::footprint::TableAccess::Insert,
             DataVerb::Update => crate::footprint::TableAccess::Update,
-            DataVerb::Delete => crate::footprint::TableAccess::Delete,
+            DataVerb::Delete | DataVerb::Truncate => crate::footprint::TableAccess::Delete,
         };
         let Some(table) = fp.tables.iter().find(|t| t.access == access).map(|t| t.table.clone()) else {
             self.unmodelled("data change", "the statement's target table is not in the schema model");
@@ -1810,7 +1924,7 @@ mod tests {
             Dialect::Postgres,
             "COMMENT ON FUNCTION f(int) IS 'x';\nCOMMENT ON CONSTRAINT c ON t IS NULL;\nGRANT USAGE ON TYPE ty TO u;\nREVOKE USAGE ON LANGUAGE plpgsql FROM u;\nSET CONSTRAINTS ALL DEFERRED;\nVACUUM (VERBOSE, ANALYZE) t;\nCREATE statistics s_stat ON (a IS NULL), (b IS NULL) FROM t;\nDROP STATISTICS IF EXISTS s_stat;",
         );
-        assert!(c.iter().all(|c| matches!(c, Change::NoSchemaEffect { .. })), "{c:?}");
+        assert!(c.iter().all(|c| matches!(c, Change::NoSchemaEffect { .. } | Change::Setting { .. })), "{c:?}");
         // A tokenizer error: its first word proves nothing.
         let c = changes(Dialect::Postgres, "SET x = 'unterminated;\nDROP TABLE t;");
         assert!(matches!(&c[0], Change::Unparsed { .. }), "{c:?}");
@@ -1819,12 +1933,28 @@ mod tests {
     #[test]
     fn set_is_a_session_setting_except_in_sqlite_which_has_none() {
         for d in [Dialect::Postgres, Dialect::Mysql] {
-            let c = changes(d, "SET lock_timeout = 5;");
-            assert!(matches!(&c[0], Change::NoSchemaEffect { .. }), "{d}: {c:?}");
+            let c = changes(d, "SET lock_timeout = 5;\nSET search_path = x;");
+            assert_eq!(c, [Change::Setting { setting: Setting::LockTimeout }, Change::Setting { setting: Setting::Other }], "{d}");
         }
+        let c = changes(
+            Dialect::Postgres,
+            "SET TIME ZONE 'UTC';\nSET timezone TO 'Europe/Paris';\nSET LOCAL lock_timeout TO '5s';\nBEGIN;\nSAVEPOINT a;\nROLLBACK TO SAVEPOINT a;\nCOMMIT;",
+        );
+        assert_eq!(
+            c,
+            [
+                Change::Setting { setting: Setting::TimeZone { utc: true } },
+                Change::Setting { setting: Setting::TimeZone { utc: false } },
+                Change::Setting { setting: Setting::LockTimeout },
+                Change::Transaction { control: TxControl::Begin },
+                Change::Transaction { control: TxControl::Savepoint },
+                Change::Transaction { control: TxControl::Savepoint },
+                Change::Transaction { control: TxControl::Commit },
+            ]
+        );
         let c = changes(Dialect::Sqlite, "SET lock_timeout = 5;\nPRAGMA foreign_keys = ON;");
         assert!(matches!(&c[0], Change::Unparsed { what, message, .. } if what == "SET" && message.contains("SQLite has no SET")), "{c:?}");
-        assert!(matches!(&c[1], Change::NoSchemaEffect { .. }), "{c:?}");
+        assert!(matches!(&c[1], Change::Setting { setting: Setting::Pragma }), "{c:?}");
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub enum Change {
         column: String,
         from: SqlType,
         to: SqlType,
+        /// A `USING` expression other than the column itself or its plain
+        /// cast (`USING col`, `USING col::int`): PostgreSQL then always rewrites.
         using: bool,
     },
     SetNotNull {
@@ -121,6 +123,15 @@ pub enum Change {
         columns: Vec<String>,
         not_valid: bool,
         using_index: bool,
+        /// The name it was given (`CONSTRAINT name`), folded.
+        name: Option<String>,
+        /// A CHECK's columns it proves NOT NULL (`CHECK (a IS NOT NULL AND …)`).
+        proves_not_null: Vec<String>,
+    },
+    /// `ALTER TABLE … VALIDATE CONSTRAINT name`.
+    ConstraintValidated {
+        table: String,
+        name: String,
     },
     ConstraintDropped {
         table: String,
@@ -134,9 +145,23 @@ pub enum Change {
         values: Vec<(String, String)>,
         whole_table: bool,
     },
-    /// A statement that changes nothing migsafe models (comments, grants, transactions, settings).
+    /// A statement that changes nothing migsafe models (comments, grants, extensions, …).
     NoSchemaEffect {
         what: String,
+    },
+    /// `BEGIN`, `COMMIT`, … written in the script: where an explicit transaction opens and closes.
+    Transaction {
+        control: TxControl,
+    },
+    /// A session setting (`SET …`, `PRAGMA …`).
+    Setting {
+        setting: Setting,
+    },
+    /// An `ALTER TABLE` option that changes no column (MySQL's `ALGORITHM=` /
+    /// `LOCK=` clauses, a character-set conversion, storage, triggers, …).
+    TableOption {
+        table: String,
+        option: TableOption,
     },
     /// A statement whose effect migsafe does not model (functions, triggers, DO blocks, …): not assumed harmless.
     Unmodelled {
@@ -172,12 +197,78 @@ pub enum ConstraintKind {
     Check,
 }
 
+/// Transaction control written in a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TxControl {
+    /// `BEGIN`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END`.
+    Commit,
+    /// `ROLLBACK` (the whole transaction).
+    Rollback,
+    /// `SAVEPOINT`, `RELEASE`, `ROLLBACK TO SAVEPOINT`: the transaction stays open.
+    Savepoint,
+}
+
+/// A session setting, named where a rule cares which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Setting {
+    /// PostgreSQL's `lock_timeout` (MySQL's `lock_wait_timeout`).
+    LockTimeout,
+    /// `statement_timeout`.
+    StatementTimeout,
+    /// The session time zone; `utc` when it is set to UTC.
+    TimeZone { utc: bool },
+    /// SQLite's `PRAGMA`.
+    Pragma,
+    /// Any other (`search_path`, `client_encoding`, `RESET`, …).
+    Other,
+}
+
+/// An `ALTER TABLE` option that changes no column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableOption {
+    /// MySQL's `ALGORITHM = …`: how InnoDB must run the statement.
+    Algorithm(AlterAlgorithm),
+    /// MySQL's `LOCK = …`: what it may block while it runs.
+    Lock(AlterLock),
+    /// MySQL's `CONVERT TO CHARACTER SET …`: every text column is rewritten.
+    ConvertCharset,
+    /// Storage, comment, engine, triggers, row security, owner, …
+    Other,
+}
+
+/// MySQL's `ALGORITHM` clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlterAlgorithm {
+    Default,
+    Instant,
+    Inplace,
+    Copy,
+}
+
+/// MySQL's `LOCK` clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlterLock {
+    Default,
+    None,
+    Shared,
+    Exclusive,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataVerb {
     Insert,
     Update,
     Delete,
+    /// `TRUNCATE`: every row goes, without row locks or a scan.
+    Truncate,
 }
 
 impl Change {
@@ -200,6 +291,8 @@ impl Change {
             | IndexCreated { table, .. }
             | ConstraintAdded { table, .. }
             | ConstraintDropped { table, .. }
+            | TableOption { table, .. }
+            | ConstraintValidated { table, .. }
             | DataChange { table, .. } => Some(table),
             IndexDropped { table, .. } | IndexRenamed { table, .. } => table.as_deref(),
             _ => None,

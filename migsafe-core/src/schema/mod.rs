@@ -11,7 +11,7 @@ pub mod triggers;
 pub mod types;
 
 pub use apply::{analyze, apply_script, History, MigrationEvents};
-pub use events::{Change, ConstraintKind, DataVerb, Event};
+pub use events::{AlterAlgorithm, AlterLock, Change, ConstraintKind, DataVerb, Event, Setting, TableOption, TxControl};
 pub use types::{Family, SqlType};
 
 use crate::diag::Location;
