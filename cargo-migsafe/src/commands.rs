@@ -77,7 +77,19 @@ pub fn run(cmd: Command) -> Result<u8> {
 struct Place {
     root: PathBuf,
     in_git: bool,
+    /// Why git could not be asked (not installed, not on PATH): commands that need a revision say so.
+    no_git: Option<String>,
     manifest: String,
+}
+
+impl Place {
+    /// The error for a command that needs git here.
+    fn needs_git(&self, what: &str) -> anyhow::Error {
+        match &self.no_git {
+            Some(why) => anyhow!("{what} needs git: {why}"),
+            None => anyhow!("{what} needs a git repository, and {} is not in one", self.root.display()),
+        }
+    }
 }
 
 fn place(m: &ManifestArg) -> Result<Place> {
@@ -101,14 +113,20 @@ fn place(m: &ManifestArg) -> Result<Place> {
             }
         }
     };
-    let manifest = manifest.canonicalize().with_context(|| format!("cannot resolve {}", manifest.display()))?;
-    let mdir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let (root, in_git) = match git::toplevel(&mdir) {
-        Some(t) => (t.canonicalize().unwrap_or(t), true),
-        None => (mdir.clone(), false),
+    // The folder is resolved, not the file: a Cargo.toml that is a symbolic
+    // link belongs to the repository it sits in (the tree then reads it, or
+    // says that it leads out of the repository).
+    let name = manifest.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "Cargo.toml".into());
+    let parent = manifest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mdir = parent.canonicalize().with_context(|| format!("cannot resolve {}", parent.display()))?;
+    let manifest = mdir.join(name);
+    let (root, in_git, no_git) = match git::toplevel(&mdir) {
+        Ok(Some(t)) => (t.canonicalize().unwrap_or(t), true, None),
+        Ok(None) => (mdir.clone(), false, None),
+        Err(e) => (mdir.clone(), false, Some(e.to_string())),
     };
     let rel = manifest.strip_prefix(&root).map_err(|_| anyhow!("{} is outside the repository {}", manifest.display(), root.display()))?;
-    Ok(Place { root, in_git, manifest: rel.to_string_lossy().replace('\\', "/") })
+    Ok(Place { root, in_git, no_git, manifest: rel.to_string_lossy().replace('\\', "/") })
 }
 
 fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
@@ -116,7 +134,7 @@ fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
         None => Ok((Tree::work(&p.root, p.in_git)?, None)),
         Some(r) => {
             if !p.in_git {
-                bail!("--rev needs a git repository, and {} is not in one", p.root.display());
+                return Err(p.needs_git("--rev"));
             }
             let sha = git::resolve(&p.root, r)?;
             Ok((Tree::git(&p.root, &sha)?, Some(sha)))
@@ -174,6 +192,9 @@ fn color(when: &str) -> bool {
 
 fn run_check(a: CheckArgs) -> Result<u8> {
     let p = place(&a.manifest)?;
+    if let Some(why) = &p.no_git {
+        bail!("`cargo migsafe check` compares the working tree with a git revision, and {why}");
+    }
     if !p.in_git {
         return Err(git::RevError::NotARepo(p.root.display().to_string()).into());
     }

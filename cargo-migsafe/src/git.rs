@@ -19,9 +19,13 @@ const SHALLOW_FIX: &str = "this is a shallow clone without the base revision's h
 
 const NOT_FOUND: &str = ": no such commit, branch or tag in this repository";
 
-/// The repository root containing `dir`, if any.
-pub fn toplevel(dir: &Path) -> Option<PathBuf> {
-    git(dir, &["rev-parse", "--show-toplevel"]).ok().map(|s| PathBuf::from(s.trim()))
+/// The repository root containing `dir`, if any; an error when git itself cannot be run.
+pub fn toplevel(dir: &Path) -> Result<Option<PathBuf>, crate::tree::TreeError> {
+    match git(dir, &["rev-parse", "--show-toplevel"]) {
+        Ok(s) => Ok(Some(PathBuf::from(s.trim()))),
+        Err(e @ crate::tree::TreeError::NoGit(_)) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 fn is_shallow(root: &Path) -> bool {

@@ -21,6 +21,8 @@ pub enum TreeError {
     NotText { path: String },
     #[error("git {args}: {message}")]
     Git { args: String, message: String },
+    #[error("cannot run git ({0}): migsafe reads revisions with git; install it or put it on PATH")]
+    NoGit(std::io::Error),
     #[error("{path}{rev}: {message}")]
     Link { path: String, rev: String, message: String },
 }
@@ -45,12 +47,7 @@ pub struct Tree {
 }
 
 pub fn git(root: &Path, args: &[&str]) -> Result<String, TreeError> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| TreeError::Git { args: args.join(" "), message: format!("cannot run git: {e}") })?;
+    let out = Command::new("git").args(args).current_dir(root).stdin(Stdio::null()).output().map_err(TreeError::NoGit)?;
     if !out.status.success() {
         return Err(TreeError::Git { args: args.join(" "), message: String::from_utf8_lossy(&out.stderr).trim().to_string() });
     }

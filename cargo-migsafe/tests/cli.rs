@@ -397,6 +397,49 @@ fn outside_git_check_refuses_but_schema_works() {
     assert_eq!(j["tables"]["t"]["columns"]["v"]["nullable"], true);
 }
 
+/// Issue 11: without git on PATH, `check` said "not inside a git repository".
+#[test]
+fn without_git_check_says_git_cannot_be_run_and_schema_still_works() {
+    let r = Repo::new();
+    r.write("Cargo.toml", MANIFEST).write("migrations/V1__t.sql", "CREATE TABLE t (id INT NOT NULL);").commit("base");
+    let no_git = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe"))
+        .args(["migsafe", "check", "--base", "HEAD"])
+        .current_dir(r.path())
+        .env("PATH", no_git.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot run git") && !err.contains("not inside a git repository"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "schema"]).current_dir(r.path()).env("PATH", no_git.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe"))
+        .args(["migsafe", "schema", "--rev", "HEAD"])
+        .current_dir(r.path())
+        .env("PATH", no_git.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--rev needs git: cannot run git"), "{err}");
+}
+
+/// Issue 11: a Cargo.toml that is a link out of the repository gave "not
+/// inside a git repository (<the link's target folder>)".
+#[test]
+fn a_manifest_linked_from_outside_the_repository_is_named() {
+    let r = Repo::new();
+    r.write("svc/migrations/V1__t.sql", "CREATE TABLE t (id INT NOT NULL);").write("README.md", "x").commit("base");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("Cargo.toml"), MANIFEST).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("Cargo.toml"), r.path().join("svc/Cargo.toml")).unwrap();
+    let (code, _, err) = r.run(&["check", "--base", "HEAD", "--manifest-path", "svc/Cargo.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("not inside a git repository"), "{err}");
+    assert!(err.contains("svc/Cargo.toml") && err.contains("leaves the repository"), "{err}");
+}
+
 #[test]
 fn rust_source_that_does_not_parse_is_unseen_naming_the_file_never_safe() {
     // syn may not read what rustc takes (and N-1 compiled once): what the file
