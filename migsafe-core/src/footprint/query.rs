@@ -239,10 +239,13 @@ pub(crate) fn written_values(e: &Expr) -> Vec<String> {
 /// The literal values of each output column of an INSERT's source
 /// (`VALUES` rows, or the SELECT list, through UNIONs), by position.
 fn source_values(body: &SetExpr, out: &mut Vec<Vec<String>>) {
+    // A set per column beside the list: an INSERT of 100,000 rows was
+    // quadratic with `contains` on the list (issue 11).
+    let mut seen: Vec<std::collections::HashSet<String>> = out.iter().map(|slot| slot.iter().cloned().collect()).collect();
     let mut add = |i: usize, vals: Vec<String>| {
-        if let Some(slot) = out.get_mut(i) {
+        if let (Some(slot), Some(seen)) = (out.get_mut(i), seen.get_mut(i)) {
             for v in vals {
-                if !slot.contains(&v) {
+                if seen.insert(v.clone()) {
                     slot.push(v);
                 }
             }
