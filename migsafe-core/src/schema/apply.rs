@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::footprint::{analyze_statement, Access};
 use crate::ident::{ident, object_name, qualify};
 use crate::migrations::{discover, Migration, MigrationSource, Script};
-use crate::sql::{parse_script, StatementBody};
+use crate::sql::{for_each_statement, StatementBody};
 use crate::Dialect;
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation, AlterView, AlterViewOperation, ColumnDef,
@@ -59,7 +59,9 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
     let dialect = schema.dialect;
     let mut events = Vec::new();
     let mut diags = Vec::new();
-    for (idx, st) in parse_script(dialect, &script.path, &script.text, script.first_line).into_iter().enumerate() {
+    let mut idx = 0;
+    // Each statement is applied as soon as it is read: a large script's syntax trees are not all held at once.
+    for_each_statement(dialect, &script.path, &script.text, script.first_line, |st| {
         let declared = if dialect == Dialect::Sqlite { sqlite_type_spans(&st.text) } else { Vec::new() };
         let mut ctx = Ctx { schema: &mut *schema, at: st.location.clone(), text: st.text.to_uppercase(), declared, changes: Vec::new(), diags: Vec::new() };
         match &st.body {
@@ -82,7 +84,8 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
         for change in changes {
             events.push(Event { change, at: st.location.clone(), statement: st.text.clone(), statement_index: idx, comments: st.leading_comments.clone() });
         }
-    }
+        idx += 1;
+    });
     (events, diags)
 }
 

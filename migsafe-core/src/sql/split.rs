@@ -44,26 +44,73 @@ pub struct ParsedStatement {
 /// returned as usual, the text from its start to the next `;` that ends a
 /// line is one error statement, and the statements after that are read again.
 pub fn parse_script(dialect: Dialect, file: &str, text: &str, first_line: u32) -> Vec<ScriptStatement> {
+    let mut out = Vec::new();
+    for_each_statement(dialect, file, text, first_line, |s| out.push(s));
+    out
+}
+
+/// How much text is tokenised at once: a large script is read a chunk at a
+/// time (each ending at a `;` that ends a line), so that its tokens and
+/// syntax trees are not all held at once (a 50 MB migration took 7.6 GB).
+const CHUNK: usize = 256 << 10;
+
+/// Where the first chunk of `text` ends: just after the first `;` + newline
+/// at or beyond `at` bytes, or the end.
+fn chunk_end(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    let from = (at..text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    text[from..].find(";\n").map(|i| from + i + 2).unwrap_or(text.len())
+}
+
+/// [`parse_script`], handing each statement to `emit` as soon as it is read.
+///
+/// The text is tokenised a chunk at a time. A chunk's end is only taken where
+/// the tokenizer and the splitter both end cleanly there (outside any quote,
+/// comment or BEGIN … END body); otherwise the chunk grows. The tokens and
+/// statements are then the same as for the whole text at once.
+pub fn for_each_statement(dialect: Dialect, file: &str, text: &str, first_line: u32, mut emit: impl FnMut(ScriptStatement)) {
     let d = dialect.parser_dialect();
     let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut line = first_line;
-    let mut out = Vec::new();
     // A loop, not recursion: a file of many broken statements must not grow the stack.
     loop {
-        let mut tokens = Vec::new();
-        let result = Tokenizer::new(d.as_ref(), rest).tokenize_with_location_into_buf(&mut tokens);
-        // Where the token that failed begins: just after the last good one.
-        let bad = tokens.iter().rev().find(|t| t.token != Token::EOF).map(|t| t.span.end).unwrap_or(sqlparser::tokenizer::Location { line: 1, column: 1 });
-        let lines = LineIndex::new(rest);
-        let (groups, tail) = split(tokens);
+        let mut size = CHUNK;
+        let (chunk, result, bad, groups, tail) = loop {
+            let end = chunk_end(rest, size);
+            let chunk = &rest[..end];
+            let mut tokens = Vec::new();
+            let result = Tokenizer::new(d.as_ref(), chunk).tokenize_with_location_into_buf(&mut tokens);
+            let last = end == rest.len();
+            if result.is_err() && !last {
+                size = size.saturating_mul(2);
+                continue;
+            }
+            // Where the token that failed begins: just after the last good one.
+            let bad = tokens.iter().rev().find(|t| t.token != Token::EOF).map(|t| t.span.end).unwrap_or(sqlparser::tokenizer::Location { line: 1, column: 1 });
+            let (groups, tail) = split(tokens);
+            // A chunk that ends inside a statement (a BEGIN … END body) is not a chunk.
+            if tail.is_some() && !last {
+                size = size.saturating_mul(2);
+                continue;
+            }
+            break (chunk, result, bad, groups, tail);
+        };
+        let lines = LineIndex::new(chunk);
         for group in groups {
-            push_group(&mut out, d.as_ref(), file, rest, &lines, line, group);
+            emit_group(&mut emit, d.as_ref(), file, chunk, &lines, line, group);
         }
         let Err(e) = result else {
             if let Some(group) = tail {
-                push_group(&mut out, d.as_ref(), file, rest, &lines, line, group);
+                emit_group(&mut emit, d.as_ref(), file, chunk, &lines, line, group);
             }
-            return out;
+            if chunk.len() == rest.len() {
+                return;
+            }
+            line += chunk.bytes().filter(|b| *b == b'\n').count() as u32;
+            rest = &rest[chunk.len()..];
+            continue;
         };
         // The broken statement: from its first token (or the bad token) to the next `;` ending a line.
         let (start, comments) = match &tail {
@@ -75,13 +122,13 @@ pub fn parse_script(dialect: Dialect, file: &str, text: &str, first_line: u32) -
         let (end, resume) = safe_boundary(rest, bad_at);
         let location = Location::new(file, start.line as u32 + line - 1, start.column as u32);
         let error_at = Location::new(file, bad.line as u32 + line - 1, bad.column as u32);
-        out.push(ScriptStatement {
+        emit(ScriptStatement {
             location,
             text: rest[from..end].trim_end().to_string(),
             leading_comments: comments.into_iter().map(|(l, c)| (l + line - 1, c)).collect(),
             body: StatementBody::Error { location: error_at, message: e.message, tokenizer: true },
         });
-        let Some(resume) = resume else { return out };
+        let Some(resume) = resume else { return };
         line += rest[..resume].bytes().filter(|b| *b == b'\n').count() as u32;
         rest = &rest[resume..];
     }
@@ -104,7 +151,15 @@ fn safe_boundary(text: &str, at: usize) -> (usize, Option<usize>) {
     (text.len(), None)
 }
 
-fn push_group(out: &mut Vec<ScriptStatement>, d: &dyn sqlparser::dialect::Dialect, file: &str, text: &str, lines: &LineIndex, first_line: u32, group: Group) {
+fn emit_group(
+    emit: &mut impl FnMut(ScriptStatement),
+    d: &dyn sqlparser::dialect::Dialect,
+    file: &str,
+    text: &str,
+    lines: &LineIndex,
+    first_line: u32,
+    group: Group,
+) {
     let Some(first) = group.tokens.iter().find(|t| !is_trivia(&t.token)) else { return };
     let start = first.span.start;
     let last = group.tokens.iter().rev().find(|t| !is_trivia(&t.token)).unwrap_or(first);
@@ -112,12 +167,7 @@ fn push_group(out: &mut Vec<ScriptStatement>, d: &dyn sqlparser::dialect::Dialec
     let location = Location::new(file, start.line as u32 + first_line - 1, start.column as u32);
     let text_slice = text_slice.to_string();
     let body = parse_group(d, group.tokens, file, first_line);
-    out.push(ScriptStatement {
-        location,
-        text: text_slice,
-        leading_comments: group.comments.into_iter().map(|(l, c)| (l + first_line - 1, c)).collect(),
-        body,
-    });
+    emit(ScriptStatement { location, text: text_slice, leading_comments: group.comments.into_iter().map(|(l, c)| (l + first_line - 1, c)).collect(), body });
 }
 
 fn parse_group(d: &dyn sqlparser::dialect::Dialect, tokens: Vec<TokenWithSpan>, file: &str, first_line: u32) -> StatementBody {
@@ -461,5 +511,41 @@ mod tests {
     fn first_line_offsets_locations() {
         let stmts = parse_script(Dialect::Postgres, "x.sql", "DROP TABLE x;", 10);
         assert_eq!(stmts[0].location.line, 10);
+    }
+
+    #[test]
+    fn a_large_script_is_read_in_chunks_that_never_cut_a_string_comment_or_body() {
+        // Statements with `;` + newline inside a string, a comment, a
+        // BEGIN … END body and (PostgreSQL) a dollar string, repeated past
+        // several chunk sizes, so that chunk ends fall inside each of them.
+        let common = "INSERT INTO t (a) VALUES ('x;\ny');\n/* c;\nd */ CREATE TRIGGER tr_N AFTER INSERT ON t BEGIN\n  UPDATE t SET a = 1;\n  UPDATE t SET a = 2;\nEND;\n";
+        for (dialect, unit) in [(Dialect::Sqlite, common.to_string()), (Dialect::Postgres, format!("{common}SELECT $$p;\nq$$;\n"))] {
+            let per = if dialect == Dialect::Sqlite { 2 } else { 3 };
+            let lines = unit.matches('\n').count();
+            let mut text = String::new();
+            let mut n = 0;
+            while text.len() < 3 * CHUNK + 1000 {
+                text.push_str(&unit.replace("tr_N", &format!("tr_{n}")));
+                n += 1;
+            }
+            let stmts = parse_script(dialect, "big.sql", &text, 1);
+            assert_eq!(stmts.len(), per * n, "{dialect}");
+            for (i, st) in stmts.iter().enumerate() {
+                let (want, line) = match i % per {
+                    0 => ("INSERT INTO t (a) VALUES ('x;\ny')", 1),
+                    1 => ("CREATE TRIGGER tr_", 4),
+                    _ => ("SELECT $$p;\nq$$", 8),
+                };
+                assert!(st.text.starts_with(want), "{dialect} statement {i}: {:?}", st.text);
+                assert_eq!(st.location.line, (i / per * lines + line) as u32, "{dialect} statement {i}");
+            }
+            if dialect == Dialect::Sqlite {
+                assert!(
+                    stmts.iter().all(|s| matches!(s.body, StatementBody::Parsed(_))),
+                    "{:?}",
+                    stmts.iter().find(|s| !matches!(s.body, StatementBody::Parsed(_)))
+                );
+            }
+        }
     }
 }
