@@ -50,7 +50,7 @@ impl Source for Annotations {
 
     fn function(&self, cx: &mut Cx, attrs: &[Attribute], name: &syn::Ident) {
         for a in attrs {
-            if a.path().segments.last().is_some_and(|s| s.ident == "touches") {
+            if super::cx::names(&cx.imports, a.path(), "touches") {
                 let args: TokenStream = match &a.meta {
                     syn::Meta::List(l) => l.tokens.clone(),
                     _ => TokenStream::new(),
@@ -64,7 +64,7 @@ impl Source for Annotations {
     }
 
     fn mac(&self, cx: &mut Cx, m: &syn::Macro) -> bool {
-        if m.path.segments.last().is_none_or(|s| s.ident != "sql") {
+        if !super::cx::names(&cx.imports, &m.path, "sql") {
             return false;
         }
         match parse_sql(m.tokens.clone()) {
@@ -117,6 +117,29 @@ fn settle() { let v = vec![sql!("DELETE FROM orders")]; }
             })
             .collect();
         assert_eq!(kinds, [(6, "Order", "table"), (10, "S", "enum"), (12, "Q", "query"), (15, "settle", "touches"), (15, "settle", "query")]);
+    }
+
+    /// Issue 11: `use migsafe_runtime::sql as q;` hid every `q!(…)` (a silent "safe").
+    #[test]
+    fn renamed_imports_of_the_annotations_are_read() {
+        let src = r#"
+use migsafe_runtime::{sql as q, Table as T, touches as t};
+use migsafe_runtime::sql as s;
+
+#[derive(T)]
+#[migsafe(table = "orders")]
+pub struct Order { pub id: i64, pub note: String }
+
+pub const Q: &str = q!("SELECT id, note FROM orders");
+
+#[t(read(orders.note))]
+fn settle() { let _ = s!("DELETE FROM orders"); }
+"#;
+        let (sites, diags) = scan_file("src/lib.rs", src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let kinds: Vec<(u32, &str)> = sites.iter().map(|s| (s.line, s.item.as_str())).collect();
+        assert_eq!(kinds, [(7, "Order"), (9, "Q"), (12, "settle"), (12, "settle")], "{sites:?}");
+        assert!(sites.iter().any(|s| matches!(&s.decl, Decl::Touches(_))));
     }
 
     #[test]

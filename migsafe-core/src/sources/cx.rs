@@ -25,15 +25,20 @@ pub(super) fn literal_str(e: &Expr) -> Option<String> {
     }
 }
 
-/// migsafe's own `sql!("…")`: a site of the annotation source already.
-pub(super) fn is_sql_macro(e: &Expr) -> bool {
+/// migsafe's own `sql!("…")` (or a renamed import of it): a site of the annotation source already.
+pub(super) fn is_sql_macro(e: &Expr, imports: &Imports) -> bool {
     match e {
-        Expr::Macro(m) => last_ident(&m.mac.path) == "sql",
-        Expr::Reference(r) => is_sql_macro(&r.expr),
-        Expr::Paren(p) => is_sql_macro(&p.expr),
-        Expr::Group(g) => is_sql_macro(&g.expr),
+        Expr::Macro(m) => names(imports, &m.mac.path, "sql"),
+        Expr::Reference(r) => is_sql_macro(&r.expr, imports),
+        Expr::Paren(p) => is_sql_macro(&p.expr, imports),
+        Expr::Group(g) => is_sql_macro(&g.expr, imports),
         _ => false,
     }
+}
+
+/// `p` is `name`, written so or imported under another name (`use migsafe_runtime::sql as q;` makes `q` name `sql`).
+pub(crate) fn names(imports: &Imports, p: &syn::Path, name: &str) -> bool {
+    last_ident(p) == name || imports.resolve(p).rsplit("::").next() == Some(name)
 }
 
 pub(crate) fn last_ident(p: &syn::Path) -> String {

@@ -248,13 +248,14 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
         }
     }
     let mut index = CrateIndex::default();
-    for (_, f) in &parsed {
-        index.add(f);
+    let mut imports: Vec<Imports> = parsed.iter().map(|(_, f)| Imports::of(f)).collect();
+    for ((_, f), imports) in parsed.iter().zip(&imports) {
+        index.add(f, imports);
     }
-    for (path, f) in &parsed {
+    for ((path, f), imports) in parsed.iter().zip(imports.iter_mut()) {
         let test_only = is_test_path(path);
         let mut w = Walker { cx: Cx::new(path, &index, info, fs), sources: &sources, test_only, macro_depth: 0 };
-        w.cx.imports = Imports::of(f);
+        w.cx.imports = std::mem::take(imports);
         w.visit_file(f);
         if !w.cx.sites.is_empty() || !w.cx.diags.is_empty() {
             scan.files.push(path.to_string());
@@ -297,14 +298,14 @@ pub struct CrateIndex {
 }
 
 impl CrateIndex {
-    fn add(&mut self, f: &syn::File) {
-        struct V<'a>(&'a mut CrateIndex);
+    fn add(&mut self, f: &syn::File, imports: &Imports) {
+        struct V<'a>(&'a mut CrateIndex, &'a Imports);
         impl<'ast> Visit<'ast> for V<'_> {
             fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
-                self.0.add_const(&i.ident, &i.expr);
+                self.0.add_const(&i.ident, &i.expr, self.1);
             }
             fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
-                self.0.add_const(&i.ident, &i.expr);
+                self.0.add_const(&i.ident, &i.expr, self.1);
             }
             // Kept as the featured build sees them (`cfg_attr` expanded), as the walk offers items.
             fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
@@ -319,13 +320,13 @@ impl CrateIndex {
             }
             fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
         }
-        V(self).visit_file(f);
+        V(self, imports).visit_file(f);
     }
 
-    fn add_const(&mut self, name: &syn::Ident, e: &syn::Expr) {
+    fn add_const(&mut self, name: &syn::Ident, e: &syn::Expr, imports: &Imports) {
         if let Some(s) = literal_str(e) {
             self.consts.entry(name.to_string()).or_default().push(Some(s));
-        } else if cx::is_sql_macro(e) {
+        } else if cx::is_sql_macro(e, imports) {
             self.consts.entry(name.to_string()).or_default().push(None);
         }
     }

@@ -40,7 +40,17 @@ impl<'s> Walker<'_, 's> {
         // The sources read the item as the featured build sees it.
         let mut input = input();
         expand_item(&mut input.attrs, &mut input.data);
-        let derives = derives_of(&input.attrs);
+        // Through the file's imports: `use migsafe_runtime::Table as T; #[derive(T)]` derives `Table`.
+        let derives: Vec<(String, String)> = derives_of(&input.attrs)
+            .into_iter()
+            .map(|(full, last)| {
+                let resolved = self.cx.imports.resolve_str(&full);
+                match resolved.rsplit("::").next() {
+                    Some(l) if resolved != full => (resolved.clone(), l.to_string()),
+                    _ => (full, last),
+                }
+            })
+            .collect();
         if derives.is_empty() {
             return;
         }
@@ -55,7 +65,7 @@ impl<'s> Walker<'_, 's> {
         for s in self.active() {
             s.function(&mut self.cx, attrs, &sig.ident);
         }
-        let declared = attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "touches"));
+        let declared = attrs.iter().any(|a| super::cx::names(&self.cx.imports, a.path(), "touches"));
         self.cx.declared.push(declared);
         let mut scope = HashMap::new();
         for input in &sig.inputs {
