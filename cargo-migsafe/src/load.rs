@@ -35,7 +35,7 @@ pub fn migrations(tree: &Tree, db: &Database, must_exist: bool) -> Result<(Migra
             None => diags.push(Diagnostic::error(migsafe_core::Location::new(p, 1, 1), "not UTF-8 text (a binary file in the migrations folder?)")),
         }
     }
-    Ok((MigrationSource::new(db.migrations.clone(), files), diags))
+    Ok((MigrationSource::new(db.migrations.clone(), files).with_tool(db.tool), diags))
 }
 
 pub fn no_migrations(db: &Database) -> String {

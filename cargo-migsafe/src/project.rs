@@ -11,7 +11,7 @@
 
 use crate::config::{self as zc, Choice, Manifest};
 use crate::tree::{Tree, TreeError};
-use migsafe_core::config::{allow_list, read_manifest, ConfigError, Declared};
+use migsafe_core::config::{allow_list, read_manifest, tool_of, ConfigError, Declared};
 use migsafe_core::Dialect;
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +99,8 @@ pub struct Database {
     pub configured_by: String,
     /// Rule ids allowed by `allow = [...]` in the packages' (or workspace's) settings.
     pub allow: Vec<String>,
+    /// `tool = "…"` in the settings: which tool runs the migrations, where file names do not tell.
+    pub tool: Option<migsafe_core::migrations::Tool>,
     /// Why this folder: `folder beside Cargo.toml`, `--migrations`, `sqlx::migrate!("db") in src/main.rs:9`, …
     pub folder_reason: String,
     /// Why this dialect: `sqlx feature "postgres"`, `--dialect`, `set in Cargo.toml [package.metadata.migsafe]`, …
@@ -355,12 +357,14 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
                 let mut allow: Vec<String> = selected.iter().flat_map(|p| allow_list(p.declared.package.as_ref(), ws_partial.as_ref())).collect();
                 allow.sort();
                 allow.dedup();
+                let tool = selected.iter().find_map(|p| tool_of(p.declared.package.as_ref(), ws_partial.as_ref()));
                 project.databases.push(Database {
                     migrations: folder.path.clone(),
                     dialect,
                     packages: selected.iter().map(|p| p.package.clone()).collect(),
                     configured_by: pkgs[namer].package.manifest.clone(),
                     allow,
+                    tool,
                     folder_reason: folder.reason.clone(),
                     dialect_reason,
                     unselected: users.iter().map(|&j| &pkgs[j]).filter(|p| !p.selected).map(|p| p.package.clone()).collect(),

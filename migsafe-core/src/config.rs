@@ -36,7 +36,9 @@ pub enum ConfigError {
     // Not a `source`: the message already holds it, and a chain would print it twice.
     #[error("{file}:{line}:{column}: {error}")]
     Dialect { file: String, line: usize, column: usize, error: UnknownDialect },
-    #[error("{file}:{line}:{column}: unknown key `{key}` in [{table}.metadata.migsafe]: expected `migrations`, `dialect` or `allow`")]
+    #[error("{file}:{line}:{column}: {message}")]
+    Tool { file: String, line: usize, column: usize, message: String },
+    #[error("{file}:{line}:{column}: unknown key `{key}` in [{table}.metadata.migsafe]: expected `migrations`, `dialect`, `tool` or `allow`")]
     UnknownKey { file: String, line: usize, column: usize, table: String, key: String },
     #[error("{file}:{line}:{column}: `allow` names no rule `{rule}`{hint} (`cargo migsafe explain` lists them)")]
     UnknownRule { file: String, line: usize, column: usize, rule: String, hint: String },
@@ -105,6 +107,8 @@ pub struct Partial {
     pub dialect: Option<Dialect>,
     /// `allow = ["rule-id", …]`: findings of these rules are dropped for the whole package.
     pub allow: Option<Vec<String>>,
+    /// `tool = "golang-migrate"`: the migration tool, where file names do not tell.
+    pub tool: Option<crate::migrations::Tool>,
 }
 
 /// Read the migsafe tables (and the workspace members) of one `Cargo.toml`.
@@ -176,7 +180,10 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
                 ("dialect", Some(Value::String(s))) => {
                     p.dialect = Some(s.value().parse().map_err(|error| ConfigError::Dialect { file: file.to_string(), line, column, error })?);
                 }
-                ("migrations" | "dialect", _) => return Err(shape(k, key, item, "a string")),
+                ("tool", Some(Value::String(s))) => {
+                    p.tool = Some(s.value().parse().map_err(|message| ConfigError::Tool { file: file.to_string(), line, column, message })?);
+                }
+                ("migrations" | "dialect" | "tool", _) => return Err(shape(k, key, item, "a string")),
                 _ => {
                     let (line, column) = line_column(text, key.span().map_or(0, |s| s.start));
                     return Err(ConfigError::UnknownKey { file: file.to_string(), line, column, table: name.to_string(), key: k.to_string() });
@@ -236,6 +243,11 @@ pub fn resolve(package: Option<&Partial>, workspace: Option<&Partial>, pkg_dir_f
     Some((Config { migrations, dialect }, source))
 }
 
+/// The migration tool a package names, or its workspace.
+pub fn tool_of(package: Option<&Partial>, workspace: Option<&Partial>) -> Option<crate::migrations::Tool> {
+    package.and_then(|p| p.tool).or(workspace.and_then(|w| w.tool))
+}
+
 /// The rules a package allows: its own `allow` list and its workspace's.
 pub fn allow_list(package: Option<&Partial>, workspace: Option<&Partial>) -> Vec<String> {
     let mut ids: Vec<String> = package.into_iter().chain(workspace).flat_map(|p| p.allow.iter().flatten().cloned()).collect();
@@ -268,7 +280,7 @@ mod tests {
         let (c, s) = resolve(d.package.as_ref(), None, ".").unwrap();
         assert_eq!(c, Config { migrations: "db/migrations".into(), dialect: Dialect::Mysql });
         assert_eq!(s, ConfigSource::Package);
-        let ws = Partial { migrations: Some("migrations".into()), dialect: Some(Dialect::Sqlite), allow: None };
+        let ws = Partial { migrations: Some("migrations".into()), dialect: Some(Dialect::Sqlite), allow: None, tool: None };
         let (c, s) = resolve(None, Some(&ws), "crates/api").unwrap();
         assert_eq!(c.migrations, "../../migrations");
         assert_eq!(c.dialect, Dialect::Sqlite);
@@ -291,7 +303,11 @@ mod tests {
         let e = read_manifest("svc/Cargo.toml", "[package.metadata.migsafe]\ndialect='oracle'\n").unwrap_err();
         assert_eq!(e.to_string(), "svc/Cargo.toml:2:9: unknown dialect `oracle`: expected one of postgres, mysql, sqlite");
         let e = read_manifest("Cargo.toml", "[package.metadata.migsafe]\nmigration='x'\n").unwrap_err();
-        assert_eq!(e.to_string(), "Cargo.toml:2:1: unknown key `migration` in [package.metadata.migsafe]: expected `migrations`, `dialect` or `allow`");
+        assert_eq!(e.to_string(), "Cargo.toml:2:1: unknown key `migration` in [package.metadata.migsafe]: expected `migrations`, `dialect`, `tool` or `allow`");
+        let e = read_manifest("Cargo.toml", "[package.metadata.migsafe]\ntool = 'goose'\n").unwrap_err();
+        assert_eq!(e.to_string(), "Cargo.toml:2:8: unknown migration tool `goose`: expected one of sqlx, golang-migrate, diesel, refinery, flyway, dbmate");
+        let ok = read_manifest("Cargo.toml", "[package.metadata.migsafe]\ntool = 'golang-migrate'\n").unwrap();
+        assert_eq!(ok.package.and_then(|p| p.tool), Some(crate::migrations::Tool::GolangMigrate));
         let e = read_manifest("Cargo.toml", "[package\n").unwrap_err();
         assert!(e.to_string().starts_with("Cargo.toml:1:9: not valid TOML: "), "{e}");
     }

@@ -19,6 +19,75 @@ pub enum Layout {
     Flyway,
     /// `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down` sections.
     Dbmate,
+    /// `<version>_<name>.up.sql` / `.down.sql` run by golang-migrate (`tool = "golang-migrate"`).
+    GolangMigrate,
+}
+
+/// The tool that runs a folder's migrations, when the configuration names it
+/// (`tool = "golang-migrate"`): the names of its files are shared by tools
+/// that run them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    Sqlx,
+    GolangMigrate,
+    Diesel,
+    Refinery,
+    Flyway,
+    Dbmate,
+}
+
+impl Tool {
+    pub const ALL: [(&'static str, Tool); 6] = [
+        ("sqlx", Tool::Sqlx),
+        ("golang-migrate", Tool::GolangMigrate),
+        ("diesel", Tool::Diesel),
+        ("refinery", Tool::Refinery),
+        ("flyway", Tool::Flyway),
+        ("dbmate", Tool::Dbmate),
+    ];
+}
+
+impl std::str::FromStr for Tool {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Tool, String> {
+        Tool::ALL
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|(_, t)| *t)
+            .ok_or_else(|| format!("unknown migration tool `{s}`: expected one of {}", Tool::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
+    }
+}
+
+/// How a migration's up script is run, with respect to transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TxMode {
+    /// In one transaction (sqlx, diesel, dbmate, refinery by default).
+    Wrapped,
+    /// Outside any transaction (the tool's opt-out is set).
+    Outside,
+    /// Sent to the database as one query (golang-migrate): PostgreSQL runs a
+    /// query of several statements in one implicit transaction, a query of
+    /// one statement outside any.
+    OneQuery,
+    /// Flyway: outside a transaction when every statement needs that
+    /// (CONCURRENTLY), else in one.
+    OutsideWhenAllNeedIt,
+    /// The names fit tools that differ and the configuration does not say
+    /// which (refinery wraps each migration, Flyway does not for one of only
+    /// CONCURRENTLY statements).
+    Unknown,
+}
+
+/// Diesel's `metadata.toml` beside an `up.sql`: `run_in_transaction = false` opts out.
+fn diesel_runs_in_transaction(metadata: Option<&str>) -> bool {
+    let Some(text) = metadata else { return true };
+    match toml_edit::ImDocument::parse(text) {
+        Ok(t) => t.get("run_in_transaction").and_then(|v| v.as_bool()).unwrap_or(true),
+        // diesel refuses a metadata.toml it cannot read; the migration is then not run at all.
+        Err(_) => true,
+    }
 }
 
 /// Files that may sit in a migrations folder without being migrations.
@@ -81,6 +150,8 @@ struct Pending {
     up: Option<Script>,
     down: Option<Script>,
     id: String,
+    /// dbmate's `-- migrate:up transaction:false`.
+    dbmate_no_tx: bool,
 }
 
 /// Whose rules a folder follows, from the names in it (a folder holds one
@@ -195,6 +266,7 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                     up: None,
                     down: None,
                     id: format!("{dir}/up.sql"),
+                    dbmate_no_tx: false,
                 });
                 if *file == "up.sql" {
                     entry.up = Some(script(text, 1));
@@ -218,6 +290,7 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                             up: None,
                             down: None,
                             id: String::new(),
+                            dbmate_no_tx: false,
                         };
                         let entry = by_id.entry(key_id.clone()).or_insert_with(|| fresh(&name));
                         let taken = if undo { entry.down.as_ref() } else { entry.up.as_ref() };
@@ -244,10 +317,11 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                             key: Key { repeatable: false, parts: vec![num], text: version.clone() },
                             version: version.clone(),
                             name: name.clone(),
-                            layout: Layout::Sqlx,
+                            layout: if src.tool == Some(Tool::GolangMigrate) { Layout::GolangMigrate } else { Layout::Sqlx },
                             up: None,
                             down: None,
                             id: String::new(),
+                            dbmate_no_tx: false,
                         };
                         let entry = by_id.entry(key_id.clone()).or_insert_with(fresh);
                         let down = matches!(direction, Direction::Down);
@@ -275,6 +349,7 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                                 entry.id = rel.to_string();
                                 if let Some((up, down)) = dbmate_sections(text) {
                                     entry.layout = Layout::Dbmate;
+                                    entry.dbmate_no_tx = text.lines().any(|l| l.trim().starts_with("-- migrate:up") && l.contains("transaction:false"));
                                     entry.up = Some(script(&up.0, up.1));
                                     entry.down = down.map(|d| script(&d.0, d.1));
                                 } else {
@@ -294,7 +369,28 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     for p in pending {
         match p.up {
-            Some(up) => out.push(Migration { id: p.id, version: p.version, name: p.name, layout: p.layout, up, down: p.down }),
+            Some(up) => {
+                let transaction = match (p.layout, src.tool) {
+                    (Layout::Sqlx, _) if up.text.trim_start().starts_with("-- no-transaction") => TxMode::Outside,
+                    (Layout::Sqlx, _) => TxMode::Wrapped,
+                    (Layout::GolangMigrate, _) => TxMode::OneQuery,
+                    (Layout::Diesel, _) => {
+                        let dir = p.id.trim_end_matches("up.sql");
+                        let meta = src.files.iter().find(|f| f.path.trim_start_matches("./") == format!("{dir}metadata.toml")).map(|f| f.text.as_str());
+                        if diesel_runs_in_transaction(meta) {
+                            TxMode::Wrapped
+                        } else {
+                            TxMode::Outside
+                        }
+                    }
+                    (Layout::Dbmate, _) if p.dbmate_no_tx => TxMode::Outside,
+                    (Layout::Dbmate, _) => TxMode::Wrapped,
+                    (Layout::Flyway, Some(Tool::Refinery)) => TxMode::Wrapped,
+                    (Layout::Flyway, Some(Tool::Flyway)) => TxMode::OutsideWhenAllNeedIt,
+                    (Layout::Flyway, _) => TxMode::Unknown,
+                };
+                out.push(Migration { id: p.id, version: p.version, name: p.name, layout: p.layout, transaction, up, down: p.down })
+            }
             None => {
                 let path = p.down.map(|d| d.path).unwrap_or_default();
                 diags.push(Diagnostic::error(Location::new(path, 1, 1), "a down / undo script without its up migration"));

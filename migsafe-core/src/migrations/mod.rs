@@ -6,7 +6,7 @@
 
 mod layout;
 
-pub use layout::{discover, Layout};
+pub use layout::{discover, Layout, Tool, TxMode};
 
 use serde::Serialize;
 
@@ -30,11 +30,20 @@ impl SourceFile {
 pub struct MigrationSource {
     pub root: String,
     pub files: Vec<SourceFile>,
+    /// The tool that runs them, when the configuration says (`tool = "…"`):
+    /// file names alone do not tell sqlx from golang-migrate, nor refinery from Flyway.
+    pub tool: Option<Tool>,
 }
 
 impl MigrationSource {
     pub fn new(root: impl Into<String>, files: Vec<SourceFile>) -> Self {
-        MigrationSource { root: root.into(), files }
+        MigrationSource { root: root.into(), files, tool: None }
+    }
+
+    /// The same folder, run by `tool`.
+    pub fn with_tool(mut self, tool: Option<Tool>) -> Self {
+        self.tool = tool;
+        self
     }
 
     /// The path shown to users for a file of this folder.
@@ -66,6 +75,11 @@ pub struct Migration {
     pub version: String,
     pub name: String,
     pub layout: Layout,
+    /// Whether the tool runs the up script in a transaction, decided at
+    /// discovery from the tool and the markers it reads (sqlx's first-line
+    /// `-- no-transaction`, diesel's `metadata.toml`, dbmate's
+    /// `transaction:false`), as sqlx sets `no_tx`.
+    pub transaction: TxMode,
     pub up: Script,
     pub down: Option<Script>,
 }

@@ -42,21 +42,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Layout::Diesel => "give the migration a `metadata.toml` with `run_in_transaction = false`, holding only this statement",
             Layout::Flyway => "move it to a migration of its own (Flyway then runs it outside a transaction; refinery needs it run by hand)",
             Layout::Dbmate => "mark the migration `-- migrate:up transaction:false` and keep only this statement in it",
+            Layout::GolangMigrate => "move it to a migration file of its own: golang-migrate sends a one-statement file outside a transaction",
         };
         let fix = if why.contains("BEGIN") { "remove the BEGIN / COMMIT around it, and run it in a migration without a transaction" } else { fix };
         // Flyway runs a migration that holds nothing but CONCURRENTLY statements outside a
         // transaction by itself; only refinery (same file names) would fail: a note, not a warning.
-        let alone = m.layout == Layout::Flyway
+        let alone = m.transaction == crate::migrations::TxMode::Unknown
             && !why.contains("BEGIN")
-            && cx.head.history.events[idx].events.iter().all(|o| {
-                matches!(
-                    &o.change,
-                    Change::IndexCreated { concurrently: true, .. }
-                        | Change::IndexDropped { concurrently: true, .. }
-                        | Change::NoSchemaEffect { .. }
-                        | Change::Setting { .. }
-                )
-            });
+            && cx.head.history.events[idx].events.iter().all(|o| super::needs_no_transaction(&o.change));
         let sev = if certain {
             Severity::Error
         } else if alone {
@@ -87,7 +80,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{keys, run};
+    use crate::rules::testing::{keys, run, run_by};
     use crate::Dialect;
 
     const V1: (&str, &str) = ("20240101000000_t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
@@ -108,6 +101,45 @@ mod tests {
         assert_eq!(keys(&r), ["concurrently-in-transaction info t."]);
         let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__i.sql", "ALTER TABLE t ADD COLUMN x INT;\nCREATE INDEX CONCURRENTLY t_s ON t (s);")], ""));
         assert_eq!(keys(&r), ["concurrently-in-transaction warning t."]);
+    }
+
+    /// Issue 12: golang-migrate files were taken for sqlx's, so a file of only
+    /// CREATE INDEX CONCURRENTLY (which golang-migrate runs outside a
+    /// transaction) was an error with sqlx's advice.
+    #[test]
+    fn golang_migrate_sends_a_file_as_one_query() {
+        use crate::migrations::Tool;
+        let v1 = ("1_t.up.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        let alone = ("2_i.up.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);");
+        assert!(keys(&run_by(Dialect::Postgres, Tool::GolangMigrate, &[v1], &[v1, alone])).is_empty());
+        let mixed = ("2_i.up.sql", "ALTER TABLE t ADD COLUMN x INT;\nCREATE INDEX CONCURRENTLY t_s ON t (s);");
+        let r = run_by(Dialect::Postgres, Tool::GolangMigrate, &[v1], &[v1, mixed]);
+        let f = r.findings.iter().find(|f| f.rule == "concurrently-in-transaction").expect("fires");
+        assert_eq!(f.severity, crate::diag::Severity::Error);
+        assert!(f.message.contains("implicit transaction") && f.help.contains("golang-migrate"), "{f:?}");
+        // The same names with sqlx (the default) stay sqlx's: in a transaction.
+        assert_eq!(keys(&run(Dialect::Postgres, (&[v1], ""), (&[v1, alone], ""))), ["concurrently-in-transaction error t."]);
+    }
+
+    /// The opt-outs that live outside the SQL are read at discovery: diesel's
+    /// `metadata.toml`, dbmate's `transaction:false`; refinery / Flyway by `tool`.
+    #[test]
+    fn each_tool_s_opt_out_is_read() {
+        use crate::migrations::Tool;
+        let d1 = ("2024-01-01-000000_t/up.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        let d2 = ("2024-01-02-000000_i/up.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);");
+        let meta = ("2024-01-02-000000_i/metadata.toml", "run_in_transaction = false\n");
+        assert_eq!(keys(&run(Dialect::Postgres, (&[d1], ""), (&[d1, d2], ""))), ["concurrently-in-transaction error t."]);
+        assert!(keys(&run(Dialect::Postgres, (&[d1], ""), (&[d1, d2, meta], ""))).is_empty());
+        let b1 = ("20240101000000_t.sql", "-- migrate:up\nCREATE TABLE t (id INT PRIMARY KEY, s TEXT);\n-- migrate:down\nDROP TABLE t;");
+        let b2 = ("20240102000000_i.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY t_s ON t (s);\n-- migrate:down\nDROP INDEX t_s;");
+        assert!(keys(&run(Dialect::Postgres, (&[b1], ""), (&[b1, b2], ""))).is_empty());
+        let b2 = ("20240102000000_i.sql", "-- migrate:up\nCREATE INDEX CONCURRENTLY t_s ON t (s);\n-- migrate:down\nDROP INDEX t_s;");
+        assert_eq!(keys(&run(Dialect::Postgres, (&[b1], ""), (&[b1, b2], ""))), ["concurrently-in-transaction error t."]);
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        let v2 = ("V2__i.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);");
+        assert_eq!(keys(&run_by(Dialect::Postgres, Tool::Refinery, &[v1], &[v1, v2])), ["concurrently-in-transaction error t."]);
+        assert!(keys(&run_by(Dialect::Postgres, Tool::Flyway, &[v1], &[v1, v2])).is_empty());
     }
 
     #[test]

@@ -347,7 +347,7 @@ pub(crate) fn existed_at(cx: &Context, table: &str, e: &Event) -> bool {
 /// is shared by tools that differ (refinery wraps, Flyway does not for
 /// CONCURRENTLY).
 pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(bool, String)> {
-    use crate::migrations::Layout;
+    use crate::migrations::{Layout, TxMode};
     use crate::schema::{Change, TxControl};
     let m = cx.migration(idx);
     // An explicit BEGIN earlier in the script, not yet committed.
@@ -362,16 +362,45 @@ pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(b
     if open {
         return Some((true, format!("{} opens a transaction with BEGIN before it", m.up.path)));
     }
-    match m.layout {
-        Layout::Sqlx if m.up.text.trim_start().starts_with("-- no-transaction") => None,
-        Layout::Sqlx => Some((true, "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`".into())),
-        Layout::Diesel => Some((false, "diesel runs each migration in a transaction unless its `metadata.toml` sets `run_in_transaction = false`".into())),
-        Layout::Flyway => Some((
-            false,
-            "refinery runs each migration in a transaction (Flyway runs a CONCURRENTLY statement outside one only when it is alone in its migration)".into(),
+    let events = &cx.head.history.events[idx].events;
+    match m.transaction {
+        TxMode::Outside => None,
+        TxMode::Wrapped => Some((
+            true,
+            match m.layout {
+                Layout::Sqlx => "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`",
+                Layout::Diesel => "diesel runs each migration in a transaction unless its `metadata.toml` sets `run_in_transaction = false`",
+                Layout::Dbmate => "dbmate runs each migration in a transaction unless it is marked `-- migrate:up transaction:false`",
+                Layout::Flyway | Layout::GolangMigrate => "refinery runs each migration in a transaction",
+            }
+            .into(),
         )),
-        Layout::Dbmate => Some((false, "dbmate runs each migration in a transaction unless it is marked `-- migrate:up transaction:false`".into())),
+        // One query: PostgreSQL wraps a query of several statements in an implicit transaction.
+        TxMode::OneQuery => {
+            let statements = events.iter().map(|e| e.statement_index + 1).max().unwrap_or(0);
+            (statements > 1).then(|| {
+                (true, format!("golang-migrate sends the file as one query, and PostgreSQL runs a query of {statements} statements in one implicit transaction"))
+            })
+        }
+        TxMode::OutsideWhenAllNeedIt => (!events.iter().all(|e| needs_no_transaction(&e.change)))
+            .then(|| (true, "Flyway runs a migration in a transaction unless every statement in it must run outside one".into())),
+        TxMode::Unknown => Some((
+            false,
+            "refinery runs each migration in a transaction (Flyway runs a CONCURRENTLY statement outside one only when it is alone in its migration; `tool = \"flyway\"` or `\"refinery\"` in the configuration says which)".into(),
+        )),
     }
+}
+
+/// A change a migration of only such changes can run outside a transaction with.
+pub(crate) fn needs_no_transaction(c: &crate::schema::Change) -> bool {
+    use crate::schema::Change;
+    matches!(
+        c,
+        Change::IndexCreated { concurrently: true, .. }
+            | Change::IndexDropped { concurrently: true, .. }
+            | Change::NoSchemaEffect { .. }
+            | Change::Setting { .. }
+    )
 }
 
 /// A `SET lock_timeout` runs in the same script before statement `stmt` of pending migration `idx`.
@@ -398,7 +427,16 @@ pub(crate) mod testing {
     use crate::Dialect;
 
     pub fn rev(dialect: Dialect, migs: &[(&str, &str)], src: &str) -> RevisionInput {
-        let source = MigrationSource::new("migrations", migs.iter().map(|(p, t)| SourceFile::new(*p, *t)).collect());
+        rev_run_by(dialect, None, migs, src)
+    }
+
+    /// Like [`run`], the migrations run by `tool` (`tool = "…"` in the configuration).
+    pub fn run_by(dialect: Dialect, tool: crate::migrations::Tool, base: &[(&str, &str)], head: &[(&str, &str)]) -> Report {
+        check(&rev_run_by(dialect, Some(tool), base, ""), &rev_run_by(dialect, Some(tool), head, ""))
+    }
+
+    fn rev_run_by(dialect: Dialect, tool: Option<crate::migrations::Tool>, migs: &[(&str, &str)], src: &str) -> RevisionInput {
+        let source = MigrationSource::new("migrations", migs.iter().map(|(p, t)| SourceFile::new(*p, *t)).collect()).with_tool(tool);
         let history = analyze(dialect, &source);
         assert!(!history.has_errors(), "{:?}", history.diagnostics);
         let (sites, diags) = scan_file("src/lib.rs", src);
