@@ -7,4 +7,4 @@
 
 mod split;
 
-pub use split::{for_each_statement, parse_script, ParsedStatement, ScriptStatement, StatementBody};
+pub use split::{for_each_statement, for_each_statement_in_chunks, parse_script, ParsedStatement, ScriptStatement, StatementBody};

@@ -70,13 +70,21 @@ fn chunk_end(text: &str, at: usize) -> usize {
 /// the tokenizer and the splitter both end cleanly there (outside any quote,
 /// comment or BEGIN … END body); otherwise the chunk grows. The tokens and
 /// statements are then the same as for the whole text at once.
-pub fn for_each_statement(dialect: Dialect, file: &str, text: &str, first_line: u32, mut emit: impl FnMut(ScriptStatement)) {
+pub fn for_each_statement(dialect: Dialect, file: &str, text: &str, first_line: u32, emit: impl FnMut(ScriptStatement)) {
+    for_each_statement_in_chunks(dialect, file, text, first_line, CHUNK, emit)
+}
+
+/// [`for_each_statement`] with chunks of at least `chunk` bytes (the
+/// `split_chunks` fuzz target checks that any chunk size reads the same
+/// statements as one chunk).
+#[doc(hidden)]
+pub fn for_each_statement_in_chunks(dialect: Dialect, file: &str, text: &str, first_line: u32, chunk: usize, mut emit: impl FnMut(ScriptStatement)) {
     let d = dialect.parser_dialect();
     let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut line = first_line;
     // A loop, not recursion: a file of many broken statements must not grow the stack.
     loop {
-        let mut size = CHUNK;
+        let mut size = chunk.max(1);
         let (chunk, result, bad, groups, tail) = loop {
             let end = chunk_end(rest, size);
             let chunk = &rest[..end];
@@ -89,9 +97,16 @@ pub fn for_each_statement(dialect: Dialect, file: &str, text: &str, first_line: 
             }
             // Where the token that failed begins: just after the last good one.
             let bad = tokens.iter().rev().find(|t| t.token != Token::EOF).map(|t| t.span.end).unwrap_or(sqlparser::tokenizer::Location { line: 1, column: 1 });
+            // The chunk must end with a `;` token: a `;` + newline at the end of a
+            // `--` comment would cut the comment off the statement it precedes.
+            let at_semicolon = tokens
+                .iter()
+                .rev()
+                .find(|t| !matches!(t.token, Token::EOF | Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab)))
+                .is_some_and(|t| t.token == Token::SemiColon);
             let (groups, tail) = split(tokens);
             // A chunk that ends inside a statement (a BEGIN … END body) is not a chunk.
-            if tail.is_some() && !last {
+            if (tail.is_some() || !at_semicolon) && !last {
                 size = size.saturating_mul(2);
                 continue;
             }
@@ -546,6 +561,23 @@ mod tests {
                     stmts.iter().find(|s| !matches!(s.body, StatementBody::Parsed(_)))
                 );
             }
+        }
+    }
+
+    /// Found by the split_chunks fuzz target: a chunk that ended at a `;` +
+    /// newline closing a `--` comment cut the comment off the next statement.
+    #[test]
+    fn chunks_end_only_after_a_semicolon_token() {
+        let text = "SELECT 1;\n-- no good way; really;\nDROP TABLE t;\n";
+        let read = |chunk| {
+            let mut out = Vec::new();
+            for_each_statement_in_chunks(Dialect::Postgres, "f.sql", text, 1, chunk, |s| out.push((s.location.line, s.text, s.leading_comments)));
+            out
+        };
+        let whole = read(usize::MAX);
+        assert_eq!(whole[1].2, [(2, "no good way; really;".to_string())]);
+        for chunk in 1..text.len() {
+            assert_eq!(read(chunk), whole, "chunks of {chunk}");
         }
     }
 }
