@@ -81,9 +81,8 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
 /// `const _: () = { <tracking> migsafe_runtime::__private::site!(…); };`
 ///
 /// The site is one string (`migsafe_runtime::__private::SITES` documents the
-/// encoding), added by the runtime's `site!`, which writes the linkme element
-/// static for the target in one step: far cheaper for rustc than
-/// `#[distributed_slice]` on a static of nested structs.
+/// encoding), added by the runtime's `site!` as one linkme element: far
+/// cheaper for rustc than a `#[distributed_slice]` static of nested structs.
 fn register(track: String, item: &str, decl: Encoded) -> TokenStream {
     let mut head = Encoded::default();
     head.str(item);
