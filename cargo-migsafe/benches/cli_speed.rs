@@ -12,7 +12,10 @@
 //!   async functions). Their runs are interleaved; the medians and the ratio
 //!   sqlx / annotated are printed (the target is within 10 %). Every run's
 //!   exit code is checked, and its JSON must report at least 1,000 sites
-//!   seen at N-1, so both services are really read.
+//!   seen at N-1, so both services are really read;
+//! - issue 11: `check` with a 50 MB pending migration (CREATE TABLE and
+//!   INSERTs): median wall time of 3 runs and peak RSS (`/usr/bin/time`),
+//!   against the issue's bound of 10 s and 1 GB.
 //!
 //! Nothing here asserts a time: it prints.
 //!
@@ -461,4 +464,61 @@ fn main() {
     println!("          annotated (sql!, #[derive(Table)]; {:>4} KiB)  {:>8.1} ms", sizes[0].1 / 1024, ms(m[0]));
     println!("          plain sqlx (no annotation;      {:>4} KiB)  {:>8.1} ms", sizes[1].1 / 1024, ms(m[1]));
     println!("          ratio sqlx / annotated                      {:>8.3}     (issue 9: within 1.10)", ms(m[1]) / ms(m[0]));
+
+    // Issue 11: a 50 MB pending migration (CREATE TABLE + INSERTs, as the
+    // issue's sweep made it): wall time and peak memory of `check`, the
+    // median of 3 runs (peak RSS from /usr/bin/time, when it is there).
+    let huge = tmp.path().join("huge");
+    std::fs::create_dir_all(huge.join("migrations")).unwrap();
+    std::fs::create_dir_all(huge.join("src")).unwrap();
+    std::fs::write(huge.join("Cargo.toml"), MANIFEST).unwrap();
+    std::fs::write(huge.join("migrations/V1__orders.sql"), "CREATE TABLE orders (id BIGINT PRIMARY KEY, note TEXT);\n").unwrap();
+    std::fs::write(huge.join("src/lib.rs"), "pub const Q: &str = sql!(\"SELECT id, note FROM orders\");\n").unwrap();
+    sh(&huge, "git", &["init", "-q", "-b", "main"]);
+    sh(&huge, "git", &["add", "-A"]);
+    sh(&huge, "git", &["commit", "-q", "-m", "base"]);
+    let mut big_sql = String::with_capacity(51 << 20);
+    let mut i = 0usize;
+    while big_sql.len() < 50 << 20 {
+        if i % 50 == 0 {
+            big_sql.push_str(&format!("CREATE TABLE t{} (id int primary key, a text);\n", i / 50));
+        } else {
+            big_sql.push_str(&format!("INSERT INTO t{} (id, a) VALUES ({i}, 'value number {i} with some padding text');\n", i / 50));
+        }
+        i += 1;
+    }
+    std::fs::write(huge.join("migrations/V2__big.sql"), &big_sql).unwrap();
+    sh(&huge, "git", &["add", "-A"]);
+    sh(&huge, "git", &["commit", "-q", "-m", "head"]);
+    let bin = env!("CARGO_BIN_EXE_cargo-migsafe");
+    let gnu_time = Path::new("/usr/bin/time").exists();
+    let mut walls = Vec::new();
+    let mut peaks = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let out = if gnu_time {
+            Command::new("/usr/bin/time")
+                .args(["-f", "%M", bin, "migsafe", "check", "--base", "HEAD~1", "--format", "json"])
+                .current_dir(&huge)
+                .output()
+                .unwrap()
+        } else {
+            Command::new(bin).args(["migsafe", "check", "--base", "HEAD~1", "--format", "json"]).current_dir(&huge).output().unwrap()
+        };
+        walls.push(t.elapsed());
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+        if let Some(kb) = String::from_utf8_lossy(&out.stderr).lines().last().and_then(|l| l.trim().parse::<u64>().ok()) {
+            peaks.push(kb);
+        }
+    }
+    peaks.sort_unstable();
+    let peak = peaks
+        .get(peaks.len() / 2)
+        .map(|kb| format!("{:.0} MB peak RSS", *kb as f64 / 1024.0))
+        .unwrap_or_else(|| "peak RSS not measured (no /usr/bin/time)".into());
+    println!(
+        "  check   a 50 MB pending migration ({} statements)  {:>8.1} ms, {peak}   (issue 11: within 10 s and 1 GB)",
+        i,
+        median(walls).as_secs_f64() * 1e3
+    );
 }
