@@ -124,7 +124,7 @@ impl Disk {
             return None;
         }
         match postcard::take_from_bytes::<Schema>(payload) {
-            Ok((schema, rest)) if rest.is_empty() => Some(schema),
+            Ok((schema, [])) => Some(schema),
             _ => None,
         }
     }
