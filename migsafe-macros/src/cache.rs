@@ -3,48 +3,79 @@
 //!
 //! Every `cargo check` starts a new rustc, which loads the proc macro afresh:
 //! without this cache each one would parse every migration again and every
-//! query again. The cache lives in `<temp dir>/migsafe-schema-cache-<uid>`
-//! (a private folder; on platforms other than Unix there is no disk cache).
-//! An entry's key hashes:
+//! query again. The cache lives next to the proc macro's own build, in
+//! `<target>/<profile>/migsafe-cache/` (see [`build`] for how it is found
+//! without `unsafe`; on platforms other than Linux there is no disk cache).
+//! An entry's key is a SHA-256 over an unambiguous byte encoding of:
+//! - [`FORMAT`], the version of this cache's layout;
 //! - the build of this proc macro (its shared library's path, size and
 //!   modification time), so a new migsafe (or a new rustc) never reads an old
-//!   entry;
+//!   entry, whatever its schema types look like;
 //! - the dialect and the migrations folder, and each migration file's path,
-//!   size and modification time, so an edited migration re-runs every check.
+//!   size and modification time, so an edited migration re-runs every check
+//!   (metadata rather than the texts: a warm check then only lists the folder).
 //!
-//! Per key there are two files: `<key>.schema` (the schema, [`crate::codec`],
-//! followed by a checksum) and `<key>.passed` (16-byte hashes of the
-//! annotations that resolved without a problem against that schema; appended
-//! to, so concurrent compilers only add). A file that is missing, truncated or
-//! corrupt is a miss: the schema is built again, the annotation checked again.
-//! Nothing here is ever an error. Entries not written to for two weeks are
-//! removed when a new schema is stored.
+//! Per key there are two files: `<key>.schema` (a [`FORMAT`] header, the
+//! schema encoded with postcard from the core types' serde derives, and a
+//! checksum) and `<key>.passed` (16-byte hashes of the annotations that
+//! resolved without a problem against that schema, see [`decl_key`];
+//! appended to, so concurrent compilers only add). A file that is missing,
+//! truncated, corrupt or of another format is a miss: the schema is built
+//! again, the annotation checked again. Nothing here is ever an error.
+//! Entries not written to for two weeks are removed when a new schema is stored.
 
-use crate::codec::{Codec, Reader};
+use migsafe_core::annotations::Decl;
 use migsafe_core::schema::Schema;
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs::File;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Bumped whenever the encoding changes (the build id changes anyway).
-const FORMAT: &[u8] = b"migsafe-schema-cache 2\n";
+/// The version of the cache's layout: the first bytes of every `.schema` file,
+/// and hashed into every key. Bump it whenever what is stored changes meaning
+/// (the build identity in the key changes anyway with every build).
+const FORMAT: &[u8] = b"migsafe-schema-cache 3 postcard\n";
 const MAX_AGE: Duration = Duration::from_secs(14 * 24 * 3600);
 /// A `.passed` file larger than this (a million annotations) starts over.
 const MAX_PASSED: u64 = 16 << 20;
 
-/// A 128-bit hash (two SipHash runs with different prefixes).
-pub fn hash128(feed: impl Fn(&mut std::hash::DefaultHasher)) -> u128 {
-    let half = |salt: u8| {
-        let mut h = std::hash::DefaultHasher::new();
-        salt.hash(&mut h);
-        feed(&mut h);
-        h.finish()
-    };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
+/// SHA-256 over length-prefixed parts (so `("ab", "c")` and `("a", "bc")` differ).
+#[derive(Default)]
+struct Key(Sha256);
+
+impl Key {
+    fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+    fn path(&mut self, p: &Path) -> &mut Self {
+        self.part(p.as_os_str().as_encoded_bytes())
+    }
+    fn num(&mut self, n: u128) -> &mut Self {
+        self.part(&n.to_le_bytes())
+    }
+    /// The first 128 bits.
+    fn finish(self) -> u128 {
+        let digest = self.0.finalize();
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&digest[..16]);
+        u128::from_le_bytes(first)
+    }
+}
+
+/// What identifies an annotation's check: its whole declaration (`resolve_site`
+/// is a function of it and the schema). Hashed from the declaration's serde
+/// form as JSON: that form leaves out fields at their default values, which
+/// only a self-describing format keeps unambiguous.
+pub fn decl_key(decl: &Decl) -> Option<u128> {
+    let json = serde_json::to_vec(decl).ok()?;
+    let mut key = Key::default();
+    key.part(FORMAT).part(b"decl").part(&json);
+    Some(key.finish())
 }
 
 fn nanos(t: Option<SystemTime>) -> u128 {
@@ -65,44 +96,46 @@ impl Disk {
         if std::env::var_os("MIGSAFE_NO_CACHE").is_some_and(|v| !v.is_empty()) {
             return None;
         }
-        let build = build_id()?;
-        let folder = folder()?;
-        let key = hash128(|h| {
-            FORMAT.hash(h);
-            build.hash(h);
-            dialect.hash(h);
-            dir.hash(h);
-            shown.hash(h);
-            for (path, len, mtime) in files {
-                path.hash(h);
-                len.hash(h);
-                nanos(*mtime).hash(h);
-            }
-        });
-        Some(Disk { schema_path: folder.join(format!("{key:032x}.schema")), passed_path: folder.join(format!("{key:032x}.passed")), append: Mutex::new(None) })
+        let build = build()?;
+        let mut key = Key::default();
+        key.part(FORMAT).path(&build.library).num(build.len.into()).num(build.modified);
+        key.part(dialect.as_bytes()).path(dir).part(shown.as_bytes()).num(files.len() as u128);
+        for (path, len, mtime) in files {
+            key.path(path).num((*len).into()).num(nanos(*mtime));
+        }
+        let key = key.finish();
+        let _ = std::fs::create_dir_all(&build.folder);
+        if !build.folder.is_dir() {
+            return None;
+        }
+        Some(Disk {
+            schema_path: build.folder.join(format!("{key:032x}.schema")),
+            passed_path: build.folder.join(format!("{key:032x}.passed")),
+            append: Mutex::new(None),
+        })
     }
 
-    /// The stored schema, if there is an intact one.
+    /// The stored schema, if there is an intact one of this format.
     pub fn read_schema(&self) -> Option<Schema> {
         let bytes = std::fs::read(&self.schema_path).ok()?;
         let body = bytes.strip_prefix(FORMAT)?;
-        let (payload, sum) = body.split_at(body.len().checked_sub(16)?);
-        if hash128(|h| payload.hash(h)).to_le_bytes() != sum {
+        let (payload, sum) = body.split_at(body.len().checked_sub(32)?);
+        if Sha256::digest(payload).as_slice() != sum {
             return None;
         }
-        let mut r = Reader::new(payload);
-        let schema = Schema::get(&mut r)?;
-        r.is_empty().then_some(schema)
+        match postcard::take_from_bytes::<Schema>(payload) {
+            Ok((schema, [])) => Some(schema),
+            _ => None,
+        }
     }
 
     /// Stores the schema (atomically: a reader sees the old file, none, or the whole new one).
     pub fn write_schema(&self, schema: &Schema) {
-        let mut payload = Vec::with_capacity(1 << 18);
-        schema.put(&mut payload);
-        let mut bytes = Vec::with_capacity(FORMAT.len() + payload.len() + 16);
+        let Ok(payload) = postcard::to_allocvec(schema) else { return };
+        let mut bytes = Vec::with_capacity(FORMAT.len() + payload.len() + 32);
         bytes.extend_from_slice(FORMAT);
         bytes.extend_from_slice(&payload);
-        bytes.extend_from_slice(&hash128(|h| payload.hash(h)).to_le_bytes());
+        bytes.extend_from_slice(&Sha256::digest(&payload));
         let tmp = self.schema_path.with_extension(format!("tmp{}", std::process::id()));
         if std::fs::write(&tmp, &bytes).is_err() || std::fs::rename(&tmp, &self.schema_path).is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -149,65 +182,175 @@ fn remove_old(folder: &Path) {
     }
 }
 
-/// `<temp dir>/migsafe-schema-cache-<uid>`, created private to this user; `None`
-/// if it cannot be created or is not private (another user could plant entries).
-#[cfg(unix)]
-fn folder() -> Option<PathBuf> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-    extern "C" {
-        fn getuid() -> u32;
-    }
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { getuid() };
-    let dir = std::env::temp_dir().join(format!("migsafe-schema-cache-{uid}"));
-    let _ = std::fs::DirBuilder::new().mode(0o700).create(&dir);
-    let meta = std::fs::symlink_metadata(&dir).ok()?;
-    (meta.is_dir() && meta.uid() == uid && meta.mode() & 0o022 == 0).then_some(dir)
+/// This proc macro's build, and the cache folder that goes with it.
+#[derive(Clone)]
+struct Build {
+    /// The shared library this code was loaded from.
+    library: PathBuf,
+    len: u64,
+    modified: u128,
+    /// `migsafe-cache` beside the library's `deps` folder.
+    folder: PathBuf,
 }
 
-#[cfg(not(unix))]
-fn folder() -> Option<PathBuf> {
+/// Which shared library this proc macro is, found without `unsafe`.
+///
+/// This used to call libc's `getuid` and `dladdr` through hand-declared FFI
+/// (a private folder under the temp dir, and the library's path for the key).
+/// Instead, the library is the file that `/proc/self/maps` (Linux) shows
+/// mapped at the address of one of its functions: plain file reading, with the
+/// same identity (path, size, modification time) as before. The cache lives
+/// in the folder of that build (`<target>/<profile>/migsafe-cache`), which is
+/// as private as the library the compiler runs, so no user id is needed (and
+/// `cargo clean` clears it). A maintained FFI crate (libc, rustix, findshlibs)
+/// would also do, but would add a dependency, or unsafe code in a dependency,
+/// for two facts the kernel already gives as text. Elsewhere there is no disk
+/// cache: the macros only redo the work each compiler process.
+fn build() -> Option<Build> {
+    static BUILD: std::sync::OnceLock<Option<Build>> = std::sync::OnceLock::new();
+    BUILD.get_or_init(find_build).clone()
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn find_build() -> Option<Build> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    let library = mapped_file(&maps, find_build as fn() -> Option<Build> as usize)?;
+    let meta = std::fs::metadata(&library).ok()?;
+    // Not a library file (linked statically into something): no identity to key on.
+    if !meta.is_file() {
+        return None;
+    }
+    let dir = library.parent()?;
+    let profile = if dir.file_name().is_some_and(|n| n == "deps") { dir.parent()? } else { dir };
+    Some(Build { len: meta.len(), modified: nanos(meta.modified().ok()), folder: profile.join("migsafe-cache"), library })
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn find_build() -> Option<Build> {
     None
 }
 
-/// This proc macro's build: the path, size and modification time of the
-/// shared library it was loaded from.
-#[cfg(unix)]
-fn build_id() -> Option<(PathBuf, u64, u128)> {
-    use std::ffi::{c_char, c_int, c_void, CStr, OsStr};
-    use std::os::unix::ffi::OsStrExt;
-    #[repr(C)]
-    struct DlInfo {
-        dli_fname: *const c_char,
-        dli_fbase: *mut c_void,
-        dli_sname: *const c_char,
-        dli_saddr: *mut c_void,
-    }
-    extern "C" {
-        fn dladdr(addr: *const c_void, info: *mut DlInfo) -> c_int;
-    }
-    static ID: std::sync::OnceLock<Option<(PathBuf, u64, u128)>> = std::sync::OnceLock::new();
-    ID.get_or_init(|| {
-        let mut info = DlInfo { dli_fname: std::ptr::null(), dli_fbase: std::ptr::null_mut(), dli_sname: std::ptr::null(), dli_saddr: std::ptr::null_mut() };
-        // SAFETY: dladdr only reads the address and fills `info`; the name it
-        // returns lives as long as the library stays loaded (it is: we are in it).
-        let path = unsafe {
-            if dladdr(build_id as *const c_void, &mut info) == 0 || info.dli_fname.is_null() {
-                return None;
-            }
-            PathBuf::from(OsStr::from_bytes(CStr::from_ptr(info.dli_fname).to_bytes()))
-        };
-        let meta = std::fs::metadata(&path).ok()?;
-        // Not a library file (linked statically into something): no identity to key on.
-        if !meta.is_file() {
+/// The file mapped at `addr`, from the text of `/proc/self/maps`
+/// (`start-end perms offset dev inode path`, the path padded with spaces).
+#[cfg_attr(not(any(target_os = "linux", target_os = "android", test)), allow(dead_code))]
+fn mapped_file(maps: &str, addr: usize) -> Option<PathBuf> {
+    maps.lines().find_map(|line| {
+        let (range, mut rest) = line.split_once(' ')?;
+        let (start, end) = range.split_once('-')?;
+        let (start, end) = (usize::from_str_radix(start, 16).ok()?, usize::from_str_radix(end, 16).ok()?);
+        if !(start <= addr && addr < end) {
             return None;
         }
-        Some((path, meta.len(), nanos(meta.modified().ok())))
+        // perms, offset, dev, inode.
+        for _ in 0..4 {
+            rest = rest.trim_start().split_once(' ').map_or("", |(_, r)| r);
+        }
+        let path = rest.trim_start();
+        // A replaced file (" (deleted)") or an anonymous mapping has no identity.
+        (path.starts_with('/') && !path.ends_with(" (deleted)")).then(|| PathBuf::from(path))
     })
-    .clone()
 }
 
-#[cfg(not(unix))]
-fn build_id() -> Option<(PathBuf, u64, u128)> {
-    None
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migsafe_core::migrations::{MigrationSource, SourceFile};
+    use migsafe_core::Dialect;
+
+    fn entry(dir: &Path) -> Disk {
+        Disk { schema_path: dir.join("k.schema"), passed_path: dir.join("k.passed"), append: Mutex::new(None) }
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("migsafe-cache-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn every_field_of_the_schema_survives_the_cache() {
+        let src = MigrationSource::new(
+            "m",
+            vec![SourceFile::new(
+                "1_t.sql",
+                "CREATE DOMAIN d AS text;\nCREATE TYPE s AS ENUM ('a');\nCREATE TABLE t (id int PRIMARY KEY, c d, v varchar(10), n numeric(8, 2), s s);\n\
+                 CREATE VIEW w AS SELECT id FROM t;\nCREATE INDEX i ON t (v);\nALTER TABLE t DROP COLUMN n;\nALTER TABLE t FROB COLUMN id;\n\
+                 CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.v := 'x'; RETURN NEW; END $$;\n\
+                 CREATE TRIGGER g BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
+            )],
+        );
+        let schema = migsafe_core::schema::analyze(Dialect::Postgres, &src).schema;
+        assert!(!schema.unread.is_empty() && !schema.removed.is_empty() && !schema.domains.is_empty());
+        assert!(!schema.functions.is_empty() && !schema.insert_triggers.is_empty());
+        let dir = temp("roundtrip");
+        let disk = entry(&dir);
+        disk.write_schema(&schema);
+        let back = disk.read_schema().expect("reads back");
+        // Debug prints every field: equal output means nothing was dropped.
+        assert_eq!(format!("{back:?}"), format!("{schema:?}"));
+        assert_eq!(back.unread_note("t"), schema.unread_note("t"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_old_truncated_or_corrupt_entry_is_a_miss() {
+        let schema = migsafe_core::schema::Schema::new(Dialect::Mysql);
+        let dir = temp("corrupt");
+        let disk = entry(&dir);
+        disk.write_schema(&schema);
+        let mut good = std::fs::read(&disk.schema_path).unwrap();
+        assert!(disk.read_schema().is_some());
+        // The previous format's header.
+        let mut old = b"migsafe-schema-cache 2\n".to_vec();
+        old.extend_from_slice(&good[FORMAT.len()..]);
+        for bad in [
+            old,
+            good[..good.len() - 1].to_vec(),
+            {
+                good[FORMAT.len()] ^= 1;
+                good
+            },
+            Vec::new(),
+        ] {
+            std::fs::write(&disk.schema_path, &bad).unwrap();
+            assert!(disk.read_schema().is_none());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn passed_annotations_are_read_back_without_a_torn_record() {
+        let dir = temp("passed");
+        let disk = entry(&dir);
+        disk.add_passed(1);
+        disk.add_passed(u128::MAX);
+        let mut f = std::fs::OpenOptions::new().append(true).open(&disk.passed_path).unwrap();
+        f.write_all(&[7; 5]).unwrap();
+        assert_eq!(disk.read_passed(), HashSet::from([1, u128::MAX]));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_library_is_the_file_mapped_at_the_address() {
+        let maps = "\
+00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/rustc\n\
+7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n\
+7f0000001000-7f0000009000 r-xp 00001000 08:02 42          /work/my app/target/debug/deps/libmigsafe_macros-1.so\n\
+7f0000009000-7f000000a000 r-xp 00000000 08:02 43          /tmp/old.so (deleted)\n";
+        assert_eq!(mapped_file(maps, 0x7f0000001234), Some(PathBuf::from("/work/my app/target/debug/deps/libmigsafe_macros-1.so")));
+        assert_eq!(mapped_file(maps, 0x00400000), Some(PathBuf::from("/usr/bin/rustc")));
+        assert_eq!(mapped_file(maps, 0x7f0000000010), None);
+        assert_eq!(mapped_file(maps, 0x7f0000009001), None);
+        assert_eq!(mapped_file(maps, 0x10), None);
+    }
+
+    #[test]
+    fn a_declaration_key_changes_with_any_field() {
+        use migsafe_core::annotations::SqlDecl;
+        let q = |sql: &str, schema_typed| Decl::Query(SqlDecl { sql: sql.into(), row: None, schema_typed, offline: Vec::new() });
+        assert_eq!(decl_key(&q("SELECT 1", false)), decl_key(&q("SELECT 1", false)));
+        assert_ne!(decl_key(&q("SELECT 1", false)), decl_key(&q("SELECT 1", true)));
+        assert_ne!(decl_key(&q("SELECT 1", false)), decl_key(&q("SELECT 2", false)));
+    }
 }

@@ -40,8 +40,8 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
     };
     // An annotation that passed against this very schema before (in an
     // earlier compiler process) passes again without being resolved.
-    let key = load::decl_key(decl);
-    let problems = if loaded.passed(key) {
+    let key = crate::cache::decl_key(decl);
+    let problems = if key.is_some_and(|k| loaded.passed(k)) {
         Vec::new()
     } else {
         let schema = match loaded.schema() {
@@ -49,8 +49,8 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
             Err(messages) => return (load_errors(messages), String::new()),
         };
         let site = resolve_site(schema, decl, &[]);
-        if site.problems.is_empty() {
-            loaded.record_pass(key);
+        if let (true, Some(k)) = (site.problems.is_empty(), key) {
+            loaded.record_pass(k);
         }
         site.problems
     };

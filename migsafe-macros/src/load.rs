@@ -12,13 +12,12 @@
 //! re-checks only the annotations that changed, and builds the schema (or
 //! reads it from disk) only for those.
 
-use crate::cache::{hash128, Disk};
+use crate::cache::Disk;
 use migsafe_core::config::{read_manifest, resolve, Config};
 use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::schema::{analyze, Schema};
 use migsafe_core::Dialect;
 use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -68,7 +67,7 @@ impl Loaded {
         })
     }
 
-    /// Whether this annotation (see [`decl_key`]) already passed against this schema.
+    /// Whether this annotation (see [`crate::cache::decl_key`]) already passed against this schema.
     pub fn passed(&self, key: u128) -> bool {
         self.passed.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
     }
@@ -81,12 +80,6 @@ impl Loaded {
             }
         }
     }
-}
-
-/// What identifies an annotation's check: its whole declaration (resolve_site is a function of it and the schema).
-pub fn decl_key(decl: &migsafe_core::annotations::Decl) -> u128 {
-    let text = format!("{decl:?}");
-    hash128(|h| text.hash(h))
 }
 
 /// What stops the schema from being built: each message names a file (and line).

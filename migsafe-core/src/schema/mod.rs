@@ -16,13 +16,13 @@ pub use types::{Family, SqlType};
 
 use crate::diag::Location;
 use crate::Dialect;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where something in the schema came from.
 pub type Provenance = Location;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Schema {
     pub dialect: Dialect,
     pub tables: BTreeMap<String, Table>,
@@ -30,31 +30,26 @@ pub struct Schema {
     pub enums: BTreeMap<String, EnumType>,
     pub indexes: BTreeMap<String, Index>,
     /// Tables, views and columns that a migration dropped or renamed away.
-    #[serde(skip)]
     pub removed: Vec<Removal>,
     /// Domains, by name: a column of a domain has the domain's base type.
-    #[serde(skip)]
     pub domains: BTreeMap<String, SqlType>,
     /// Statements the parser could not read: what they did is not in this model.
-    #[serde(skip)]
     pub unread: Vec<Unread>,
     /// Functions, by name, as far as the triggers that run them matter.
-    #[serde(skip)]
     pub functions: BTreeMap<String, triggers::Function>,
     /// Row triggers that fire before an INSERT.
-    #[serde(skip)]
     pub insert_triggers: Vec<triggers::InsertTrigger>,
 }
 
 /// A statement the parser could not read, and the objects its tokens name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unread {
     pub at: Provenance,
     /// Tables, indexes and columns, folded (see `Change::Unparsed`).
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub name: String,
     pub columns: Vec<Column>,
@@ -65,7 +60,7 @@ pub struct Table {
     pub created: Provenance,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     #[serde(rename = "type")]
@@ -96,7 +91,7 @@ impl Column {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ForeignKey {
     pub name: Option<String>,
     pub columns: Vec<String>,
@@ -104,7 +99,7 @@ pub struct ForeignKey {
     pub referred_columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct View {
     pub name: String,
     pub materialized: bool,
@@ -115,19 +110,18 @@ pub struct View {
     /// view is simple enough for the database to do that itself (PostgreSQL's
     /// and MySQL's automatically updatable views: one table, plain columns,
     /// no DISTINCT, grouping, aggregates or LIMIT); `None` when writes fail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub writes_to: Option<String>,
     pub created: Provenance,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumType {
     pub name: String,
     pub values: Vec<String>,
     pub created: Provenance,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
     pub table: String,
@@ -139,7 +133,7 @@ pub struct Index {
 }
 
 /// A trace of something that is gone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Removal {
     pub table: String,
     /// `None`: the whole table or view.

@@ -14,11 +14,12 @@
 
 use super::Schema;
 use crate::Dialect;
+use serde::{Deserialize, Serialize};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// A function the migrations created, as far as triggers care.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
     /// The `NEW` columns its body assigns; `None` when the body could not be
     /// read (another language, a tokenizer error, `NEW` assigned whole).
@@ -26,7 +27,7 @@ pub struct Function {
 }
 
 /// A row trigger that fires before an INSERT.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InsertTrigger {
     pub name: String,
     pub table: String,
@@ -34,7 +35,7 @@ pub struct InsertTrigger {
     pub action: TriggerAction,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TriggerAction {
     Function(String),
     Body(Option<Vec<String>>),

@@ -3,30 +3,26 @@
 //! are widenings.
 
 use crate::Dialect;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A column type as declared and as the catalog names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SqlType {
     /// As written in the migration (`VARCHAR(16)`, `order_status`).
     pub written: String,
     /// As `information_schema.columns.data_type` names it (PostgreSQL,
     /// MySQL) or the declared type (SQLite's `PRAGMA table_info`).
     pub catalog: String,
-    #[serde(skip)]
     pub family: Family,
     /// Length of a char / varchar / binary type, precision of numeric.
-    #[serde(skip)]
     pub length: Option<u64>,
-    #[serde(skip)]
     pub scale: Option<u64>,
     /// The enum (or domain) type this column is of.
-    #[serde(skip)]
     pub user_type: Option<String>,
 }
 
 /// What a type holds, for decoding and widening decisions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Family {
     /// Signed integer of this many bytes.
     Int(u8),
