@@ -142,11 +142,6 @@ fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
     }
 }
 
-/// The first seven characters of a sha (all of it when shorter).
-fn short_sha(sha: &str) -> &str {
-    sha.get(..7).unwrap_or(sha)
-}
-
 /// Input migsafe cannot read, each problem with its file and line: the check
 /// cannot be made (exit 2). The edge renders it in the chosen format.
 #[derive(Debug)]
@@ -207,9 +202,9 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         Ok(bp) => bp,
         // The base predates the manifest, the package, its migrations or its database: nothing ran before.
         Err(e) if e.is_unconfigured() => Project { databases: Vec::new(), ..head_project.clone() },
-        Err(e) => return Err(anyhow!("in the base revision {}: {e}", short_sha(&base_sha))),
+        Err(e) => return Err(anyhow!("in the base revision {}: {e}", migsafe_core::short_sha(&base_sha, 7))),
     };
-    eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", short_sha(&base_sha));
+    eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", migsafe_core::short_sha(&base_sha, 7));
 
     let mut reports = Vec::new();
     let mut sources = Sources::default();
@@ -224,7 +219,10 @@ fn run_check(a: CheckArgs) -> Result<u8> {
             d
         });
         let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false, &mut scans).map_err(|e| anyhow!(e))?;
-        fail_on_errors(&base.diagnostics, &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", short_sha(&base_sha)))?;
+        fail_on_errors(
+            &base.diagnostics,
+            &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),
+        )?;
         // What is read on regardless (a test file that does not parse, …) is said, not dropped.
         for (who, l) in [("N", &head), ("N-1", &base)] {
             for w in l.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {

@@ -12,7 +12,7 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn base_label(&self) -> String {
-        format!("N-1 ({}, {})", &self.base_sha[..self.base_sha.len().min(7)], self.base_ref)
+        format!("N-1 ({}, {})", migsafe_core::short_sha(&self.base_sha, 7), self.base_ref)
     }
 
     /// Exactly when a finding is an error (or, with `--deny warnings`, a

@@ -137,7 +137,7 @@ impl Tree {
             Some(Err(message)) => {
                 let rev = match &self.kind {
                     Kind::Work => String::new(),
-                    Kind::Git { rev } => format!(" (in {})", &rev[..rev.len().min(12)]),
+                    Kind::Git { rev } => format!(" (in {})", migsafe_core::short_sha(rev, 12)),
                 };
                 Err(TreeError::Link { path: path.to_string(), rev, message: message.clone() })
             }
@@ -460,6 +460,9 @@ mod tests {
             }
         }
         let e = Tree::git(p, &rev).unwrap().read_text("bad/dangling.sql").unwrap_err().to_string();
-        assert_eq!(e, format!("bad/dangling.sql (in {}): a symbolic link to `nowhere.sql`, which does not exist (a dangling link)", &rev[..12]));
+        assert_eq!(
+            e,
+            format!("bad/dangling.sql (in {}): a symbolic link to `nowhere.sql`, which does not exist (a dangling link)", migsafe_core::short_sha(&rev, 12))
+        );
     }
 }

@@ -200,7 +200,7 @@ pub(crate) fn describe_sites(who: &str, sites: &[SiteRef]) -> String {
 
 pub(crate) fn base_label(cx: &Context) -> String {
     match &cx.base.sha {
-        Some(s) => format!("N-1 ({})", &s[..s.len().min(7)]),
+        Some(s) => format!("N-1 ({})", crate::short_sha(s, 7)),
         None => "N-1".to_string(),
     }
 }
