@@ -1,22 +1,11 @@
 //! `allow = [...]` in `[package.metadata.migsafe]` and `--deny warnings`,
 //! through the real binary on a throwaway git repository.
 
+mod common;
+
+use common::git;
 use std::path::Path;
 use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
 
 /// A repository whose base has `orders` and whose working tree adds an index on it.
 fn project(allow: &str) -> tempfile::TempDir {

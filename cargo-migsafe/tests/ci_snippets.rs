@@ -3,6 +3,10 @@
 //! N-1: each step's commands as the runner would run them, with the binary
 //! under test on PATH (so the install step finds it and installs nothing).
 
+mod common;
+
+use common::git;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,19 +16,6 @@ fn root() -> PathBuf {
 
 fn bin_dir() -> PathBuf {
     Path::new(env!("CARGO_BIN_EXE_cargo-migsafe")).parent().unwrap().to_path_buf()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {

@@ -2,6 +2,8 @@
 //! repositories: exit statuses, error messages for bad input, and the
 //! shape of every output format.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -33,17 +35,7 @@ impl Repo {
         self
     }
     fn git(&self, args: &[&str]) -> Output {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        out
+        common::git(self.path(), args)
     }
     fn commit(&self, msg: &str) -> &Self {
         self.git(&["add", "-A"]);
@@ -403,25 +395,18 @@ fn without_git_check_says_git_cannot_be_run_and_schema_still_works() {
     let r = Repo::new();
     r.write("Cargo.toml", MANIFEST).write("migrations/V1__t.sql", "CREATE TABLE t (id INT NOT NULL);").commit("base");
     let no_git = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe"))
-        .args(["migsafe", "check", "--base", "HEAD"])
-        .current_dir(r.path())
-        .env("PATH", no_git.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let run = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).arg("migsafe").args(args).current_dir(r.path()).env("PATH", no_git.path()).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run(&["check", "--base", "HEAD"]);
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("cannot run git") && !err.contains("not inside a git repository"), "{err}");
-    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "schema"]).current_dir(r.path()).env("PATH", no_git.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe"))
-        .args(["migsafe", "schema", "--rev", "HEAD"])
-        .current_dir(r.path())
-        .env("PATH", no_git.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let (code, err) = run(&["schema"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = run(&["schema", "--rev", "HEAD"]);
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--rev needs git: cannot run git"), "{err}");
 }
 

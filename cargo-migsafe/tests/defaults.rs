@@ -4,6 +4,8 @@
 //! members are read. Each default must be said on stderr, and none may
 //! produce a false "safe".
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -13,20 +15,6 @@ struct Repo {
 
 const MANIFEST: &str =
     "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n";
-
-fn git_in(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
 
 impl Repo {
     fn new() -> Repo {
@@ -47,7 +35,7 @@ impl Repo {
         self
     }
     fn git(&self, args: &[&str]) -> Output {
-        git_in(self.path(), args)
+        common::git(self.path(), args)
     }
     fn commit(&self, msg: &str) -> &Self {
         self.git(&["add", "-A"]);
@@ -112,7 +100,7 @@ fn drop_email(r: &Repo) -> &Repo {
 fn pushed_feature_branch_is_checked_against_the_merge_base_with_the_default_branch() {
     let r = service_on_main();
     let remote = tempfile::tempdir().unwrap();
-    git_in(remote.path(), &["init", "-q", "--bare", "-b", "main"]);
+    common::git(remote.path(), &["init", "-q", "--bare", "-b", "main"]);
     r.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
     r.git(&["push", "-q", "-u", "origin", "main"]);
     r.git(&["checkout", "-q", "-b", "drop-email"]);
@@ -148,7 +136,7 @@ fn origin_head_names_the_default_branch() {
         .write("src/lib.rs", "pub const Q: &str = sql!(\"SELECT id, email FROM users\");\n")
         .commit("release 1");
     let remote = tempfile::tempdir().unwrap();
-    git_in(remote.path(), &["init", "-q", "--bare", "-b", "trunk"]);
+    common::git(remote.path(), &["init", "-q", "--bare", "-b", "trunk"]);
     r.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
     r.git(&["push", "-q", "origin", "trunk"]);
     r.git(&["remote", "set-head", "origin", "trunk"]);
@@ -207,7 +195,7 @@ fn shallow_clone_with_a_mistyped_base_is_an_unknown_revision() {
     drop_email(&r).commit("drop email");
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", r.path().display());
-    git_in(clone.path(), &["clone", "-q", "--depth", "1", &url, "."]);
+    common::git(clone.path(), &["clone", "-q", "--depth", "1", &url, "."]);
     // A name that is no ref at all: a typo, whatever the clone's depth.
     let (code, out, err) = run_in(clone.path(), &["check", "--base", "origin/mian"]);
     assert_eq!(code, 2, "{out}\n{err}");
@@ -223,7 +211,7 @@ fn shallow_clone_with_a_mistyped_base_is_an_unknown_revision() {
     assert!(err.contains("shallow clone") && err.contains("--depth=1 origin <base-sha>"), "{err}");
     // The cheap CI option: fetch only the base commit.
     let base = r.sha("HEAD~1");
-    git_in(clone.path(), &["fetch", "-q", "--depth=1", "origin", &base]);
+    common::git(clone.path(), &["fetch", "-q", "--depth=1", "origin", &base]);
     let (code, out, err) = run_in(clone.path(), &["check", "--base", &base, "--format", "json"]);
     assert_eq!(code, 1, "{err}");
     assert_eq!(errors(&json(&out)), ["dropped-column-in-use users.email"]);

@@ -15,6 +15,9 @@
 //! `MIGSAFE_MUTANTS=5000 cargo test --release -p cargo-migsafe --test mutation`.
 //! A failing mutant is kept under `target/mutants/` and named in the failure.
 
+mod common;
+
+use common::git;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -79,19 +82,6 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::write(dst, bytes).unwrap();
         }
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A repository whose last commit is the scenario's base and whose working tree is its head.
