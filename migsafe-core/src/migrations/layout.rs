@@ -364,6 +364,9 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
         }
     }
 
+    // Diesel's `<dir>/metadata.toml` files, by folder (looked up once per migration).
+    let metadata: std::collections::HashMap<&str, &str> =
+        src.files.iter().filter_map(|f| Some((f.path.trim_start_matches("./").strip_suffix("metadata.toml")?, f.text.as_str()))).collect();
     let mut pending: Vec<Pending> = by_id.into_values().collect();
     pending.sort_by(|a, b| a.key.cmp(&b.key));
     let mut out = Vec::new();
@@ -376,8 +379,7 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
                     (Layout::GolangMigrate, _) => TxMode::OneQuery,
                     (Layout::Diesel, _) => {
                         let dir = p.id.trim_end_matches("up.sql");
-                        let meta = src.files.iter().find(|f| f.path.trim_start_matches("./") == format!("{dir}metadata.toml")).map(|f| f.text.as_str());
-                        if diesel_runs_in_transaction(meta) {
+                        if diesel_runs_in_transaction(metadata.get(dir).copied()) {
                             TxMode::Wrapped
                         } else {
                             TxMode::Outside

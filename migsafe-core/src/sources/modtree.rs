@@ -90,7 +90,7 @@ impl<'a> ModTree<'a> {
             }
             self.all = Some(seen);
         }
-        self.all.as_ref().expect("just set")
+        self.all.get_or_insert_with(BTreeSet::new)
     }
 
     /// The files of the package that `path`'s `mod`s and `include!`s name.

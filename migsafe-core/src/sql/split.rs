@@ -123,7 +123,8 @@ pub fn for_each_statement_in_chunks(dialect: Dialect, file: &str, text: &str, fi
             if chunk.len() == rest.len() {
                 return;
             }
-            line += chunk.bytes().filter(|b| *b == b'\n').count() as u32;
+            // The chunk's newlines: its line index has one start per line.
+            line += (lines.starts.len() - 1) as u32;
             rest = &rest[chunk.len()..];
             continue;
         };
