@@ -8,8 +8,9 @@ use crate::tree::Tree;
 use crate::{git, Command, Format, ManifestArg};
 use anyhow::{anyhow, bail, Context as _, Result};
 use migsafe_core::annotations::Decl;
-use migsafe_core::check::{check, RevisionInput};
+use migsafe_core::check::{check_with, RevisionInput};
 use migsafe_core::footprint::resolve_site;
+use migsafe_core::policy::{Deny, Policy};
 use migsafe_core::schema::{analyze, History, Schema};
 use migsafe_core::{Diagnostic, Severity};
 use std::io::IsTerminal;
@@ -206,6 +207,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     };
     eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", migsafe_core::short_sha(&base_sha, 7));
 
+    let deny = Deny { warnings: a.deny.iter().any(|d| d == "warnings"), unseen: a.deny.iter().any(|d| d == "unseen") };
     let mut reports = Vec::new();
     let mut sources = Sources::default();
     let mut scans = crate::load::ScanCache::default();
@@ -229,21 +231,14 @@ fn run_check(a: CheckArgs) -> Result<u8> {
                 eprintln!("warning: {who}: {}: {}", w.location, w.message);
             }
         }
-        let mut report = check(&base.input, &head.input);
-        // `allow = [...]` in the config: those rules' findings are not reported.
-        report.findings.retain(|f| !db.allow.iter().any(|a| a == f.rule));
-        reports.push(report);
+        // `allow = [...]` in this database's packages' config, `--deny` from the command line.
+        let policy = Policy { allow: db.allow.clone(), deny };
+        reports.push(check_with(&base.input, &head.input, &policy));
         sources.head.extend(head.texts);
         sources.base.extend(base.texts);
     }
     let report = merge(reports).ok_or_else(|| anyhow!("no database to check"))?;
-    let out = Outcome {
-        base_sha: base_sha.clone(),
-        base_ref,
-        report,
-        deny_warnings: a.deny.iter().any(|d| d == "warnings"),
-        deny_unseen: a.deny.iter().any(|d| d == "unseen"),
-    };
+    let out = Outcome { base_sha: base_sha.clone(), base_ref, report };
     let text = match a.format {
         Format::Human => render::human::render(&out, &sources, color(&a.color)),
         Format::Json => render::json::render(&out),
@@ -264,7 +259,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         }
         return Ok(2);
     }
-    Ok(if out.fails() { 1 } else { 0 })
+    Ok(if out.report.fails() { 1 } else { 0 })
 }
 
 /// Each database of a revision with its applied migrations.
@@ -435,12 +430,22 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
 /// The rules reference (`docs/rules.md`), generated from the rule metadata.
 pub fn rules_markdown() -> String {
     use migsafe_core::rules::REGISTRY;
-    let mut s = String::from("# Rules\n\n<!-- Generated from the rules' metadata by `UPDATE_DOCS=1 cargo test -p cargo-migsafe --test docs`; do not edit. -->\n\n| rule | severity | what it catches |\n| --- | --- | --- |\n");
+    let mut s = String::from("# Rules\n\n<!-- Generated from the rules' metadata by `UPDATE_DOCS=1 cargo test -p cargo-migsafe --test docs`; do not edit. -->\n\n| rule | severity | about | engines | what it catches |\n| --- | --- | --- | --- | --- |\n");
     for r in REGISTRY {
-        s.push_str(&format!("| [`{id}`](#{id}) | {} | {} |\n", r.meta.severity, r.meta.summary, id = r.meta.id));
+        let m = r.meta;
+        s.push_str(&format!("| [`{id}`](#{id}) | {} | {} | {} | {} |\n", m.severity, m.category.describe(), m.dialects_text(), m.summary, id = m.id));
     }
     for r in REGISTRY {
-        s.push_str(&format!("\n## {}\n\nSeverity: {}. {}\n\n{}\n", r.meta.id, r.meta.severity, r.meta.summary, r.meta.explain));
+        let m = r.meta;
+        s.push_str(&format!(
+            "\n## {}\n\nSeverity: {}. About: {}. Engines: {}. {}\n\n{}\n",
+            m.id,
+            m.severity,
+            m.category.describe(),
+            m.dialects_text(),
+            m.summary,
+            m.explain
+        ));
     }
     s
 }
@@ -457,7 +462,8 @@ fn run_explain(a: ExplainArgs) -> Result<u8> {
         }
         Some(id) => match find(&id) {
             Some(r) => {
-                outln!("# {} ({})\n\n{}\n\n{}", r.meta.id, r.meta.severity, r.meta.summary, r.meta.explain);
+                let m = r.meta;
+                outln!("# {} ({}; {}; {})\n\n{}\n\n{}", m.id, m.severity, m.category.describe(), m.dialects_text(), m.summary, m.explain);
                 Ok(0)
             }
             None => {

@@ -1,41 +1,17 @@
 //! The outcome of `check` across every database of the project.
 
-use migsafe_core::check::{Report, RevisionCoverage, Verdict};
+use migsafe_core::check::{Report, RevisionCoverage};
 
 pub struct Outcome {
     pub base_sha: String,
     pub base_ref: String,
+    /// Judged by the core under the user's policy: its verdict is the one shown.
     pub report: Report,
-    pub deny_warnings: bool,
-    pub deny_unseen: bool,
 }
 
 impl Outcome {
     pub fn base_label(&self) -> String {
         format!("N-1 ({}, {})", migsafe_core::short_sha(&self.base_sha, 7), self.base_ref)
-    }
-
-    /// Exactly when a finding is an error (or, with `--deny warnings`, a
-    /// warning; with `--deny unseen`, when the verdict is unproven): exit 1.
-    pub fn fails(&self) -> bool {
-        self.report.errors() > 0 || (self.deny_warnings && self.report.warnings() > 0) || (self.deny_unseen && self.report.unproven())
-    }
-
-    /// The verdict as reported: `--deny warnings` makes a warning unsafe.
-    pub fn verdict(&self) -> Verdict {
-        match self.report.verdict() {
-            Verdict::Unsafe => Verdict::Unsafe,
-            _ if self.deny_warnings && self.report.warnings() > 0 => Verdict::Unsafe,
-            v => v,
-        }
-    }
-
-    pub fn verdict_name(&self) -> &'static str {
-        match self.verdict() {
-            Verdict::Safe => "safe",
-            Verdict::Unproven => "unproven",
-            Verdict::Unsafe => "unsafe",
-        }
     }
 }
 
@@ -63,6 +39,8 @@ pub fn merge(mut reports: Vec<Report>) -> Option<Report> {
         a.pending += b.pending;
         first.coverage.base.add(&r.coverage.base);
         first.coverage.head.add(&r.coverage.head);
+        // One `--deny` for the whole run: every report carries the same.
+        first.deny = r.deny;
     }
     Some(first)
 }

@@ -505,8 +505,10 @@ fn explain_and_help() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let (code, out, _) = run_in(&dir, &["explain", "dropped-column-in-use"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("# dropped-column-in-use (error)"), "{out}");
+    assert!(out.starts_with("# dropped-column-in-use (error; N-1 on the new schema; all engines)"), "{out}");
     assert!(out.contains("expand / contract"));
+    let (_, out, _) = run_in(&dir, &["explain", "index-without-concurrently"]);
+    assert!(out.starts_with("# index-without-concurrently (warning; migration hazard; postgres)"), "{out}");
     let (code, out, _) = run_in(&dir, &["explain"]);
     assert_eq!(code, 0);
     assert!(out.contains("renamed-column-in-use"));

@@ -35,8 +35,52 @@ pub struct SiteRef {
     pub file: String,
     pub line: u32,
     pub item: String,
-    /// How the site touches the column (`reads`, `inserts into`, …).
-    pub access: String,
+    /// How the site touches the table or column, each way once, in order
+    /// (`reads, filters on`).
+    pub access: Vec<SiteUse>,
+}
+
+/// One way a site touches what a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SiteUse {
+    /// A column access of its SQL or its declaration.
+    Column(Access),
+    /// The table, as a whole (a `SELECT *`, a join).
+    Uses,
+    /// Writes to the table (an INSERT, UPDATE or DELETE on it).
+    WritesTo,
+    /// A declaration of N that names it (an annotation, a struct).
+    Declares,
+    /// A struct or enum that decodes its values.
+    Decodes,
+    /// A Rust enum whose variants N may write.
+    MayWrite,
+    /// SQL that compares with or writes one of its values as a literal.
+    UsesTheLiteral,
+    /// A database call whose SQL migsafe cannot read.
+    RunsUnreadableSql,
+}
+
+impl SiteUse {
+    pub fn verb(self) -> &'static str {
+        match self {
+            SiteUse::Column(a) => a.verb(),
+            SiteUse::Uses => "uses",
+            SiteUse::WritesTo => "writes to",
+            SiteUse::Declares => "declares",
+            SiteUse::Decodes => "decodes",
+            SiteUse::MayWrite => "may write",
+            SiteUse::UsesTheLiteral => "uses the literal",
+            SiteUse::RunsUnreadableSql => "runs SQL migsafe cannot read",
+        }
+    }
+}
+
+impl SiteRef {
+    /// "reads, filters on".
+    pub fn access_text(&self) -> String {
+        self.access.iter().map(|u| u.verb()).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// A pending migration's undo script and what applying it would do.
@@ -107,7 +151,7 @@ impl<'a> Context<'a> {
             if accesses.is_empty() {
                 continue;
             }
-            let access = accesses.iter().map(|a| a.verb()).collect::<Vec<_>>().join(", ");
+            let access = accesses.into_iter().map(SiteUse::Column).collect();
             out.push(SiteRef { revision: rev, file: site.file.clone(), line: site.line, item: site.item.clone(), access });
         }
         out
@@ -166,6 +210,8 @@ pub struct Report {
     pub migrations: Vec<MigrationClass>,
     pub summary: Summary,
     pub coverage: Coverage,
+    /// What `--deny` makes fail ([`Report::apply`] sets it).
+    pub deny: crate::policy::Deny,
 }
 
 /// What each revision's code showed migsafe: the sites it read, by source,
@@ -215,8 +261,30 @@ pub enum Verdict {
     Safe,
     /// No error, but code migsafe cannot read (or N-1 shows none): not proven.
     Unproven,
-    /// An error-level finding.
+    /// An error-level finding (or, with `--deny warnings`, a warning).
     Unsafe,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Safe => "safe",
+            Verdict::Unproven => "unproven",
+            Verdict::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Whether rolling back the code alone (keeping the new schema) is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeRollback {
+    /// N-1 works on the new schema, for everything it shows.
+    Safe,
+    /// N-1 works on the new schema for what migsafe reads, but not all of its code was read.
+    Unproven,
+    /// An error of an old-release rule: N-1 breaks on the new schema.
+    Breaks,
 }
 
 /// What was proven, for the summary line.
@@ -239,8 +307,8 @@ impl Report {
         self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
     }
 
-    /// Nothing is wrong with what migsafe sees, but it does not see everything.
-    /// An error says N-1 breaks on the new schema: rolling back the code alone is not safe.
+    /// An error of an old-release rule: N-1 breaks on the new schema, so
+    /// rolling back the code alone is not safe.
     pub fn old_release_breaks(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error && crate::rules::category(f.rule) == Some(crate::rules::Category::OldRelease))
     }
@@ -261,8 +329,18 @@ impl Report {
         self.findings.iter().any(|f| f.rule == "unseen-site") || (self.coverage.base.seen == 0 && !self.pending.is_empty())
     }
 
+    /// Apply a policy: drop the findings of allowed rules, and record what
+    /// `--deny` makes fail. Idempotent, so a merged report can be re-judged.
+    pub fn apply(&mut self, policy: &crate::policy::Policy) {
+        self.findings.retain(|f| policy.reports(f.rule));
+        self.deny = policy.deny;
+    }
+
+    /// The verdict, under the policy applied: an error, or with `--deny
+    /// warnings` a warning, is unsafe; then code migsafe could not read is
+    /// unproven.
     pub fn verdict(&self) -> Verdict {
-        if self.errors() > 0 {
+        if self.errors() > 0 || (self.deny.warnings && self.warnings() > 0) {
             Verdict::Unsafe
         } else if self.unproven() {
             Verdict::Unproven
@@ -270,9 +348,39 @@ impl Report {
             Verdict::Safe
         }
     }
+
+    /// Exactly when the check fails (exit 1): an unsafe verdict, or with
+    /// `--deny unseen` an unproven one.
+    pub fn fails(&self) -> bool {
+        match self.verdict() {
+            Verdict::Unsafe => true,
+            Verdict::Unproven => self.deny.unseen,
+            Verdict::Safe => false,
+        }
+    }
+
+    /// The rollback plan's first line: can the code alone be rolled back?
+    /// Only old-release rules decide it (a finding about N, or a lock the
+    /// migration takes, does not make N-1 break).
+    pub fn code_rollback(&self) -> CodeRollback {
+        if self.old_release_breaks() {
+            CodeRollback::Breaks
+        } else if self.unproven() {
+            CodeRollback::Unproven
+        } else {
+            CodeRollback::Safe
+        }
+    }
 }
 
-/// Run every rule over the two revisions.
+/// Run every rule over the two revisions, under `policy`.
+pub fn check_with(base: &RevisionInput, head: &RevisionInput, policy: &crate::policy::Policy) -> Report {
+    let mut report = check(base, head);
+    report.apply(policy);
+    report
+}
+
+/// Run every rule over the two revisions (no rule allowed, nothing denied).
 pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
     let base_enums: Vec<&EnumDecl> = enums(&base.sites).into_iter().map(|(_, e)| e).collect();
     let head_enums: Vec<&EnumDecl> = enums(&head.sites).into_iter().map(|(_, e)| e).collect();
@@ -310,9 +418,7 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
 
     let cx = Context { base, head, base_sites, head_sites, pending, edited, removed, undos };
     let mut findings = Vec::new();
-    for rule in rules::REGISTRY {
-        (rule.check)(&cx, &mut findings);
-    }
+    rules::run_all(&cx, &mut findings);
     note_unparsed(&cx, &mut findings);
     rules::apply_suppressions(&cx, &mut findings);
     findings.sort_by(|a, b| {
@@ -334,7 +440,7 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
         pending: cx.pending.len(),
     };
     let coverage = Coverage { base: RevisionCoverage::of(&base.sites), head: RevisionCoverage::of(&head.sites) };
-    Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary, coverage }
+    Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary, coverage, deny: Default::default() }
 }
 
 /// `schema` with the tables and views the code's own SQL creates (`CREATE

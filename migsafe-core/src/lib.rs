@@ -14,7 +14,9 @@
 //! - [`footprint`] resolves those declarations against a schema into the
 //!   (table, column, access) triples they touch;
 //!   and says whether each declaration works on that schema;
-//! - [`rules`] / [`check`] compare two revisions and the pending migrations.
+//! - [`rules`] / [`check`] compare two revisions and the pending migrations,
+//!   under the user's [`policy`] (allowed rules, `--deny`), and return the
+//!   verdict and the rollback plan.
 
 pub mod annotations;
 pub mod check;
@@ -24,6 +26,7 @@ pub mod dialect;
 pub mod footprint;
 pub mod ident;
 pub mod migrations;
+pub mod policy;
 pub mod rules;
 pub mod schema;
 pub mod sources;

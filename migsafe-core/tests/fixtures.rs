@@ -69,7 +69,7 @@ fn fixtures_fire_and_stay_quiet_as_named() {
             .map(|f| {
                 json!({
                     "rule": f.rule, "severity": f.severity, "table": f.table, "column": f.column, "migration": f.migration,
-                    "sites": f.sites.iter().map(|s| format!("{:?} {}:{} {}", s.revision, s.file, s.line, s.access)).collect::<Vec<_>>(),
+                    "sites": f.sites.iter().map(|s| format!("{:?} {}:{} {}", s.revision, s.file, s.line, s.access_text())).collect::<Vec<_>>(),
                     "message": f.message, "help": f.help, "safe_sql": f.safe_sql,
                 })
             })

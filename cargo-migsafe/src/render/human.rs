@@ -4,7 +4,7 @@
 use super::Sources;
 use crate::report::Outcome;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use migsafe_core::check::{Reversibility, Revision};
+use migsafe_core::check::{CodeRollback, Reversibility, Revision, Verdict};
 use migsafe_core::rules::Finding;
 use migsafe_core::Severity;
 use std::collections::HashMap;
@@ -104,7 +104,7 @@ fn finding<'a>(f: &'a Finding, sources: &'a Sources, index: &mut LineIndex) -> V
             Revision::Head => "N",
         };
         // Access verbs take the column as object; an unseen call has none.
-        let label = if f.rule == "unseen-site" { format!("{who} {} here", site.access) } else { format!("{who} {} it here", site.access) };
+        let label = if f.rule == "unseen-site" { format!("{who} {} here", site.access_text()) } else { format!("{who} {} it here", site.access_text()) };
         match texts.get(&site.file).and_then(|t| index.window(t, site.line)) {
             Some(w) => {
                 let kind = if elements.is_empty() { AnnotationKind::Primary } else { AnnotationKind::Context };
@@ -144,12 +144,16 @@ fn summary(out: &Outcome) -> String {
     }
     if !r.migrations.is_empty() {
         let _ = writeln!(t, "\nRollback plan:");
-        let rollback = if r.old_release_breaks() {
-            "NOT safe — N-1 breaks on the new schema: see the errors above".to_string()
-        } else if out.verdict() == migsafe_core::check::Verdict::Unproven {
-            "safe for what migsafe sees — N-1 works on the new schema, but some of its code was not read (see the verdict)".to_string()
-        } else {
-            "safe — N-1 works on the new schema".to_string()
+        let rollback = match r.code_rollback() {
+            CodeRollback::Breaks => "NOT safe — N-1 breaks on the new schema: see the errors above".to_string(),
+            CodeRollback::Unproven => match r.coverage.base.unseen {
+                0 => "not proven — N-1 shows no database access migsafe can read".to_string(),
+                n => format!(
+                    "safe for what migsafe sees — N-1 works on the new schema, but {n} of its database calls {} SQL migsafe cannot read",
+                    if n == 1 { "runs" } else { "run" }
+                ),
+            },
+            CodeRollback::Safe => "safe — N-1 works on the new schema".to_string(),
         };
         let _ = writeln!(t, "  roll back the code only: {rollback}");
         for m in &r.migrations {
@@ -191,11 +195,11 @@ fn summary(out: &Outcome) -> String {
     let _ = writeln!(
         t,
         "\nverdict: {} ({errors} error{}, {warnings} warning{}{notes})",
-        out.verdict_name(),
+        r.verdict().as_str(),
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" }
     );
-    if out.verdict() == migsafe_core::check::Verdict::Unproven {
+    if r.verdict() == Verdict::Unproven {
         let unseen = r.coverage.base.unseen + r.coverage.head.unseen;
         let why = if unseen > 0 {
             format!("{unseen} database call{} whose SQL migsafe cannot read (the unseen-site warnings above)", if unseen == 1 { "" } else { "s" })

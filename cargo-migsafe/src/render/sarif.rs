@@ -37,7 +37,7 @@ pub fn render(out: &Outcome) -> String {
                 .enumerate()
                 .map(|(i, s)| {
                     let rev = if matches!(s.revision, migsafe_core::check::Revision::Base) { "N-1 (base revision)" } else { "N (working tree)" };
-                    json!({"id": i, "message": {"text": format!("{rev} {} it here", s.access)},
+                    json!({"id": i, "message": {"text": format!("{rev} {} it here", s.access_text())},
                            "physicalLocation": {"artifactLocation": {"uri": s.file}, "region": {"startLine": s.line}}})
                 })
                 .collect();

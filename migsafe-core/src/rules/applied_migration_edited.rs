@@ -1,11 +1,13 @@
 //! An already-applied migration was edited or deleted.
 
-use super::{Finding, MigrationRef, RuleMeta};
+use super::{Category, Finding, MigrationRef, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     id: "applied-migration-edited",
+    category: Category::Hygiene,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a migration N-1 already applied was edited or deleted",
     explain: "\

@@ -1,6 +1,6 @@
 //! PostgreSQL: a whole-table UPDATE / DELETE in the same transaction as DDL.
 
-use super::{existed_at, in_transaction, Finding, RuleMeta};
+use super::{existed_at, in_transaction, Category, Finding, InTransaction, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, DataVerb, Event};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "backfill-in-ddl-transaction",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "a whole-table UPDATE / DELETE runs in the same transaction as DDL, holding the DDL's locks for the whole backfill",
     explain: "\
@@ -41,9 +43,6 @@ fn is_ddl(c: &Change) -> bool {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for &idx in &cx.pending {
         let events = &cx.head.history.events[idx].events;
         let ddl: Vec<&Event> = events.iter().filter(|e| is_ddl(&e.change) && e.change.table().is_some_and(|t| existed_at(cx, t, e))).collect();
@@ -53,7 +52,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             if matches!(verb, DataVerb::Insert | DataVerb::Truncate) || !existed_at(cx, table, e) {
                 continue;
             }
-            let Some((_, why)) = in_transaction(cx, idx, e.statement_index) else { continue };
+            let Some(InTransaction { why, .. }) = in_transaction(cx, idx, e.statement_index) else { continue };
             let locked = first_ddl.change.table().unwrap_or("");
             let v = if *verb == DataVerb::Update { "UPDATE" } else { "DELETE" };
             out.push(

@@ -1,8 +1,8 @@
 //! A column N-1 decodes as non-optional becomes nullable.
 
-use super::{base_label, Finding, RuleMeta};
+use super::{base_label, Category, Finding, RuleMeta};
 use crate::annotations::Decl;
-use crate::check::{Context, Revision, SiteRef};
+use crate::check::{Context, Revision, SiteRef, SiteUse};
 use crate::diag::Severity;
 use crate::footprint::Access;
 use crate::ident::annotation_name;
@@ -10,6 +10,8 @@ use crate::schema::Change;
 
 pub static META: RuleMeta = RuleMeta {
     id: "column-now-nullable",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a column becomes nullable while N-1 decodes it into a non-Option field",
     explain: "\
@@ -34,7 +36,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             for f in t.fields.iter().filter(|f| annotation_name(dialect, &f.column) == *column && !f.rust_type.optional) {
                 fields.push(format!("`{}.{}: {}`", t.rust_name, f.field, f.rust_type.text));
-                sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: f.line, item: t.rust_name.clone(), access: "decodes".into() });
+                sites.push(SiteRef {
+                    revision: Revision::Base,
+                    file: site.file.clone(),
+                    line: f.line,
+                    item: t.rust_name.clone(),
+                    access: vec![SiteUse::Decodes],
+                });
             }
         }
         // sqlx's query! macros decode a column that was NOT NULL when N-1 was compiled as a plain `T`,
@@ -50,7 +58,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     "the query at {}:{} (sqlx's macros decode a column that was NOT NULL when N-1 was built as a plain `T`)",
                     site.file, site.line
                 ));
-                sites.push(SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "decodes".into() });
+                sites.push(SiteRef {
+                    revision: Revision::Base,
+                    file: site.file.clone(),
+                    line: site.line,
+                    item: site.item.clone(),
+                    access: vec![SiteUse::Decodes],
+                });
             }
         }
         if sites.is_empty() {

@@ -1,8 +1,8 @@
 //! A pending migration changes the type of a column N-1 uses.
 
-use super::{base_label, describe_sites, Finding, RuleMeta};
+use super::{base_label, describe_sites, Category, Finding, RuleMeta};
 use crate::annotations::Decl;
-use crate::check::{Context, Revision, SiteRef};
+use crate::check::{Context, Revision, SiteRef, SiteUse};
 use crate::diag::Severity;
 use crate::footprint::site::{decodes, rust_family};
 use crate::ident::annotation_name;
@@ -10,6 +10,8 @@ use crate::schema::{Change, Family};
 
 pub static META: RuleMeta = RuleMeta {
     id: "column-type-changed",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a pending migration changes a column's type beyond what N-1 decodes or writes",
     explain: "\
@@ -86,7 +88,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                             file: site.file.clone(),
                             line: f.line,
                             item: t.rust_name.clone(),
-                            access: "decodes".into(),
+                            access: vec![SiteUse::Decodes],
                         });
                     }
                 } else if (to.family == Family::Enum) != (from.family == Family::Enum) || (to.family == Family::Enum && to.user_type != from.user_type) {
@@ -107,7 +109,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         file: site.file.clone(),
                         line: f.line,
                         item: t.rust_name.clone(),
-                        access: "decodes".into(),
+                        access: vec![SiteUse::Decodes],
                     });
                 }
             }

@@ -1,6 +1,6 @@
 //! PostgreSQL: CREATE / DROP INDEX CONCURRENTLY inside a transaction fails.
 
-use super::{in_transaction, Finding, RuleMeta};
+use super::{in_transaction, Category, Finding, InTransaction, RuleMeta, TxOpener};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::migrations::Layout;
@@ -9,6 +9,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "concurrently-in-transaction",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Error,
     summary: "CREATE / DROP INDEX CONCURRENTLY runs inside a transaction, where PostgreSQL refuses it",
     explain: "\
@@ -26,16 +28,13 @@ statement; and no `BEGIN` in the script.",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for (idx, e) in cx.pending_events() {
         let (verb, index, table) = match &e.change {
             Change::IndexCreated { index, table, concurrently: true, .. } => ("builds", index, Some(table.as_str())),
             Change::IndexDropped { index, table, concurrently: true } => ("drops", index, table.as_deref()),
             _ => continue,
         };
-        let Some((certain, why)) = in_transaction(cx, idx, e.statement_index) else { continue };
+        let Some(InTransaction { certain, by, why }) = in_transaction(cx, idx, e.statement_index) else { continue };
         let m = cx.migration(idx);
         let fix = match m.layout {
             Layout::Sqlx => "make `-- no-transaction` its first line and move every other statement to another migration",
@@ -44,11 +43,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Layout::Dbmate => "mark the migration `-- migrate:up transaction:false` and keep only this statement in it",
             Layout::GolangMigrate => "move it to a migration file of its own: golang-migrate sends a one-statement file outside a transaction",
         };
-        let fix = if why.contains("BEGIN") { "remove the BEGIN / COMMIT around it, and run it in a migration without a transaction" } else { fix };
+        let fix = if by == TxOpener::Script { "remove the BEGIN / COMMIT around it, and run it in a migration without a transaction" } else { fix };
         // Flyway runs a migration that holds nothing but CONCURRENTLY statements outside a
         // transaction by itself; only refinery (same file names) would fail: a note, not a warning.
         let alone = m.transaction == crate::migrations::TxMode::Unknown
-            && !why.contains("BEGIN")
+            && by == TxOpener::Tool
             && cx.head.history.events[idx].events.iter().all(|o| super::needs_no_transaction(&o.change));
         let sev = if certain {
             Severity::Error
@@ -92,6 +91,13 @@ mod tests {
         let r =
             run(Dialect::Postgres, (&[V1], ""), (&[V1, ("20240102000000_i.sql", "-- no-transaction\nBEGIN;\nDROP INDEX CONCURRENTLY t_pkey;\nCOMMIT;")], ""));
         assert!(keys(&r).contains(&"concurrently-in-transaction error .".to_string()), "{:?}", keys(&r));
+        // The script's own BEGIN is the cause: the help says to remove it, not sqlx's opt-out.
+        let f = r.findings.iter().find(|f| f.rule == super::META.id).unwrap();
+        assert!(f.help.contains("remove the BEGIN"), "{f:?}");
+        // A Flyway file whose BEGIN opens the transaction is certain (an error), not refinery's note.
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        let r = run(Dialect::Postgres, (&[v1], ""), (&[v1, ("V2__i.sql", "BEGIN;\nCREATE INDEX CONCURRENTLY t_s ON t (s);\nCOMMIT;")], ""));
+        assert_eq!(keys(&r), ["concurrently-in-transaction error t."]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! PostgreSQL: ADD FOREIGN KEY / CHECK on a table that holds data, validated while locked.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, ConstraintKind, Event};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "constraint-without-not-valid",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "ADD FOREIGN KEY / CHECK without NOT VALID scans the table while holding a lock that blocks writes",
     explain: "\
@@ -29,9 +31,6 @@ fn statement_body(e: &Event) -> String {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for (_, e) in cx.pending_events() {
         let Change::ConstraintAdded { table, constraint, columns, not_valid: false, .. } = &e.change else { continue };
         if !matches!(constraint, ConstraintKind::ForeignKey | ConstraintKind::Check) || !existed_at(cx, table, e) {

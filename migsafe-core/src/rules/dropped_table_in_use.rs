@@ -1,12 +1,14 @@
 //! A pending migration drops a table or view that N-1 still touches.
 
-use super::{any, base_label, describe_sites, judge_replacement, Finding, RuleMeta};
+use super::{any, base_label, describe_sites, judge_replacement, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
 
 pub static META: RuleMeta = RuleMeta {
     id: "dropped-table-in-use",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a pending migration drops a table or view that N-1 uses",
     explain: "\
@@ -79,7 +81,7 @@ mod tests {
         assert!(r.findings[0].message.contains("drops table `products`, and the table now named `products`"), "{}", r.findings[0].message);
         assert_eq!(r.findings[0].migration.as_ref().unwrap().line, 3);
         // A verb, as every rule's sites carry ("N-1 uses it here").
-        assert_eq!(r.findings[0].sites.iter().map(|s| s.access.as_str()).collect::<Vec<_>>(), ["uses"]);
+        assert_eq!(r.findings[0].sites.iter().map(|s| s.access_text()).collect::<Vec<_>>(), ["uses"]);
         assert!(r.findings[0].message.contains("does not serve `products.legacy_sku` as N-1 (0123456) uses it (src/lib.rs:1)"), "{}", r.findings[0].message);
         // A rebuild that keeps every column N-1 uses is harmless to it.
         let keep = rebuild("name TEXT NOT NULL, legacy_sku TEXT");

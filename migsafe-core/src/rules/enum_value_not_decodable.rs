@@ -1,14 +1,16 @@
 //! N writes a value that N-1's SqlEnum cannot decode.
 
-use super::{Finding, RuleMeta};
+use super::{Category, Finding, RuleMeta};
 use crate::annotations::{EnumDecl, EnumTarget, Site};
-use crate::check::{Context, Revision, SiteRef};
+use crate::check::{Context, Revision, SiteRef, SiteUse};
 use crate::diag::Severity;
 use crate::ident::annotation_name;
 use crate::schema::{Change, Event, Schema};
 
 pub static META: RuleMeta = RuleMeta {
     id: "enum-value-not-decodable",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "N writes an enum or status value that N-1's SqlEnum cannot decode",
     explain: "\
@@ -52,8 +54,8 @@ fn decodes_column(schema: &Schema, e: &EnumDecl, table: &str, column: &str) -> b
     }
 }
 
-fn enum_site(rev: Revision, site: &Site, e: &EnumDecl, access: &str) -> SiteRef {
-    SiteRef { revision: rev, file: site.file.clone(), line: site.line, item: e.rust_name.clone(), access: access.into() }
+fn enum_site(rev: Revision, site: &Site, e: &EnumDecl, access: SiteUse) -> SiteRef {
+    SiteRef { revision: rev, file: site.file.clone(), line: site.line, item: e.rust_name.clone(), access: vec![access] }
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -88,7 +90,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                                 file: site.file.clone(),
                                 line: site.line,
                                 item: site.item.clone(),
-                                access: u.access.verb().into(),
+                                access: vec![SiteUse::Column(u.access)],
                             },
                         ));
                     }
@@ -96,7 +98,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             for (site, e) in head_enums.iter().filter(|(_, e)| decodes_column(head, e, table, column)) {
                 for v in e.variants.iter().filter_map(|v| v.value.as_ref()) {
-                    written.push((v.clone(), enum_site(Revision::Head, site, e, "may write")));
+                    written.push((v.clone(), enum_site(Revision::Head, site, e, SiteUse::MayWrite)));
                 }
             }
             for (_, e) in cx.pending_events() {
@@ -105,7 +107,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         let _ = col;
                         written.push((
                             v.clone(),
-                            SiteRef { revision: Revision::Head, file: e.at.file.clone(), line: e.at.line, item: "migration".into(), access: "writes".into() },
+                            SiteRef {
+                                revision: Revision::Head,
+                                file: e.at.file.clone(),
+                                line: e.at.line,
+                                item: "migration".into(),
+                                access: vec![SiteUse::Column(crate::footprint::Access::Write)],
+                            },
                         ));
                     }
                 }
@@ -135,13 +143,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                                         "add a `{value}` variant (or a #[migsafe(other)] catch-all) to `{}` in a release before the one that writes it",
                                         dec.rust_name
                                     ))
-                                    .sites(vec![enum_site(Revision::Base, dsite, dec, "decodes")]),
+                                    .sites(vec![enum_site(Revision::Base, dsite, dec, SiteUse::Decodes)]),
                             );
                         }
                     }
                     continue;
                 }
-                let mut sites = vec![enum_site(Revision::Base, dsite, dec, "decodes")];
+                let mut sites = vec![enum_site(Revision::Base, dsite, dec, SiteUse::Decodes)];
                 sites.extend(cx.base_sites_touching(table, Some(column), |a| a == crate::footprint::Access::Read));
                 for (v, s) in &written {
                     if missing.contains(&v.as_str()) && !sites.contains(s) {
@@ -187,11 +195,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .filter(|(_, d)| {
                     decodes_column(head, d, &table, &column) && !d.has_other && d.variants.iter().any(|v| v.value.as_deref() == Some(from.as_str()))
                 })
-                .map(|(s, d)| enum_site(Revision::Base, s, d, "decodes"))
+                .map(|(s, d)| enum_site(Revision::Base, s, d, SiteUse::Decodes))
                 .collect();
             sites.extend(
                 cx.base_sites.iter().filter(|(_, r)| r.columns.iter().any(|u| u.table == table && u.column == column && u.values.contains(from))).map(
-                    |(s, _)| SiteRef { revision: Revision::Base, file: s.file.clone(), line: s.line, item: s.item.clone(), access: "uses the literal".into() },
+                    |(s, _)| SiteRef {
+                        revision: Revision::Base,
+                        file: s.file.clone(),
+                        line: s.line,
+                        item: s.item.clone(),
+                        access: vec![SiteUse::UsesTheLiteral],
+                    },
                 ),
             );
             if sites.is_empty() {

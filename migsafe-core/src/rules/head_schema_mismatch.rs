@@ -1,13 +1,15 @@
 //! N must work on the schema the pending migrations build.
 
-use super::{Finding, RuleMeta};
+use super::{Category, Finding, RuleMeta};
 use crate::annotations::{Decl, EnumTarget};
-use crate::check::{Context, Revision, SiteRef};
+use crate::check::{Context, Revision, SiteRef, SiteUse};
 use crate::diag::Severity;
 use crate::ident::annotation_name;
 
 pub static META: RuleMeta = RuleMeta {
     id: "head-schema-mismatch",
+    category: Category::NewRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "N (the new code) touches something the new schema does not have, or cannot decode it",
     explain: "\
@@ -61,7 +63,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         file: site.file.clone(),
                         line: site.line,
                         item: site.item.clone(),
-                        access: "declares".into(),
+                        access: vec![SiteUse::Declares],
                     }])
                     .message(if foreign && !already {
                         format!("N uses a relation no migration creates: {} (a table of another database, or one made at run time?)", p.message)

@@ -1,6 +1,6 @@
 //! CREATE INDEX on an existing PostgreSQL table without CONCURRENTLY.
 
-use super::{Finding, RuleMeta};
+use super::{Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "index-without-concurrently",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "CREATE INDEX without CONCURRENTLY on a table that already holds data blocks its writes",
     explain: "\
@@ -22,9 +24,6 @@ Instead, use `CREATE INDEX CONCURRENTLY` (outside a transaction: in sqlx add
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for (_, e) in cx.pending_events() {
         let Change::IndexCreated { index, table, columns, unique, concurrently: false } = &e.change else { continue };
         if !super::existed_at(cx, table, e) {

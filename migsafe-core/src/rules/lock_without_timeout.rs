@@ -1,6 +1,6 @@
 //! PostgreSQL: renames and drops wait for ACCESS EXCLUSIVE with no lock_timeout.
 
-use super::{existed_at, lock_timeout_before, Finding, RuleMeta};
+use super::{existed_at, lock_timeout_before, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, Event};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "lock-without-timeout",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     // Info, not a warning: the statement is safe for both releases and
     // instant once locked; this is advice on how to run it, and a warning on
     // every expand / contract drop would be noise a user dismisses on sight.
@@ -41,9 +43,6 @@ fn locks(e: &Event) -> Option<(&str, String)> {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for &idx in &cx.pending {
         let events = &cx.head.history.events[idx].events;
         let hits: Vec<(&Event, &str, String)> = events

@@ -2,9 +2,10 @@
 //! check and its tests; [`REGISTRY`] lists them all, and `explain` and the
 //! docs are generated from their [`RuleMeta`].
 
-use crate::check::{Context, SiteRef};
+use crate::check::{Context, SiteRef, SiteUse};
 use crate::diag::Severity;
 use crate::schema::Event;
+use crate::Dialect;
 use serde::Serialize;
 
 mod applied_migration_edited;
@@ -42,6 +43,10 @@ pub use suppression::apply_suppressions;
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleMeta {
     pub id: &'static str,
+    /// What its findings are about: the policy reads it, never a list of ids.
+    pub category: Category,
+    /// The engines it applies to: the registry runs it only on these.
+    pub dialects: &'static [Dialect],
     /// The severity its findings have unless the finding says otherwise.
     pub severity: Severity,
     /// One line.
@@ -69,55 +74,99 @@ pub enum Category {
     Hygiene,
 }
 
-/// A rule: its metadata, its category and its check.
+impl Category {
+    /// How the reference names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Category::OldRelease => "N-1 on the new schema",
+            Category::NewRelease => "N on the new schema",
+            Category::Undo => "undo scripts",
+            Category::Hazard => "migration hazard",
+            Category::Coverage => "coverage",
+            Category::Hygiene => "hygiene",
+        }
+    }
+}
+
+impl RuleMeta {
+    /// "all engines", or the engines it applies to ("postgres").
+    pub fn dialects_text(&self) -> String {
+        if Dialect::ALL.iter().all(|d| self.dialects.contains(d)) {
+            "all engines".to_string()
+        } else {
+            self.dialects.iter().map(|d| d.name()).collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
+/// A rule: its metadata and its check.
 pub struct Rule {
     pub meta: &'static RuleMeta,
-    pub category: Category,
-    pub check: fn(&Context, &mut Vec<Finding>),
+    pub check: Check,
+}
+
+/// How a rule's findings are made.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Its check runs over the two revisions.
+    Each(fn(&Context, &mut Vec<Finding>)),
+    /// Made by the suppression pass ([`apply_suppressions`]), which runs
+    /// after every rule: these rules judge the allow comments themselves.
+    Suppressions,
+}
+
+/// Run every rule of the registry that applies to the head's dialect.
+pub(crate) fn run_all(cx: &Context, out: &mut Vec<Finding>) {
+    let dialect = cx.head.history.schema.dialect;
+    for rule in REGISTRY.iter().filter(|r| r.meta.dialects.contains(&dialect)) {
+        if let Check::Each(check) = rule.check {
+            check(cx, out);
+        }
+    }
 }
 
 /// Every rule, in the order they run.
 pub static REGISTRY: &[Rule] = &[
-    Rule { meta: &head_schema_mismatch::META, category: Category::NewRelease, check: head_schema_mismatch::check },
-    Rule { meta: &dropped_column_in_use::META, category: Category::OldRelease, check: dropped_column_in_use::check },
-    Rule { meta: &renamed_column_in_use::META, category: Category::OldRelease, check: renamed_column_in_use::check },
-    Rule { meta: &dropped_table_in_use::META, category: Category::OldRelease, check: dropped_table_in_use::check },
-    Rule { meta: &renamed_table_in_use::META, category: Category::OldRelease, check: renamed_table_in_use::check },
-    Rule { meta: &column_type_changed::META, category: Category::OldRelease, check: column_type_changed::check },
-    Rule { meta: &required_column_not_supplied::META, category: Category::OldRelease, check: required_column_not_supplied::check },
-    Rule { meta: &column_now_nullable::META, category: Category::OldRelease, check: column_now_nullable::check },
-    Rule { meta: &enum_value_not_decodable::META, category: Category::OldRelease, check: enum_value_not_decodable::check },
-    Rule { meta: &undo_breaks_head::META, category: Category::Undo, check: undo_breaks_head::check },
-    Rule { meta: &undo_fails::META, category: Category::Undo, check: undo_fails::check },
-    Rule { meta: &unparsed_statement::META, category: Category::Coverage, check: unparsed_statement::check },
-    Rule { meta: &unmodelled_statement::META, category: Category::Coverage, check: unmodelled_statement::check },
-    Rule { meta: &unseen_site::META, category: Category::Coverage, check: unseen_site::check },
-    Rule { meta: &applied_migration_edited::META, category: Category::Hygiene, check: applied_migration_edited::check },
-    Rule { meta: &index_without_concurrently::META, category: Category::Hazard, check: index_without_concurrently::check },
-    Rule { meta: &concurrently_in_transaction::META, category: Category::Hazard, check: concurrently_in_transaction::check },
-    Rule { meta: &type_change_rewrites_table::META, category: Category::Hazard, check: type_change_rewrites_table::check },
-    Rule { meta: &volatile_default_rewrites_table::META, category: Category::Hazard, check: volatile_default_rewrites_table::check },
-    Rule { meta: &set_not_null_scans_table::META, category: Category::Hazard, check: set_not_null_scans_table::check },
-    Rule { meta: &constraint_without_not_valid::META, category: Category::Hazard, check: constraint_without_not_valid::check },
-    Rule { meta: &unique_constraint_without_index::META, category: Category::Hazard, check: unique_constraint_without_index::check },
-    Rule { meta: &lock_without_timeout::META, category: Category::Hazard, check: lock_without_timeout::check },
-    Rule { meta: &backfill_in_ddl_transaction::META, category: Category::Hazard, check: backfill_in_ddl_transaction::check },
-    Rule { meta: &mysql_alter_copies_table::META, category: Category::Hazard, check: mysql_alter_copies_table::check },
-    Rule { meta: &sqlite_table_rebuild::META, category: Category::Hazard, check: sqlite_table_rebuild::check },
-    Rule { meta: &sqlite_alter_unsupported::META, category: Category::Hazard, check: sqlite_alter_unsupported::check },
-    Rule { meta: &suppression::META_NO_REASON, category: Category::Hygiene, check: suppression::check_nothing },
-    Rule { meta: &suppression::META_UNUSED, category: Category::Hygiene, check: suppression::check_nothing },
+    Rule { meta: &head_schema_mismatch::META, check: Check::Each(head_schema_mismatch::check) },
+    Rule { meta: &dropped_column_in_use::META, check: Check::Each(dropped_column_in_use::check) },
+    Rule { meta: &renamed_column_in_use::META, check: Check::Each(renamed_column_in_use::check) },
+    Rule { meta: &dropped_table_in_use::META, check: Check::Each(dropped_table_in_use::check) },
+    Rule { meta: &renamed_table_in_use::META, check: Check::Each(renamed_table_in_use::check) },
+    Rule { meta: &column_type_changed::META, check: Check::Each(column_type_changed::check) },
+    Rule { meta: &required_column_not_supplied::META, check: Check::Each(required_column_not_supplied::check) },
+    Rule { meta: &column_now_nullable::META, check: Check::Each(column_now_nullable::check) },
+    Rule { meta: &enum_value_not_decodable::META, check: Check::Each(enum_value_not_decodable::check) },
+    Rule { meta: &undo_breaks_head::META, check: Check::Each(undo_breaks_head::check) },
+    Rule { meta: &undo_fails::META, check: Check::Each(undo_fails::check) },
+    Rule { meta: &unparsed_statement::META, check: Check::Each(unparsed_statement::check) },
+    Rule { meta: &unmodelled_statement::META, check: Check::Each(unmodelled_statement::check) },
+    Rule { meta: &unseen_site::META, check: Check::Each(unseen_site::check) },
+    Rule { meta: &applied_migration_edited::META, check: Check::Each(applied_migration_edited::check) },
+    Rule { meta: &index_without_concurrently::META, check: Check::Each(index_without_concurrently::check) },
+    Rule { meta: &concurrently_in_transaction::META, check: Check::Each(concurrently_in_transaction::check) },
+    Rule { meta: &type_change_rewrites_table::META, check: Check::Each(type_change_rewrites_table::check) },
+    Rule { meta: &volatile_default_rewrites_table::META, check: Check::Each(volatile_default_rewrites_table::check) },
+    Rule { meta: &set_not_null_scans_table::META, check: Check::Each(set_not_null_scans_table::check) },
+    Rule { meta: &constraint_without_not_valid::META, check: Check::Each(constraint_without_not_valid::check) },
+    Rule { meta: &unique_constraint_without_index::META, check: Check::Each(unique_constraint_without_index::check) },
+    Rule { meta: &lock_without_timeout::META, check: Check::Each(lock_without_timeout::check) },
+    Rule { meta: &backfill_in_ddl_transaction::META, check: Check::Each(backfill_in_ddl_transaction::check) },
+    Rule { meta: &mysql_alter_copies_table::META, check: Check::Each(mysql_alter_copies_table::check) },
+    Rule { meta: &sqlite_table_rebuild::META, check: Check::Each(sqlite_table_rebuild::check) },
+    Rule { meta: &sqlite_alter_unsupported::META, check: Check::Each(sqlite_alter_unsupported::check) },
+    Rule { meta: &suppression::META_NO_REASON, check: Check::Suppressions },
+    Rule { meta: &suppression::META_UNUSED, check: Check::Suppressions },
 ];
 
 /// The category of rule `id`.
 pub fn category(id: &str) -> Option<Category> {
-    find(id).map(|r| r.category)
+    find(id).map(|r| r.meta.category)
 }
 
 /// The ids of the operational hazard rules (locks, rewrites, statements the
 /// engine refuses) rather than N-1 / N compatibility.
 pub fn hazard_rules() -> impl Iterator<Item = &'static str> {
-    REGISTRY.iter().filter(|r| r.category == Category::Hazard).map(|r| r.meta.id)
+    REGISTRY.iter().filter(|r| r.meta.category == Category::Hazard).map(|r| r.meta.id)
 }
 
 /// Look a rule up by id.
@@ -190,7 +239,7 @@ impl Finding {
 
 /// "N-1 reads, filters on it (src/a.rs:3, src/b.rs:9)".
 pub(crate) fn describe_sites(who: &str, sites: &[SiteRef]) -> String {
-    let mut verbs: Vec<&str> = sites.iter().flat_map(|s| s.access.split(", ")).collect();
+    let mut verbs: Vec<&str> = sites.iter().flat_map(|s| s.access.iter().map(|u| u.verb())).collect();
     verbs.sort();
     verbs.dedup();
     let places: Vec<String> = sites.iter().take(3).map(|s| format!("{}:{}", s.file, s.line)).collect();
@@ -236,7 +285,8 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
         }
         // What this site of N-1 meets under the name now.
         let now = resolve_site(head, &site.decl, &base_enums);
-        let at = |access: &str| SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: access.into() };
+        let at =
+            |access: SiteUse| SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: vec![access] };
         // A column N-1's INSERT leaves out that is required now: required-column-not-supplied says so.
         let unsupplied = |c: &str| {
             head.column(name, c).is_some_and(|col| col.required()) && before.inserts.iter().any(|i| i.table == name && !i.columns.iter().any(|x| x == c))
@@ -250,7 +300,7 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
             if !reasons.contains(&p.message) {
                 reasons.push(p.message.clone());
             }
-            sites.push(at("uses"));
+            sites.push(at(SiteUse::Uses));
         }
         let writes = before.tables.iter().any(|t| t.table == name && t.access != TableAccess::Select)
             || before.columns.iter().any(|u| u.table == name && u.access.writes());
@@ -264,7 +314,7 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
             if !reasons.contains(&why) {
                 reasons.push(why);
             }
-            sites.push(at("writes to"));
+            sites.push(at(SiteUse::WritesTo));
         }
     }
     let who = base_label(cx);
@@ -341,12 +391,8 @@ pub(crate) fn existed_at(cx: &Context, table: &str, e: &Event) -> bool {
 }
 
 /// Whether the up script of pending migration `idx` runs inside a transaction
-/// when it reaches statement `stmt`, and why: `(certain, reason)`. `certain`
-/// is false where the tool's opt-out lives outside the script (diesel's
-/// `metadata.toml`, dbmate's `-- migrate:up transaction:false`) or the layout
-/// is shared by tools that differ (refinery wraps, Flyway does not for
-/// CONCURRENTLY).
-pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(bool, String)> {
+/// when it reaches statement `stmt`, and why.
+pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<InTransaction> {
     use crate::migrations::{Layout, TxMode};
     use crate::schema::{Change, TxControl};
     let m = cx.migration(idx);
@@ -360,12 +406,13 @@ pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(b
         }
     }
     if open {
-        return Some((true, format!("{} opens a transaction with BEGIN before it", m.up.path)));
+        return Some(InTransaction { certain: true, by: TxOpener::Script, why: format!("{} opens a transaction with BEGIN before it", m.up.path) });
     }
+    let tool = |certain: bool, why: String| Some(InTransaction { certain, by: TxOpener::Tool, why });
     let events = &cx.head.history.events[idx].events;
     match m.transaction {
         TxMode::Outside => None,
-        TxMode::Wrapped => Some((
+        TxMode::Wrapped => tool(
             true,
             match m.layout {
                 Layout::Sqlx => "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`",
@@ -374,21 +421,43 @@ pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<(b
                 Layout::Flyway | Layout::GolangMigrate => "refinery runs each migration in a transaction",
             }
             .into(),
-        )),
+        ),
         // One query: PostgreSQL wraps a query of several statements in an implicit transaction.
         TxMode::OneQuery => {
             let statements = events.iter().map(|e| e.statement_index + 1).max().unwrap_or(0);
-            (statements > 1).then(|| {
-                (true, format!("golang-migrate sends the file as one query, and PostgreSQL runs a query of {statements} statements in one implicit transaction"))
-            })
+            if statements < 2 {
+                return None;
+            }
+            tool(true, format!("golang-migrate sends the file as one query, and PostgreSQL runs a query of {statements} statements in one implicit transaction"))
         }
-        TxMode::OutsideWhenAllNeedIt => (!events.iter().all(|e| needs_no_transaction(&e.change)))
-            .then(|| (true, "Flyway runs a migration in a transaction unless every statement in it must run outside one".into())),
-        TxMode::Unknown => Some((
+        TxMode::OutsideWhenAllNeedIt if events.iter().all(|e| needs_no_transaction(&e.change)) => None,
+        TxMode::OutsideWhenAllNeedIt => tool(true, "Flyway runs a migration in a transaction unless every statement in it must run outside one".into()),
+        TxMode::Unknown => tool(
             false,
             "refinery runs each migration in a transaction (Flyway runs a CONCURRENTLY statement outside one only when it is alone in its migration; `tool = \"flyway\"` or `\"refinery\"` in the configuration says which)".into(),
-        )),
+        ),
     }
+}
+
+/// A statement that runs inside a transaction ([`in_transaction`]).
+pub(crate) struct InTransaction {
+    /// False where the tool's opt-out lives outside the script (diesel's
+    /// `metadata.toml`, dbmate's `-- migrate:up transaction:false`) or the
+    /// layout is shared by tools that differ (refinery wraps, Flyway does not
+    /// for CONCURRENTLY).
+    pub certain: bool,
+    pub by: TxOpener,
+    /// Said in the finding.
+    pub why: String,
+}
+
+/// Who opened the transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TxOpener {
+    /// A `BEGIN` earlier in the script.
+    Script,
+    /// The migration tool, around the whole migration.
+    Tool,
 }
 
 /// A change a migration of only such changes can run outside a transaction with.
@@ -544,6 +613,27 @@ mod tests {
         assert_eq!(ids.len(), n, "duplicate rule id");
         // The contract names this rule id in its JSON example.
         assert!(find("dropped-column-in-use").is_some());
+    }
+
+    #[test]
+    fn every_rule_says_its_engines_and_only_the_suppression_rules_have_no_check() {
+        for r in REGISTRY {
+            assert!(!r.meta.dialects.is_empty(), "{} applies to no engine", r.meta.id);
+            let from_suppressions = matches!(r.check, Check::Suppressions);
+            assert_eq!(from_suppressions, r.meta.id.contains("suppression"), "{}", r.meta.id);
+        }
+    }
+
+    #[test]
+    fn a_rule_runs_only_on_its_engines() {
+        // index-without-concurrently is PostgreSQL's: the same migration on MySQL and SQLite is quiet.
+        let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        let v2 = ("V2__i.sql", "CREATE INDEX t_s ON t (s);");
+        assert_eq!(find("index-without-concurrently").unwrap().meta.dialects, &[Dialect::Postgres]);
+        let fired = |d| testing::run(d, (&[v1], ""), (&[v1, v2], "")).findings.iter().any(|f| f.rule == "index-without-concurrently");
+        assert!(fired(Dialect::Postgres));
+        assert!(!fired(Dialect::Mysql));
+        assert!(!fired(Dialect::Sqlite));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! MySQL / MariaDB: ALTERs that need ALGORITHM=COPY on a table that holds data.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{AlterAlgorithm, AlterLock, Change, ConstraintKind, Family, SqlType, TableOption};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "mysql-alter-copies-table",
+    category: Category::Hazard,
+    dialects: &[Dialect::Mysql],
     severity: Severity::Warning,
     summary: "MySQL / MariaDB: this ALTER needs ALGORITHM=COPY, which copies the table and blocks its writes",
     explain: "\
@@ -52,9 +54,6 @@ fn copies_anyway(c: &Change) -> bool {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Mysql {
-        return;
-    }
     let events: Vec<_> = cx.pending_events().collect();
     for (idx, e) in &events {
         // The ALTER's own ALGORITHM / LOCK clauses (its other events).

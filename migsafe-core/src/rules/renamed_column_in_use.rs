@@ -1,12 +1,14 @@
 //! A pending migration renames a column that N-1 still touches.
 
-use super::{any, base_label, describe_sites, Finding, RuleMeta};
+use super::{any, base_label, describe_sites, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
 
 pub static META: RuleMeta = RuleMeta {
     id: "renamed-column-in-use",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a pending migration renames a column that N-1 reads, filters on or writes",
     explain: "\

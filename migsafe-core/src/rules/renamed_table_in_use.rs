@@ -1,12 +1,14 @@
 //! A pending migration renames a table or view that N-1 still touches.
 
-use super::{any, base_label, describe_sites, judge_replacement, Finding, RuleMeta};
+use super::{any, base_label, describe_sites, judge_replacement, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
 
 pub static META: RuleMeta = RuleMeta {
     id: "renamed-table-in-use",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a pending migration renames a table or view that N-1 uses",
     explain: "\

@@ -1,13 +1,15 @@
 //! A column becomes required that N-1's INSERTs do not fill.
 
-use super::{base_label, Finding, RuleMeta};
-use crate::check::{Context, Revision, SiteRef};
+use super::{base_label, Category, Finding, RuleMeta};
+use crate::check::{Context, Revision, SiteRef, SiteUse};
 use crate::diag::Severity;
 use crate::schema::triggers::TriggerFill;
 use crate::schema::{Change, Event};
 
 pub static META: RuleMeta = RuleMeta {
     id: "required-column-not-supplied",
+    category: Category::OldRelease,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a column becomes NOT NULL without a default, and N-1's INSERTs do not supply it",
     explain: "\
@@ -66,8 +68,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     None => None,
                 };
                 let key = (ins.table.clone(), col.name.clone());
-                let site_ref =
-                    SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "inserts into".into() };
+                let site_ref = SiteRef {
+                    revision: Revision::Base,
+                    file: site.file.clone(),
+                    line: site.line,
+                    item: site.item.clone(),
+                    access: vec![SiteUse::Column(crate::footprint::Access::Insert)],
+                };
                 if let Some(f) = out.iter_mut().find(|f| f.rule == META.id && f.table == key.0 && f.column.as_deref() == Some(key.1.as_str())) {
                     f.sites.push(site_ref);
                     continue;

@@ -1,6 +1,6 @@
 //! PostgreSQL: SET NOT NULL scans a table that holds data under ACCESS EXCLUSIVE.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, ConstraintKind};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "set-not-null-scans-table",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "SET NOT NULL without a validated CHECK (col IS NOT NULL) scans the whole table under ACCESS EXCLUSIVE",
     explain: "\
@@ -30,9 +32,6 @@ fn proves(check: &str, column: &str) -> bool {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     let events: Vec<_> = cx.pending_events().map(|(_, e)| e).collect();
     for (n, e) in events.iter().enumerate() {
         let Change::SetNotNull { table, column } = &e.change else { continue };

@@ -1,6 +1,6 @@
 //! SQLite: ALTER TABLE forms SQLite does not have, or refuses on a table with rows.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "sqlite-alter-unsupported",
+    category: Category::Hazard,
+    dialects: &[Dialect::Sqlite],
     severity: Severity::Error,
     summary: "SQLite: ALTER COLUMN / ADD CONSTRAINT do not exist, and ADD COLUMN NOT NULL without a default fails on a table with rows",
     explain: "\
@@ -24,9 +26,6 @@ procedure).",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Sqlite {
-        return;
-    }
     for (_, e) in cx.pending_events() {
         let (table, column, what, sql) = match &e.change {
             Change::ColumnAdded { table, column, ty, nullable: false, default: None, .. } if existed_at(cx, table, e) => (

@@ -1,6 +1,6 @@
 //! SQLite: the create-copy-drop-rename rebuild of a table that holds data.
 
-use super::{existed, Finding, RuleMeta};
+use super::{existed, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, Event};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "sqlite-table-rebuild",
+    category: Category::Hazard,
+    dialects: &[Dialect::Sqlite],
     severity: Severity::Info,
     summary: "SQLite: the migration rebuilds a table (create, copy, drop, rename), rewriting every row",
     explain: "\
@@ -28,9 +30,6 @@ on (with sqlx: `-- no-transaction` and explicit BEGIN / COMMIT).",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Sqlite {
-        return;
-    }
     for &idx in &cx.pending {
         let events = &cx.head.history.events[idx].events;
         let created = |t: &str| events.iter().find(|e| matches!(&e.change, Change::TableCreated { table } if table == t));

@@ -1,12 +1,14 @@
 //! `-- migsafe:allow(<rule>) <reason>` on the line before a statement.
 
-use super::{Finding, MigrationRef, RuleMeta};
+use super::{Category, Finding, MigrationRef, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Event;
 
 pub static META_NO_REASON: RuleMeta = RuleMeta {
     id: "suppression-without-reason",
+    category: Category::Hygiene,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Warning,
     summary: "a `migsafe:allow` comment gives no reason",
     explain: "\
@@ -19,6 +21,8 @@ Instead, write why: `-- migsafe:allow(index-without-concurrently) table has 40 r
 
 pub static META_UNUSED: RuleMeta = RuleMeta {
     id: "unused-suppression",
+    category: Category::Hygiene,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Warning,
     summary: "a `migsafe:allow` comment excuses a finding that does not occur",
     explain: "\
@@ -27,9 +31,6 @@ misspelt (the rule id is wrong): either way it hides nothing and misleads.
 
 Instead, remove it, or fix the rule id (`cargo migsafe explain <rule>` lists them).",
 };
-
-/// Rules have a `check`; the suppression rules are produced by [`apply_suppressions`].
-pub fn check_nothing(_: &Context, _: &mut Vec<Finding>) {}
 
 struct Allow {
     file: String,

@@ -1,6 +1,6 @@
 //! PostgreSQL: ALTER COLUMN TYPE that rewrites a table that holds data.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, Family, SqlType};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "type-change-rewrites-table",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "ALTER COLUMN TYPE rewrites the whole table (and its indexes) under an ACCESS EXCLUSIVE lock",
     explain: "\
@@ -64,9 +66,6 @@ fn utc_before(cx: &Context, idx: usize, stmt: usize) -> bool {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for (idx, e) in cx.pending_events() {
         let Change::ColumnTypeChanged { table, column, from, to, using } = &e.change else { continue };
         if !existed_at(cx, table, e) || cx.base.history.schema.column(table, column).is_none() {

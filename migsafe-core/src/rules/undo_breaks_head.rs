@@ -1,12 +1,14 @@
 //! An undo / down script that would break N or destroy what it wrote.
 
-use super::{any, describe_sites, Finding, RuleMeta};
+use super::{any, describe_sites, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
 
 pub static META: RuleMeta = RuleMeta {
     id: "undo-breaks-head",
+    category: Category::Undo,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Warning,
     summary: "running a pending migration's undo script would break N or destroy data N wrote",
     explain: "\

@@ -1,11 +1,13 @@
 //! An undo / down script that would fail on the schema the pending migrations build.
 
-use super::{Finding, MigrationRef, RuleMeta};
+use super::{Category, Finding, MigrationRef, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     id: "undo-fails",
+    category: Category::Undo,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Warning,
     summary: "a pending migration's undo script names a table, column or index that is not there when it would run",
     explain: "\

@@ -1,6 +1,6 @@
 //! PostgreSQL: ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, ConstraintKind};
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unique-constraint-without-index",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "ADD UNIQUE / PRIMARY KEY without USING INDEX builds the index while holding ACCESS EXCLUSIVE",
     explain: "\
@@ -22,9 +24,6 @@ which only takes the lock for a catalog update.",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for (_, e) in cx.pending_events() {
         let Change::ConstraintAdded { table, constraint, columns, using_index: false, name, .. } = &e.change else { continue };
         if !matches!(constraint, ConstraintKind::Unique | ConstraintKind::PrimaryKey) || !existed_at(cx, table, e) {

@@ -1,12 +1,14 @@
 //! A pending statement migsafe cannot model is reported, not assumed harmless.
 
-use super::{any, first_line, Finding, RuleMeta};
+use super::{any, first_line, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unmodelled-statement",
+    category: Category::Coverage,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Warning,
     summary: "a statement does something migsafe does not model (trigger, function, DO block, or SQL an applied migration has that the parser cannot read)",
     explain: "\

@@ -1,12 +1,14 @@
 //! A statement of a pending migration (or of its undo) that the parser cannot read.
 
-use super::{first_line, Finding, RuleMeta};
+use super::{first_line, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::{Change, Event};
 
 pub static META: RuleMeta = RuleMeta {
     id: "unparsed-statement",
+    category: Category::Coverage,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Error,
     summary: "a statement of a pending migration or of its undo script does not parse",
     explain: "\

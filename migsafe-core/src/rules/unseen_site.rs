@@ -1,12 +1,14 @@
 //! A database call whose SQL migsafe cannot read: what it touches is not checked.
 
-use super::{base_label, Finding, RuleMeta};
+use super::{base_label, Category, Finding, RuleMeta};
 use crate::annotations::{Decl, Site};
-use crate::check::{Context, Revision, SiteRef};
+use crate::check::{Context, Revision, SiteRef, SiteUse};
 use crate::diag::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unseen-site",
+    category: Category::Coverage,
+    dialects: &crate::Dialect::ALL,
     severity: Severity::Warning,
     summary: "a database call whose SQL migsafe cannot read (built at run time), or an N-1 with no database access it can see",
     explain: "\
@@ -39,13 +41,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     };
     let base = unseen(&cx.base_sites);
     let mut head = unseen(&cx.head_sites);
-    let site_ref = |rev: Revision, s: &Site| SiteRef {
-        revision: rev,
-        file: s.file.clone(),
-        line: s.line,
-        item: s.item.clone(),
-        access: "runs SQL migsafe cannot read".into(),
-    };
+    let site_ref =
+        |rev: Revision, s: &Site| SiteRef { revision: rev, file: s.file.clone(), line: s.line, item: s.item.clone(), access: vec![SiteUse::RunsUnreadableSql] };
     for (s, call, reason) in &base {
         let mut sites = vec![site_ref(Revision::Base, s)];
         // The same call in N (same file, function and call): one finding for both.

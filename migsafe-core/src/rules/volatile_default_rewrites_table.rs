@@ -1,6 +1,6 @@
 //! PostgreSQL: ADD COLUMN with a volatile default rewrites a table that holds data.
 
-use super::{existed_at, Finding, RuleMeta};
+use super::{existed_at, Category, Finding, RuleMeta};
 use crate::check::Context;
 use crate::diag::Severity;
 use crate::schema::Change;
@@ -8,6 +8,8 @@ use crate::Dialect;
 
 pub static META: RuleMeta = RuleMeta {
     id: "volatile-default-rewrites-table",
+    category: Category::Hazard,
+    dialects: &[Dialect::Postgres],
     severity: Severity::Warning,
     summary: "ADD COLUMN with a volatile default (random(), gen_random_uuid(), clock_timestamp(), a serial) rewrites the table",
     explain: "\
@@ -24,9 +26,6 @@ to new rows only), then backfill the existing rows in batches.",
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.head.history.schema.dialect != Dialect::Postgres {
-        return;
-    }
     for (_, e) in cx.pending_events() {
         let Change::ColumnAdded { table, column, ty, default, volatile_default: true, .. } = &e.change else { continue };
         if !existed_at(cx, table, e) {
