@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::load::{load, migrations};
+use crate::load::{load, load_both, migrations, Side};
 use crate::project::{discover, Project, Selection};
 use crate::render::{self, Sources};
 use crate::report::{merge, Outcome};
@@ -212,15 +212,20 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     let mut sources = Sources::default();
     let mut scans = crate::load::ScanCache::default();
     for db in &head_project.databases {
-        let head = load(&head_tree, &head_project, db, None, true, &mut scans).map_err(|e| anyhow!(e))?;
-        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
         let base_db = base_project.databases.iter().find(|b| b.migrations == db.migrations).cloned().unwrap_or_else(|| {
             // Same packages, no migrations yet: everything is pending.
             let mut d = db.clone();
             d.packages.retain(|p| base_tree.exists(&p.manifest));
             d
         });
-        let base = load(&base_tree, &base_project, &base_db, Some(base_sha.clone()), false, &mut scans).map_err(|e| anyhow!(e))?;
+        let (head, base) = load_both(
+            Side { tree: &head_tree, project: &head_project, db, sha: None, must_exist: true },
+            Side { tree: &base_tree, project: &base_project, db: &base_db, sha: Some(base_sha.clone()), must_exist: false },
+            &mut scans,
+        )
+        .map_err(|e| anyhow!(e))?;
+        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
+        let base = base.map_err(|e| anyhow!(e))?;
         fail_on_errors(
             &base.diagnostics,
             &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),

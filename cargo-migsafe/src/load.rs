@@ -4,7 +4,7 @@ use crate::project::{Database, Project};
 use crate::tree::Tree;
 use migsafe_core::check::RevisionInput;
 use migsafe_core::migrations::{MigrationSource, SourceFile};
-use migsafe_core::schema::analyze;
+use migsafe_core::schema::{analyze, analyze_both, History};
 use migsafe_core::sources::{scan_crate, CrateInfo, Files, Scan};
 use migsafe_core::Diagnostic;
 use std::collections::HashMap;
@@ -78,16 +78,7 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
     // The migrations and the sources are independent until the rules meet
     // them: the history is built on a second thread while this one scans the
     // sources (on two cores the scan costs next to nothing on top).
-    let (history, scanned) = std::thread::scope(|s| {
-        let analysis = std::thread::Builder::new().name("migsafe-migrations".into()).stack_size(64 << 20).spawn_scoped(s, || analyze(db.dialect, &src));
-        let scanned = scan_packages(tree, project, db, cache);
-        let history = match analysis {
-            Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: build it here.
-            Err(_) => analyze(db.dialect, &src),
-        };
-        (history, scanned)
-    });
+    let (history, scanned) = on_a_second_thread(|| analyze(db.dialect, &src), || scan_packages(tree, project, db, cache));
     if must_exist && history.migrations.is_empty() && !history.has_errors() {
         return Err(no_migrations(db));
     }
@@ -96,6 +87,75 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
     texts.extend(scanned.texts);
     diagnostics.extend(scanned.diagnostics);
     Ok(Loaded { input: RevisionInput { sha, history, sites: scanned.sites }, texts, diagnostics })
+}
+
+/// One revision of one database, to load.
+pub struct Side<'a> {
+    pub tree: &'a Tree,
+    pub project: &'a Project,
+    pub db: &'a Database,
+    pub sha: Option<String>,
+    /// Whether a missing migrations folder is an error (it is at N).
+    pub must_exist: bool,
+}
+
+/// Load N and N-1 of one database together: N-1's applied migrations are
+/// usually N's first ones, byte for byte, so they are parsed and applied once
+/// ([`analyze_both`]); both histories are built on a second thread while this
+/// one scans both revisions' sources. N's problems come first: an error
+/// loading N is returned as such, N-1's is returned inside.
+pub fn load_both(head: Side, base: Side, cache: &mut ScanCache) -> Result<(Loaded, Result<Loaded, String>), String> {
+    let (head_src, head_diags) = migrations(head.tree, head.db, head.must_exist)?;
+    let base_src = migrations(base.tree, base.db, base.must_exist);
+    let dialect = head.db.dialect;
+    let (histories, (head_scan, base_scan)) = on_a_second_thread(
+        || match &base_src {
+            Ok((b, _)) => {
+                let (h, b) = analyze_both(dialect, &head_src, b);
+                (h, Some(b))
+            }
+            Err(_) => (analyze(dialect, &head_src), None),
+        },
+        || {
+            let h = scan_packages(head.tree, head.project, head.db, cache);
+            let b = base_src.is_ok().then(|| scan_packages(base.tree, base.project, base.db, cache));
+            (h, b)
+        },
+    );
+    let (head_history, base_history) = histories;
+    let finish = |side: &Side, src: &MigrationSource, mut diagnostics: Vec<Diagnostic>, history: History, scanned: Result<Scanned, String>| {
+        if side.must_exist && history.migrations.is_empty() && !history.has_errors() {
+            return Err(no_migrations(side.db));
+        }
+        let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
+        diagnostics.extend(history.diagnostics.iter().cloned());
+        let scanned = scanned?;
+        texts.extend(scanned.texts);
+        diagnostics.extend(scanned.diagnostics);
+        Ok(Loaded { input: RevisionInput { sha: side.sha.clone(), history, sites: scanned.sites }, texts, diagnostics })
+    };
+    let n = finish(&head, &head_src, head_diags, head_history, head_scan)?;
+    let n_1 = match (base_src, base_history, base_scan) {
+        (Ok((src, diags)), Some(history), Some(scan)) => finish(&base, &src, diags, history, scan),
+        (Err(e), _, _) => Err(e),
+        _ => Err("internal error: N-1 was not loaded".to_string()),
+    };
+    Ok((n, n_1))
+}
+
+/// Run `background` on a second thread (with a deep stack: statement trees
+/// can nest deeply) while `here` runs on this one; without a thread to be
+/// had, one after the other.
+fn on_a_second_thread<A: Send, B>(background: impl Fn() -> A + Sync, here: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().name("migsafe-migrations".into()).stack_size(64 << 20).spawn_scoped(s, &background);
+        let b = here();
+        let a = match worker {
+            Ok(w) => w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => background(),
+        };
+        (a, b)
+    })
 }
 
 /// What the scan of every package of a database found.

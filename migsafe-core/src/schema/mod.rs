@@ -7,11 +7,13 @@
 
 mod apply;
 mod events;
+mod pair;
 pub mod triggers;
 pub mod types;
 
 pub use apply::{analyze, apply_script, History, MigrationEvents};
 pub use events::{AlterAlgorithm, AlterLock, Change, ConstraintKind, DataVerb, Event, Setting, TableOption, TxControl};
+pub use pair::analyze_both;
 pub use types::{Family, SqlType};
 
 use crate::diag::Location;
