@@ -13,6 +13,11 @@
 //!   sqlx / annotated are printed (the target is within 10 %). Every run's
 //!   exit code is checked, and its JSON must report at least 1,000 sites
 //!   seen at N-1, so both services are really read;
+//! - issue 13: `check` on the 1,000-site annotated service against squawk
+//!   (from `PATH`, or `pip install squawk-cli` into `target/squawk-venv`) on
+//!   the same migration files, the ratio printed; and the scaling curve: a
+//!   workspace of 1, 2, 5 and 10 such services (up to 10,000 sites and
+//!   2,470 migrations), wall time, peak RSS and cost per 1,000 sites;
 //! - issue 11: `check` with a 50 MB pending migration (CREATE TABLE and
 //!   INSERTs): median wall time of 3 runs and peak RSS (`/usr/bin/time`),
 //!   against the issue's bound of 10 s and 1 GB.
@@ -465,6 +470,11 @@ fn main() {
     println!("          plain sqlx (no annotation;      {:>4} KiB)  {:>8.1} ms", sizes[1].1 / 1024, ms(m[1]));
     println!("          ratio sqlx / annotated                      {:>8.3}     (issue 9: within 1.10)", ms(m[1]) / ms(m[0]));
 
+    // Issue 13: against squawk on the same migration files, and the cost
+    // at 1x, 2x, 5x and 10x (a workspace of k services, each with lemmy's
+    // history and 1,000 sites: up to 10,000 sites and 2,470 migrations).
+    issue_13(tmp.path(), &dirs, base, &repos[0], &tables);
+
     // Issue 11: a 50 MB pending migration (CREATE TABLE + INSERTs, as the
     // issue's sweep made it): wall time and peak memory of `check`, the
     // median of 3 runs (peak RSS from /usr/bin/time, when it is there).
@@ -521,4 +531,125 @@ fn main() {
         i,
         median(walls).as_secs_f64() * 1e3
     );
+}
+
+/// squawk (the linter `check` replaces), from `PATH` or from PyPI into a
+/// virtualenv the bench keeps in the target directory; `None` (said) when
+/// neither works (no network, no `venv`).
+fn squawk() -> Option<PathBuf> {
+    if let Ok(out) = Command::new("squawk").arg("--version").output() {
+        if out.status.success() {
+            return Some(PathBuf::from("squawk"));
+        }
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/squawk-venv");
+    let bin = venv.join("bin/squawk");
+    if !bin.exists() {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip")).args(["install", "-q", "squawk-cli"]).status().is_ok_and(|s| s.success());
+        if !made {
+            println!("  squawk: not on PATH and `pip install squawk-cli` into {} failed: no ratio", venv.display());
+            return None;
+        }
+    }
+    Some(bin)
+}
+
+/// Median wall time of `cmd args` in `dir` (any exit status but a crash).
+fn time_any(dir: &Path, cmd: &Path, args: &[String]) -> Duration {
+    let mut v = Vec::new();
+    for _ in 0..runs() {
+        let t = Instant::now();
+        let out = Command::new(cmd).args(args).current_dir(dir).output().unwrap();
+        v.push(t.elapsed());
+        assert!(out.status.code().is_some(), "{} was killed", cmd.display());
+    }
+    median(v)
+}
+
+/// Peak RSS of one run, in MB (`/usr/bin/time -f %M`), when it can be read.
+fn peak_rss_mb(dir: &Path, args: &[&str]) -> Option<f64> {
+    let bin = env!("CARGO_BIN_EXE_cargo-migsafe");
+    let out = Command::new("/usr/bin/time").args(["-f", "%M", bin, "migsafe"]).args(args).current_dir(dir).output().ok()?;
+    String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse::<f64>().ok().map(|kb| kb / 1024.0)
+}
+
+fn issue_13(tmp: &Path, dirs: &[PathBuf], base: usize, annotated: &Path, tables: &[Tbl]) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let args = ["check", "--base", "HEAD~1", "--format", "json"];
+    // The same files: every up and down script of the 1,000-site repository's migrations at N.
+    let mut files: Vec<String> = Vec::new();
+    for d in dirs {
+        for f in ["up.sql", "down.sql"] {
+            let p = annotated.join("migrations").join(d.file_name().unwrap()).join(f);
+            if p.exists() {
+                files.push(p.strip_prefix(annotated).unwrap().display().to_string());
+            }
+        }
+    }
+    println!("  issue 13: check --base HEAD~1 against squawk, same {} migration files:", files.len());
+    let check = time_checks(&[annotated], &args, SERVICE_SITES)[0];
+    match squawk() {
+        Some(sq) => {
+            let t = time_any(annotated, &sq, &files);
+            println!(
+                "          squawk {}                      {:>8.1} ms",
+                String::from_utf8_lossy(&Command::new(&sq).arg("--version").output().unwrap().stdout).trim(),
+                ms(t)
+            );
+            println!("          migsafe check, {SERVICE_SITES} annotated sites      {:>8.1} ms", ms(check));
+            println!("          ratio migsafe / squawk                      {:>8.3}     (issue 13: at most 0.5)", ms(check) / ms(t));
+        }
+        None => println!("          migsafe check, {SERVICE_SITES} annotated sites      {:>8.1} ms (no squawk to compare)", ms(check)),
+    }
+
+    // The curve: k services of 1,000 sites, each with its own copy of lemmy's history.
+    println!("  issue 13: scaling, a workspace of k services (1,000 sites and {} migrations each), check --workspace:", dirs.len());
+    let files = generate_service(tables, Style::Annotated);
+    let mut first = None;
+    for k in [1usize, 2, 5, 10] {
+        let repo = tmp.join(format!("scale-{k}"));
+        std::fs::create_dir_all(&repo).unwrap();
+        let members: Vec<String> = (0..k).map(|i| format!("\"s{i}\"")).collect();
+        std::fs::write(repo.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
+        for i in 0..k {
+            let m = repo.join(format!("s{i}"));
+            let manifest = MANIFEST.replace("name = \"bench\"", &format!("name = \"s{i}\""));
+            let manifest = format!("{manifest}[dependencies]\nmigsafe-runtime = \"0.1\"\n");
+            std::fs::create_dir_all(&m).unwrap();
+            std::fs::write(m.join("Cargo.toml"), manifest).unwrap();
+            for (p, text) in &files {
+                let p = m.join(p);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+            for d in &dirs[..base] {
+                copy_dir(d, &m.join("migrations").join(d.file_name().unwrap()));
+            }
+        }
+        sh(&repo, "git", &["init", "-q", "-b", "main"]);
+        sh(&repo, "git", &["add", "-A"]);
+        sh(&repo, "git", &["commit", "-q", "-m", "base"]);
+        for i in 0..k {
+            for d in &dirs[base..] {
+                copy_dir(d, &repo.join(format!("s{i}")).join("migrations").join(d.file_name().unwrap()));
+            }
+        }
+        sh(&repo, "git", &["add", "-A"]);
+        sh(&repo, "git", &["commit", "-q", "-m", "head"]);
+        let wargs = ["check", "--workspace", "--base", "HEAD~1", "--format", "json"];
+        let t = time_checks(&[&repo], &wargs, SERVICE_SITES * k)[0];
+        let rss = peak_rss_mb(&repo, &wargs).map(|m| format!("{m:>6.0} MB")).unwrap_or_else(|| "     ? MB".into());
+        let per = ms(t) / k as f64;
+        let first_per = *first.get_or_insert(per);
+        println!(
+            "          {k:>2}x: {:>6} sites, {:>5} migrations  {:>8.1} ms  {rss} peak RSS  {:>6.1} ms per 1,000 sites ({:.2}x 1x's)",
+            SERVICE_SITES * k,
+            dirs.len() * k,
+            ms(t),
+            per,
+            per / first_per
+        );
+    }
+    println!("          (issue 13: 10x within 1 s and 200 MB, cost linear in sites and migrations)");
 }

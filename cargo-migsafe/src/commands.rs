@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::load::{load, load_both, migrations, Side};
+use crate::load::{load, load_both, migrations, Loaded, Side};
 use crate::project::{discover, Project, Selection};
 use crate::render::{self, Sources};
 use crate::report::{merge, Outcome};
@@ -208,10 +208,11 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     eprintln!("    Checking N-1 ({}, {base_ref}) against N (working tree)", migsafe_core::short_sha(&base_sha, 7));
 
     let deny = Deny { warnings: a.deny.iter().any(|d| d == "warnings"), unseen: a.deny.iter().any(|d| d == "unseen") };
-    let mut reports = Vec::new();
-    let mut sources = Sources::default();
-    let mut scans = crate::load::ScanCache::default();
-    for db in &head_project.databases {
+    let scans = crate::load::ScanCache::default();
+    // Each database is loaded and checked on its own; a workspace's
+    // databases are spread over the cores (results kept in order, so output
+    // and the first error are the same as one after the other).
+    let one = |db: &crate::project::Database| -> Result<(Loaded, Loaded, migsafe_core::check::Report)> {
         let base_db = base_project.databases.iter().find(|b| b.migrations == db.migrations).cloned().unwrap_or_else(|| {
             // Same packages, no migrations yet: everything is pending.
             let mut d = db.clone();
@@ -221,7 +222,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         let (head, base) = load_both(
             Side { tree: &head_tree, project: &head_project, db, sha: None, must_exist: true },
             Side { tree: &base_tree, project: &base_project, db: &base_db, sha: Some(base_sha.clone()), must_exist: false },
-            &mut scans,
+            &scans,
         )
         .map_err(|e| anyhow!(e))?;
         fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
@@ -230,15 +231,22 @@ fn run_check(a: CheckArgs) -> Result<u8> {
             &base.diagnostics,
             &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),
         )?;
+        // `allow = [...]` in this database's packages' config, `--deny` from the command line.
+        let policy = Policy { allow: db.allow.clone(), deny };
+        let report = check_with(&base.input, &head.input, &policy);
+        Ok((head, base, report))
+    };
+    let mut reports = Vec::new();
+    let mut sources = Sources::default();
+    for result in crate::par::map_in_order(&head_project.databases, one) {
+        let (head, base, report) = result?;
         // What is read on regardless (a test file that does not parse, …) is said, not dropped.
         for (who, l) in [("N", &head), ("N-1", &base)] {
             for w in l.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
                 eprintln!("warning: {who}: {}: {}", w.location, w.message);
             }
         }
-        // `allow = [...]` in this database's packages' config, `--deny` from the command line.
-        let policy = Policy { allow: db.allow.clone(), deny };
-        reports.push(check_with(&base.input, &head.input, &policy));
+        reports.push(report);
         sources.head.extend(head.texts);
         sources.base.extend(base.texts);
     }
@@ -383,7 +391,7 @@ fn run_footprint(a: RevArgs) -> Result<u8> {
     let mut coverage = migsafe_core::check::RevisionCoverage::default();
     for db in &project.databases {
         // One load: the migrations applied and the sources scanned.
-        let loaded = load(&tree, &project, db, None, true, &mut crate::load::ScanCache::default()).map_err(|e| anyhow!(e))?;
+        let loaded = load(&tree, &project, db, None, true, &crate::load::ScanCache::default()).map_err(|e| anyhow!(e))?;
         fail_on_errors(&loaded.diagnostics, "the migrations or the sources cannot be read")?;
         let input: RevisionInput = loaded.input;
         coverage.add(&migsafe_core::check::RevisionCoverage::of(&input.sites));

@@ -33,6 +33,7 @@ pub mod commands;
 pub mod config;
 pub mod git;
 pub mod load;
+pub mod par;
 pub mod project;
 pub mod render;
 pub mod report;

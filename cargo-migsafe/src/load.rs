@@ -45,34 +45,39 @@ pub fn no_migrations(db: &Database) -> String {
 /// Scans of a package's sources, shared by the two revisions of one run: a
 /// package whose sources (and the files they read) are the same at N-1 and
 /// N, as in a change that only adds migrations, is scanned once.
+/// Shared by the databases checked in parallel: the lock is held only to
+/// look up and to insert, never while scanning.
 #[derive(Default)]
 pub struct ScanCache {
-    entries: HashMap<u64, (FilesRead, Scan)>,
+    entries: std::sync::Mutex<HashMap<u64, (FilesRead, Scan)>>,
 }
 
 /// The other files a scan read, with their text (`None`: absent).
 type FilesRead = Vec<(String, Option<String>)>;
 
 impl ScanCache {
-    fn scan(&mut self, tree: &Tree, files: &[(String, String)], info: &CrateInfo) -> Scan {
+    fn scan(&self, tree: &Tree, files: &[(String, String)], info: &CrateInfo) -> Scan {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (files, &info.dir, &info.deps, info.dialect.map(|d| d.to_string())).hash(&mut h);
         let key = h.finish();
-        if let Some((reads, scan)) = self.entries.get(&key) {
+        let cached = self.entries.lock().ok().and_then(|e| e.get(&key).cloned());
+        if let Some((reads, scan)) = cached {
             // The same files read (include_str!, query_file!) with the same text in this tree too.
             if reads.iter().all(|(p, t)| TreeFiles::read_from(tree, p) == *t) {
-                return scan.clone();
+                return scan;
             }
         }
         let fs = TreeFiles { tree, reads: Default::default() };
         let scan = scan_crate(files, info, &fs);
-        self.entries.insert(key, (fs.reads.into_inner().unwrap_or_default(), scan.clone()));
+        if let Ok(mut e) = self.entries.lock() {
+            e.insert(key, (fs.reads.into_inner().unwrap_or_default(), scan.clone()));
+        }
         scan
     }
 }
 
-pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool, cache: &mut ScanCache) -> Result<Loaded, String> {
+pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool, cache: &ScanCache) -> Result<Loaded, String> {
     let (src, mut diagnostics) = migrations(tree, db, must_exist)?;
     let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
     // The migrations and the sources are independent until the rules meet
@@ -104,7 +109,7 @@ pub struct Side<'a> {
 /// ([`analyze_both`]); both histories are built on a second thread while this
 /// one scans both revisions' sources. N's problems come first: an error
 /// loading N is returned as such, N-1's is returned inside.
-pub fn load_both(head: Side, base: Side, cache: &mut ScanCache) -> Result<(Loaded, Result<Loaded, String>), String> {
+pub fn load_both(head: Side, base: Side, cache: &ScanCache) -> Result<(Loaded, Result<Loaded, String>), String> {
     let (head_src, head_diags) = migrations(head.tree, head.db, head.must_exist)?;
     let base_src = migrations(base.tree, base.db, base.must_exist);
     let dialect = head.db.dialect;
@@ -168,7 +173,7 @@ struct Scanned {
 }
 
 /// Scan every package of `db`.
-fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &mut ScanCache) -> Result<Scanned, String> {
+fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCache) -> Result<Scanned, String> {
     let Scanned { mut sites, mut texts, mut diagnostics } = Scanned::default();
     for pkg in &db.packages {
         let paths = project.sources(tree, pkg);
