@@ -7,6 +7,10 @@ use crate::diag::{Diagnostic, Location};
 use crate::footprint::{analyze_statement, Access};
 use crate::ident::{ident, object_name, qualify};
 use crate::migrations::{discover, Migration, MigrationSource, Script};
+use crate::sql::recover::{
+    self, classify_unparsed, named_objects, sqlite_type_spans, AlterAction, AlterIndex as RecoveredAlterIndex, DeclaredType, Grammar, WHY_FUNCTION, WHY_SELECT,
+    WHY_TRIGGER,
+};
 use crate::sql::{for_each_statement, StatementBody};
 use crate::Dialect;
 use sqlparser::ast::{
@@ -89,21 +93,6 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
     (events, diags)
 }
 
-/// Why a kind of statement is unmodelled: one text, whether sqlparser parsed it or not.
-const WHY_SELECT: &str = "a SELECT in a migration usually calls a function whose effect migsafe cannot see";
-const WHY_FUNCTION: &str = "functions are not modelled: code calling it, or a trigger using it, may change behaviour";
-const WHY_TRIGGER: &str = "a trigger can reject or rewrite the writes of either release (migsafe reads only which columns a BEFORE INSERT row trigger fills)";
-
-/// Whether sqlparser has a grammar for a kind of statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Grammar {
-    /// It parses this kind when the statement is well formed: a failure means
-    /// the statement is broken (or sqlparser lacks a variant of it).
-    Known,
-    /// It has no (or only a partial) grammar for it: its first words are all we go by.
-    Missing,
-}
-
 fn change_what(c: &Change) -> String {
     match c {
         Change::NoSchemaEffect { what } | Change::Unmodelled { what, .. } => what.clone(),
@@ -139,352 +128,17 @@ fn not_null_columns(d: Dialect, e: &Expr) -> Vec<String> {
     }
 }
 
-/// A setting by its name (`lock_timeout`, `TIME ZONE`, …) and, when known, its value.
-fn setting_named(name: &str, value: Option<&Expr>) -> Setting {
-    let utc = |v: Option<&Expr>| {
-        let text = match v {
-            Some(Expr::Value(v)) => match &v.value {
-                sqlparser::ast::Value::SingleQuotedString(s) | sqlparser::ast::Value::DoubleQuotedString(s) => s.clone(),
-                other => other.to_string(),
-            },
-            Some(Expr::Identifier(i)) => i.value.clone(),
-            _ => return false,
-        };
-        ["UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "+00:00", "0"].iter().any(|u| text.eq_ignore_ascii_case(u))
-    };
-    match name.trim_matches(['"', '`']).to_ascii_lowercase().as_str() {
-        "lock_timeout" | "lock_wait_timeout" | "innodb_lock_wait_timeout" => Setting::LockTimeout,
-        "statement_timeout" | "max_execution_time" | "max_statement_time" => Setting::StatementTimeout,
-        "timezone" | "time_zone" | "time" => Setting::TimeZone { utc: utc(value) },
-        _ => Setting::Other,
-    }
-}
-
 /// What a `SET` sets, one per assignment.
 fn settings(set: &sqlparser::ast::Set) -> Vec<Setting> {
     use sqlparser::ast::Set;
     let last = |n: &ObjectName| n.0.last().map(|p| p.to_string()).unwrap_or_default();
     match set {
-        Set::SingleAssignment { variable, values, .. } => vec![setting_named(&last(variable), values.first())],
-        Set::ParenthesizedAssignments { variables, values } => variables.iter().enumerate().map(|(i, n)| setting_named(&last(n), values.get(i))).collect(),
-        Set::MultipleAssignments { assignments } => assignments.iter().map(|a| setting_named(&last(&a.name), Some(&a.value))).collect(),
-        Set::SetTimeZone { value, .. } => vec![setting_named("timezone", Some(value))],
+        Set::SingleAssignment { variable, values, .. } => vec![Setting::named(&last(variable), values.first())],
+        Set::ParenthesizedAssignments { variables, values } => variables.iter().enumerate().map(|(i, n)| Setting::named(&last(n), values.get(i))).collect(),
+        Set::MultipleAssignments { assignments } => assignments.iter().map(|a| Setting::named(&last(&a.name), Some(&a.value))).collect(),
+        Set::SetTimeZone { value, .. } => vec![Setting::named("timezone", Some(value))],
         _ => vec![Setting::Other],
     }
-}
-
-/// Statements sqlparser cannot parse but whose kind we recognise by their first words.
-fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
-    let words: Vec<String> = text.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(6).map(|w| w.to_uppercase()).collect();
-    let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-    let skip_or_replace: Vec<&str> =
-        w.iter().copied().filter(|x| !matches!(*x, "OR" | "REPLACE" | "CONSTRAINT" | "TEMP" | "TEMPORARY" | "UNIQUE" | "DEFINER")).collect();
-    use Grammar::{Known, Missing};
-    let no_effect = |what: &str, g: Grammar| Some((Change::NoSchemaEffect { what: what.to_string() }, g));
-    let unmodelled = |what: &str, reason: &str, g: Grammar| Some((Change::Unmodelled { what: what.to_string(), reason: reason.to_string() }, g));
-    // sqlparser's COMMENT and GRANT grammars miss object kinds PostgreSQL has
-    // (COMMENT ON FUNCTION f(int), GRANT … ON TYPE): one of the right shape is
-    // taken as what it says; one that is not (`COMMENT ON t IS;`) is broken.
-    let shaped = |ok: bool| if ok { Missing } else { Known };
-    match skip_or_replace.as_slice() {
-        ["COMMENT", ..] => no_effect("COMMENT", shaped(comment_shape(text))),
-        ["GRANT", ..] => no_effect("privileges", shaped(has_word_then_more(text, "TO"))),
-        ["REVOKE", ..] => no_effect("privileges", shaped(has_word_then_more(text, "FROM"))),
-        ["BEGIN", ..] | ["START", "TRANSACTION", ..] => Some((Change::Transaction { control: TxControl::Begin }, Known)),
-        ["COMMIT", ..] | ["END", ..] => Some((Change::Transaction { control: TxControl::Commit }, Known)),
-        ["ROLLBACK", "TO", ..] | ["SAVEPOINT", ..] | ["RELEASE", ..] => Some((Change::Transaction { control: TxControl::Savepoint }, Known)),
-        ["ROLLBACK", ..] => Some((Change::Transaction { control: TxControl::Rollback }, Known)),
-        // sqlparser reads only some SET, RESET, ANALYZE and VACUUM forms; their
-        // first words are all we go by (a tokenizer error in one is still reported).
-        ["SET", rest @ ..] => {
-            let name = rest.iter().copied().find(|w| !matches!(*w, "SESSION" | "LOCAL" | "GLOBAL")).unwrap_or("");
-            Some((Change::Setting { setting: setting_named(name.split('=').next().unwrap_or(""), None) }, Missing))
-        }
-        ["RESET", ..] => Some((Change::Setting { setting: Setting::Other }, Missing)),
-        ["PRAGMA", ..] => Some((Change::Setting { setting: Setting::Pragma }, Missing)),
-        ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Missing),
-        ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance", Missing),
-        // Extended planner statistics (lemmy's migrations have them): no table, column or type changes.
-        ["CREATE", "STATISTICS", ..] | ["DROP", "STATISTICS", ..] | ["ALTER", "STATISTICS", ..] => no_effect("planner statistics", Missing),
-        ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW", Missing),
-        ["SELECT", ..] => unmodelled("SELECT", WHY_SELECT, Known),
-        ["PERFORM", ..] => unmodelled("SELECT", WHY_SELECT, Missing),
-        ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] => no_effect("extension", Known),
-        ["ALTER", "EXTENSION", ..] => no_effect("extension", Missing),
-        ["CREATE", "FUNCTION", ..] | ["CREATE", "PROCEDURE", ..] | ["DROP", "FUNCTION", ..] | ["DROP", "PROCEDURE", ..] | ["ALTER", "FUNCTION", ..] => {
-            unmodelled("function", WHY_FUNCTION, Missing)
-        }
-        ["CREATE", "TRIGGER", ..] | ["CREATE", "CONSTRAINT", "TRIGGER", ..] | ["DROP", "TRIGGER", ..] | ["ALTER", "TRIGGER", ..] => {
-            unmodelled("trigger", WHY_TRIGGER, Missing)
-        }
-        ["CREATE", "RULE", ..] | ["DROP", "RULE", ..] | ["CREATE", "POLICY", ..] | ["DROP", "POLICY", ..] | ["ALTER", "POLICY", ..] => {
-            unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed", Missing)
-        }
-        ["DO", ..] => unmodelled("DO block", "anonymous code blocks are not modelled: they can change anything", Missing),
-        ["CREATE", "AGGREGATE", ..]
-        | ["CREATE", "OPERATOR", ..]
-        | ["CREATE", "CAST", ..]
-        | ["CREATE", "COLLATION", ..]
-        | ["CREATE", "TEXT", ..]
-        | ["CREATE", "LANGUAGE", ..] => no_effect("database object that holds no data", Missing),
-        ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence", Missing),
-        ["CREATE", "SCHEMA", ..] => no_effect("schema", Known),
-        ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification", Known),
-        ["PREPARE", ..] | ["EXECUTE", ..] => {
-            unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes", Missing)
-        }
-        ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE", Missing),
-        _ => None,
-    }
-}
-
-/// The significant tokens of `text` (any dialect's quoting is close enough for a shape check).
-fn shape_tokens(text: &str) -> Option<Vec<Token>> {
-    let d = sqlparser::dialect::GenericDialect {};
-    let tokens = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize().ok()?;
-    Some(tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect())
-}
-
-fn is_word(t: &Token, k: &str) -> bool {
-    matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k))
-}
-
-/// `COMMENT ON <object …> IS '<text>' | NULL`.
-fn comment_shape(text: &str) -> bool {
-    let Some(t) = shape_tokens(text) else { return false };
-    let n = t.len();
-    n >= 5
-        && is_word(&t[1], "ON")
-        && is_word(&t[n - 2], "IS")
-        && (is_word(&t[n - 1], "NULL")
-            || matches!(
-                &t[n - 1],
-                Token::SingleQuotedString(_) | Token::DollarQuotedString(_) | Token::EscapedStringLiteral(_) | Token::NationalStringLiteral(_)
-            ))
-}
-
-/// GRANT … TO <grantee> / REVOKE … FROM <grantee>: the keyword, then at least one token.
-fn has_word_then_more(text: &str, word: &str) -> bool {
-    let Some(t) = shape_tokens(text) else { return false };
-    t.iter().position(|x| is_word(x, word)).is_some_and(|i| i >= 2 && i + 1 < t.len())
-}
-
-/// Words that shape a statement and never name an object in it.
-const STRUCTURE: &[&str] = &[
-    "ADD",
-    "ALTER",
-    "AND",
-    "AS",
-    "BY",
-    "CASCADE",
-    "CHANGE",
-    "CHECK",
-    "COLUMN",
-    "CONCURRENTLY",
-    "CONSTRAINT",
-    "CREATE",
-    "DATA",
-    "DEFAULT",
-    "DROP",
-    "EACH",
-    "EXISTS",
-    "EXPRESSION",
-    "FOR",
-    "FOREIGN",
-    "FROM",
-    "IDENTITY",
-    "IF",
-    "INDEX",
-    "INTO",
-    "KEY",
-    "MATERIALIZED",
-    "MODIFY",
-    "NOT",
-    "NULL",
-    "ON",
-    "ONLY",
-    "OR",
-    "PRIMARY",
-    "REFERENCES",
-    "RENAME",
-    "REPLACE",
-    "RESTRICT",
-    "ROW",
-    "SELECT",
-    "SEQUENCE",
-    "SET",
-    "STATISTICS",
-    "TABLE",
-    "TEMP",
-    "TEMPORARY",
-    "TO",
-    "TYPE",
-    "UNIQUE",
-    "UPDATE",
-    "USING",
-    "VIEW",
-    "WHERE",
-    "WITH",
-];
-
-/// Words after which an object's name may come.
-const NAME_BEFORE: &[&str] =
-    &["TABLE", "INDEX", "VIEW", "COLUMN", "ON", "TO", "INTO", "UPDATE", "REFERENCES", "RENAME", "ALTER", "DROP", "ADD", "MODIFY", "CHANGE", "TYPE", "SEQUENCE"];
-
-/// Words that may stand between such a word and the name.
-const BEFORE_NAME: &[&str] = &["IF", "NOT", "EXISTS", "ONLY", "CONCURRENTLY", "COLUMN", "TABLE", "INDEX", "VIEW", "MATERIALIZED"];
-
-/// The objects a statement the parser cannot read names, from its tokens: a
-/// table, index or column name after ALTER, DROP, RENAME, TABLE, ON, … (as
-/// far as the tokenizer gets), folded as the dialect folds names.
-fn named_objects(dialect: Dialect, text: &str) -> Vec<String> {
-    let pd = dialect.parser_dialect();
-    let mut tokens = Vec::new();
-    // A tokenizer error leaves the tokens before it in `tokens`: those are used.
-    let _ = sqlparser::tokenizer::Tokenizer::new(pd.as_ref(), text).tokenize_with_location_into_buf(&mut tokens);
-    let sig: Vec<&Token> = tokens.iter().map(|t| &t.token).filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF)).collect();
-    let is = |t: &Token, set: &[&str]| matches!(t, Token::Word(w) if w.quote_style.is_none() && set.iter().any(|k| w.value.eq_ignore_ascii_case(k)));
-    let mut names: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < sig.len() && names.len() < 8 {
-        if !is(sig[i], NAME_BEFORE) {
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        while j < sig.len() && is(sig[j], BEFORE_NAME) {
-            j += 1;
-        }
-        // A dotted name: word (. word)*.
-        let mut parts = Vec::new();
-        while let Some(Token::Word(w)) = sig.get(j) {
-            if w.quote_style.is_none() && STRUCTURE.iter().any(|k| w.value.eq_ignore_ascii_case(k)) {
-                break;
-            }
-            parts
-                .push(ident(dialect, &sqlparser::ast::Ident { value: w.value.clone(), quote_style: w.quote_style, span: sqlparser::tokenizer::Span::empty() }));
-            if matches!(sig.get(j + 1), Some(Token::Period)) {
-                j += 2;
-            } else {
-                j += 1;
-                break;
-            }
-        }
-        if !parts.is_empty() {
-            let name = qualify(dialect, &parts);
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        i = j.max(i + 1);
-    }
-    names
-}
-
-/// First words of MySQL `ALTER TABLE` table options that change no column.
-const TABLE_OPTIONS: &[&str] = &[
-    "COMMENT",
-    "ENGINE",
-    "CHARSET",
-    "CHARACTER",
-    "COLLATE",
-    "CONVERT",
-    "ROW_FORMAT",
-    "KEY_BLOCK_SIZE",
-    "STATS_PERSISTENT",
-    "STATS_AUTO_RECALC",
-    "STATS_SAMPLE_PAGES",
-    "PACK_KEYS",
-    "CHECKSUM",
-    "DELAY_KEY_WRITE",
-    "AVG_ROW_LENGTH",
-    "MAX_ROWS",
-    "MIN_ROWS",
-    "FORCE",
-    "ENABLE",
-    "DISABLE",
-];
-
-/// SQLite: a column's declared type as written, which `PRAGMA table_info`
-/// shows verbatim (sqlparser re-renders it: `varchar(255)` → `VARCHAR(255)`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct DeclaredType {
-    /// The column name, folded.
-    column: String,
-    /// The type's text, exactly as in the statement (empty: no type).
-    text: String,
-    /// How many words the type name has (`UNSIGNED BIG INT`: 3).
-    words: usize,
-    /// Token range of the type name words (for rewriting), end exclusive.
-    word_range: (usize, usize),
-}
-
-/// SQLite column keywords that end a type name.
-const SQLITE_COLUMN_KEYWORDS: &[&str] =
-    &["CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT"];
-
-/// The declared types of the columns a SQLite `CREATE TABLE (…)` or
-/// `ALTER TABLE … ADD [COLUMN]` defines, from the statement's tokens.
-fn sqlite_type_spans(text: &str) -> Vec<DeclaredType> {
-    let d = sqlparser::dialect::SQLiteDialect {};
-    let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize() else { return Vec::new() };
-    let kw = |t: &Token, k: &str| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
-    let sig: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i], Token::Whitespace(_) | Token::EOF)).collect();
-    let word_at = |n: usize| sig.get(n).map(|&i| &tokens[i]);
-    // Column definitions as ranges of significant-token positions.
-    let mut defs: Vec<(usize, usize)> = Vec::new();
-    if word_at(0).is_some_and(|t| kw(t, "CREATE")) {
-        let Some(open) = (0..sig.len()).find(|&n| matches!(tokens[sig[n]], Token::LParen)) else { return Vec::new() };
-        if (0..open).any(|n| kw(&tokens[sig[n]], "AS") || kw(&tokens[sig[n]], "SELECT")) {
-            return Vec::new();
-        }
-        let (mut depth, mut from) = (0i32, open + 1);
-        for n in open..sig.len() {
-            match tokens[sig[n]] {
-                Token::LParen => depth += 1,
-                Token::RParen => {
-                    depth -= 1;
-                    if depth == 0 {
-                        defs.push((from, n));
-                        break;
-                    }
-                }
-                Token::Comma if depth == 1 => {
-                    defs.push((from, n));
-                    from = n + 1;
-                }
-                _ => {}
-            }
-        }
-    } else if word_at(0).is_some_and(|t| kw(t, "ALTER")) {
-        if let Some(add) = (0..sig.len()).find(|&n| kw(&tokens[sig[n]], "ADD")) {
-            let start = if word_at(add + 1).is_some_and(|t| kw(t, "COLUMN")) { add + 2 } else { add + 1 };
-            defs.push((start, sig.len()));
-        }
-    }
-    let mut out = Vec::new();
-    for (from, to) in defs {
-        let Some(Token::Word(name)) = word_at(from) else { continue };
-        if from >= to || ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].iter().any(|k| kw(&tokens[sig[from]], k)) {
-            continue;
-        }
-        let mut n = from + 1;
-        while n < to && matches!(&tokens[sig[n]], Token::Word(_)) && !SQLITE_COLUMN_KEYWORDS.iter().any(|k| kw(&tokens[sig[n]], k)) {
-            n += 1;
-        }
-        let words = n - (from + 1);
-        let mut end = n;
-        if words > 0 && n < to && matches!(tokens[sig[n]], Token::LParen) {
-            if let Some(close) = (n..to).find(|&m| matches!(tokens[sig[m]], Token::RParen)) {
-                end = close + 1;
-            }
-        }
-        let text = if words == 0 { String::new() } else { tokens[sig[from + 1]..sig[end - 1] + 1].iter().map(|t| t.to_string()).collect() };
-        let column = name.value.to_lowercase();
-        let word_range = if words == 0 { (0, 0) } else { (sig[from + 1], sig[n - 1] + 1) };
-        out.push(DeclaredType { column, text, words, word_range });
-    }
-    out
 }
 
 struct Ctx<'a> {
@@ -680,116 +334,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// An `ALTER TABLE` that sqlparser cannot parse as a whole: split it into
-    /// its actions, recognise the ones sqlparser has no grammar for
-    /// (`ALTER CONSTRAINT … DEFERRABLE`, `ALTER COLUMN … DROP EXPRESSION |
-    /// DROP IDENTITY | SET STATISTICS | SET STORAGE | SET COMPRESSION`) and
-    /// parse each other action on its own. Applies nothing and returns false
-    /// unless every action is understood.
+    /// An `ALTER TABLE` that sqlparser cannot parse as a whole, read action
+    /// by action ([`recover::split_alter_table`]). Applies nothing and
+    /// returns false unless every action is understood.
     fn unparsed_alter_table(&mut self, text: &str) -> bool {
-        let d = self.d();
-        let pd = d.parser_dialect();
-        let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(pd.as_ref(), text).tokenize() else { return false };
-        let tokens: Vec<Token> = tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect();
-        let kw = |t: &Token, k: &str| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
-        if tokens.len() < 3 || !kw(&tokens[0], "ALTER") || !kw(&tokens[1], "TABLE") {
-            return false;
-        }
-        let mut i = 2;
-        let mut if_exists = false;
-        if tokens.len() > i + 1 && kw(&tokens[i], "IF") && kw(&tokens[i + 1], "EXISTS") {
-            if_exists = true;
-            i += 2;
-        }
-        if tokens.get(i).is_some_and(|t| kw(t, "ONLY")) {
-            i += 1;
-        }
-        // The table name: words joined by periods.
-        let name_start = i;
-        while i < tokens.len() {
-            let word = matches!(tokens[i], Token::Word(_));
-            let dot_next = matches!(tokens.get(i + 1), Some(Token::Period));
-            i += if word && dot_next { 2 } else { 1 };
-            if !(word && dot_next) {
-                break;
-            }
-        }
-        let name_text: String = tokens[name_start..i].iter().map(|t| t.to_string()).collect();
-        // Actions, split at top-level commas.
-        let mut actions: Vec<&[Token]> = Vec::new();
-        let (mut depth, mut from) = (0i32, i);
-        for (j, t) in tokens.iter().enumerate().skip(i) {
-            match t {
-                Token::LParen => depth += 1,
-                Token::RParen => depth -= 1,
-                Token::Comma if depth == 0 => {
-                    actions.push(&tokens[from..j]);
-                    from = j + 1;
-                }
-                _ => {}
-            }
-        }
-        actions.push(&tokens[from..]);
-        enum Plan {
-            NoEffect,
-            Option(TableOption),
-            DropExpression(String),
-            DropIdentity(String),
-            Ops(Vec<AlterTableOperation>),
-        }
-        let mut plan = Vec::new();
-        for a in actions {
-            if a.is_empty() {
-                return false;
-            }
-            // ALTER [COLUMN] col <op>
-            let col_op = if kw(&a[0], "ALTER") {
-                let c = if a.len() > 1 && kw(&a[1], "COLUMN") { 2 } else { 1 };
-                match a.get(c) {
-                    Some(Token::Word(w)) if !kw(&a[c], "CONSTRAINT") => Some((
-                        ident(d, &sqlparser::ast::Ident { value: w.value.clone(), quote_style: w.quote_style, span: sqlparser::tokenizer::Span::empty() }),
-                        &a[c + 1..],
-                    )),
-                    _ => None,
-                }
-            } else {
-                None
-            };
-            let step = match col_op {
-                Some((col, rest)) if rest.len() >= 2 && kw(&rest[0], "DROP") && kw(&rest[1], "EXPRESSION") => Plan::DropExpression(col),
-                Some((col, rest)) if rest.len() >= 2 && kw(&rest[0], "DROP") && kw(&rest[1], "IDENTITY") => Plan::DropIdentity(col),
-                Some((_, rest)) if rest.len() >= 2 && kw(&rest[0], "SET") && ["STATISTICS", "STORAGE", "COMPRESSION"].iter().any(|k| kw(&rest[1], k)) => {
-                    Plan::NoEffect
-                }
-                _ if a.len() >= 2 && kw(&a[0], "ALTER") && kw(&a[1], "CONSTRAINT") => Plan::NoEffect,
-                // MySQL table options: storage, comment, character set.
-                _ if kw(&a[0], "CONVERT") => Plan::Option(TableOption::ConvertCharset),
-                _ if TABLE_OPTIONS.iter().any(|k| kw(&a[0], k))
-                    || (a.len() >= 2 && kw(&a[0], "DEFAULT") && ["CHARSET", "CHARACTER", "COLLATE"].iter().any(|k| kw(&a[1], k))) =>
-                {
-                    Plan::Option(TableOption::Other)
-                }
-                _ => {
-                    let mut action: String = a.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
-                    // MySQL 8's `DROP CHECK name` is `DROP CONSTRAINT name`.
-                    if a.len() == 3 && kw(&a[0], "DROP") && kw(&a[1], "CHECK") {
-                        action = format!("DROP CONSTRAINT {}", a[2]);
-                    }
-                    let sql = format!("ALTER TABLE {name_text} {action}");
-                    match sqlparser::parser::Parser::parse_sql(pd.as_ref(), &sql).ok().and_then(|mut v| v.pop()) {
-                        Some(Statement::AlterTable(at)) => Plan::Ops(at.operations),
-                        _ => return false,
-                    }
-                }
-            };
-            plan.push(step);
-        }
-        let Some(name) = sqlparser::parser::Parser::new(pd.as_ref()).try_with_sql(&name_text).and_then(|mut p| p.parse_object_name(false)).ok() else {
-            return false;
-        };
-        let key = self.name(&name);
+        let Some(split) = recover::split_alter_table(self.d(), text) else { return false };
+        let key = self.name(&split.name);
         if !self.schema.tables.contains_key(&key) {
-            if if_exists {
+            if split.if_exists {
                 self.no_effect("ALTER TABLE IF EXISTS on a missing table");
             } else {
                 self.missing(&key, "table");
@@ -797,28 +349,28 @@ impl<'a> Ctx<'a> {
             return true;
         }
         let at = self.at.clone();
-        for step in plan {
-            match step {
-                Plan::NoEffect => self.no_effect("constraint or storage option"),
-                Plan::Option(option) => self.changes.push(Change::TableOption { table: key.clone(), option }),
-                Plan::DropExpression(col) | Plan::DropIdentity(col) if self.schema.column(&key, &col).is_none() => {
+        for action in split.actions {
+            match action {
+                AlterAction::NoEffect => self.no_effect("constraint or storage option"),
+                AlterAction::Option(option) => self.changes.push(Change::TableOption { table: key.clone(), option }),
+                AlterAction::DropExpression(col) | AlterAction::DropIdentity(col) if self.schema.column(&key, &col).is_none() => {
                     self.warn(format!("column `{col}` does not exist in `{key}`"));
                 }
-                Plan::DropExpression(col) => {
+                AlterAction::DropExpression(col) => {
                     if let Some(c) = self.schema.tables.get_mut(&key).and_then(|t| t.column_mut(&col)) {
                         c.generated = false;
                         c.changed = Some(at.clone());
                     }
                     self.no_effect("DROP EXPRESSION");
                 }
-                Plan::DropIdentity(col) => {
+                AlterAction::DropIdentity(col) => {
                     if let Some(c) = self.schema.tables.get_mut(&key).and_then(|t| t.column_mut(&col)) {
                         c.identity = false;
                         c.changed = Some(at.clone());
                     }
                     self.no_effect("DROP IDENTITY");
                 }
-                Plan::Ops(ops) => {
+                AlterAction::Ops(ops) => {
                     for op in &ops {
                         if self.schema.tables.contains_key(&key) {
                             self.alter_table_op(&key, op);
@@ -855,46 +407,16 @@ impl<'a> Ctx<'a> {
         self.changes.push(Change::Unparsed { what, message: message.to_string(), error_at: error_at.clone(), names });
     }
 
-    /// `ALTER INDEX [IF EXISTS] name …`: sqlparser reads only `RENAME TO`,
-    /// and not after `IF EXISTS`. A rename is applied; the other actions
-    /// (`SET TABLESPACE`, `SET (…)`, `ALTER COLUMN n SET STATISTICS`,
-    /// `ATTACH PARTITION`) change no column.
+    /// `ALTER INDEX [IF EXISTS] name …` that sqlparser does not read
+    /// ([`recover::alter_index`]): a rename is applied; the other actions
+    /// change no column.
     fn alter_index(&mut self, text: &str) -> bool {
-        let d = self.d();
-        let pd = d.parser_dialect();
-        let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(pd.as_ref(), text).tokenize() else { return false };
-        let sig: Vec<&Token> = tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_) | Token::EOF | Token::SemiColon)).collect();
-        let kw = |t: Option<&&Token>, k: &str| matches!(t, Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
-        if !kw(sig.first(), "ALTER") || !kw(sig.get(1), "INDEX") {
-            return false;
+        match recover::alter_index(self.d(), text) {
+            Some(RecoveredAlterIndex::Rename { name, to, if_exists }) => self.rename_index(&name, &to, if_exists),
+            Some(RecoveredAlterIndex::StorageOption) => self.no_effect("index storage option"),
+            None => return false,
         }
-        let if_exists = kw(sig.get(2), "IF") && kw(sig.get(3), "EXISTS");
-        let rest = &sig[if if_exists { 4 } else { 2 }..];
-        let rest_text: String = rest.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
-        if let Ok(mut stmts) = sqlparser::parser::Parser::parse_sql(pd.as_ref(), &format!("ALTER INDEX {rest_text}")) {
-            if let (1, Some(Statement::AlterIndex { name, operation: AlterIndexOperation::RenameIndex { index_name } })) = (stmts.len(), stmts.pop()) {
-                self.rename_index(&name, &index_name, if_exists);
-                return true;
-            }
-        }
-        // The name, then an action that leaves the columns as they are.
-        let mut i = 0;
-        while matches!(rest.get(i), Some(Token::Word(_))) && matches!(rest.get(i + 1), Some(Token::Period)) {
-            i += 2;
-        }
-        if !matches!(rest.get(i), Some(Token::Word(_))) {
-            return false;
-        }
-        let action = &rest[i + 1..];
-        let first = action.first();
-        let storage = (kw(first, "SET") || kw(first, "RESET"))
-            || (kw(first, "ALTER") && action.iter().any(|t| kw(Some(t), "STATISTICS")))
-            || (kw(first, "ATTACH") && kw(action.get(1), "PARTITION"))
-            || (kw(first, "NO") || kw(first, "DEPENDS"));
-        if storage {
-            self.no_effect("index storage option");
-        }
-        storage
+        true
     }
 
     fn rename_index(&mut self, name: &ObjectName, to: &ObjectName, if_exists: bool) {
@@ -913,50 +435,20 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `DROP INDEX CONCURRENTLY …`, which sqlparser does not parse: parse it
+    /// `DROP INDEX CONCURRENTLY …`, which sqlparser does not parse, applied
     /// without the keyword (`self.text` keeps it, so the event records it).
     fn drop_index_concurrently(&mut self, text: &str) -> bool {
-        let words: Vec<&str> = text.split_whitespace().collect();
-        if words.len() < 4
-            || !words[0].eq_ignore_ascii_case("DROP")
-            || !words[1].eq_ignore_ascii_case("INDEX")
-            || !words[2].eq_ignore_ascii_case("CONCURRENTLY")
-        {
-            return false;
-        }
-        let sql = format!("DROP INDEX {}", words[3..].join(" "));
-        let pd = self.d().parser_dialect();
-        match sqlparser::parser::Parser::parse_sql(pd.as_ref(), &sql) {
-            Ok(stmts) if stmts.len() == 1 => {
-                self.statement(&stmts[0]);
-                true
-            }
-            _ => false,
-        }
+        let Some(s) = recover::drop_index_without_concurrently(self.d(), text) else { return false };
+        self.statement(&s);
+        true
     }
 
-    /// SQLite takes any run of words as a type name (`UNSIGNED BIG INT`);
-    /// sqlparser does not. Join each such run into one word, parse again and
-    /// apply (the declared text is kept for the catalog).
+    /// SQLite's many-word type names (`UNSIGNED BIG INT`), joined to parse
+    /// ([`recover::join_sqlite_type_names`]); the declared text is kept for the catalog.
     fn reparse_sqlite_type_names(&mut self, text: &str) -> bool {
-        if !self.declared.iter().any(|t| t.words > 1) {
-            return false;
-        }
-        let d = sqlparser::dialect::SQLiteDialect {};
-        let Ok(mut tokens) = sqlparser::tokenizer::Tokenizer::new(&d, text).tokenize() else { return false };
-        for t in self.declared.iter().rev().filter(|t| t.words > 1) {
-            let (a, b) = t.word_range;
-            let joined: Vec<String> = tokens[a..b].iter().filter_map(|t| if let Token::Word(w) = t { Some(w.value.clone()) } else { None }).collect();
-            tokens.splice(a..b, [Token::make_word(&joined.join("_"), None)]);
-        }
-        let sql: String = tokens.iter().map(|t| t.to_string()).collect();
-        match sqlparser::parser::Parser::parse_sql(&d, &sql) {
-            Ok(stmts) if stmts.len() == 1 => {
-                self.statement(&stmts[0]);
-                true
-            }
-            _ => false,
-        }
+        let Some(s) = recover::join_sqlite_type_names(&self.declared, text) else { return false };
+        self.statement(&s);
+        true
     }
 
     fn missing(&mut self, key: &str, what: &str) {
