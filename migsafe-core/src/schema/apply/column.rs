@@ -28,6 +28,34 @@ fn is_column_or_its_cast(d: Dialect, e: &Expr, column: &str) -> bool {
     }
 }
 
+/// A column definition's options, as the model reads them.
+#[derive(Debug, Default)]
+pub(super) struct ColumnOptions {
+    /// The last `NULL` or `NOT NULL` written.
+    nullable: Option<bool>,
+    /// The last of `NULL`, `NOT NULL`, `PRIMARY KEY` and `AUTO_INCREMENT`
+    /// (the last two meaning NOT NULL): how MySQL reads a redefinition
+    /// (MariaDB: `MODIFY c INT AUTO_INCREMENT NULL` is nullable, `NULL AUTO_INCREMENT` is not).
+    nullable_in_order: Option<bool>,
+    /// The last `DEFAULT`, as written.
+    default: Option<String>,
+    /// Whether a `DEFAULT` calls a function whose value differs per row.
+    volatile_default: bool,
+    pub(super) primary_key: bool,
+    /// One single-column key per `UNIQUE`.
+    pub(super) unique: Vec<Vec<String>>,
+    pub(super) foreign_keys: Vec<ForeignKey>,
+    pub(super) checks: Vec<String>,
+    /// `GENERATED ALWAYS AS (expr)`: computed.
+    generated: bool,
+    /// `GENERATED … AS IDENTITY`, `IDENTITY`, `AUTO_INCREMENT`, `AUTOINCREMENT`: the database fills it.
+    identity: bool,
+    /// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY`.
+    generated_identity: bool,
+    /// MySQL's `AUTO_INCREMENT` (SQLite's `AUTOINCREMENT`).
+    auto_increment: bool,
+}
+
 impl Ctx<'_> {
     pub(super) fn column_type(&self, dt: &DataType) -> SqlType {
         let written = dt.to_string();
@@ -48,77 +76,85 @@ impl Ctx<'_> {
         ty
     }
 
-    pub(super) fn new_column(
-        &mut self,
-        def: &ColumnDef,
-        table_pk: &mut Vec<String>,
-        uniques: &mut Vec<Vec<String>>,
-        fks: &mut Vec<ForeignKey>,
-        checks: &mut Vec<String>,
-    ) -> Column {
+    /// A column definition's options, decoded once for CREATE TABLE, ADD
+    /// COLUMN and CHANGE / MODIFY (a foreign key keeps the option's name).
+    fn column_options<'o>(&self, column: &str, options: impl IntoIterator<Item = (Option<&'o Ident>, &'o ColumnOption)>) -> ColumnOptions {
         let d = self.d();
-        let name = ident(d, &def.name);
-        let mut ty = self.column_type(&def.data_type);
-        if let Some(decl) = self.declared.iter().find(|t| t.column == name) {
-            ty = normalize(d, &decl.text);
-        }
-        let upper = ty.written.to_uppercase();
-        let serial = d == Dialect::Postgres && upper.contains("SERIAL") || d == Dialect::Mysql && upper == "SERIAL";
-        let mut col =
-            Column { name: name.clone(), ty, nullable: true, default: None, identity: serial, generated: false, created: self.at.clone(), changed: None };
-        if serial {
-            col.nullable = false;
-        }
-        let mut pk = false;
-        for opt in &def.options {
-            match &opt.option {
-                ColumnOption::NotNull => col.nullable = false,
-                ColumnOption::Null => col.nullable = true,
-                ColumnOption::Default(e) => col.default = Some(e.to_string()),
-                ColumnOption::PrimaryKey(_) => pk = true,
-                ColumnOption::Unique(_) => uniques.push(vec![name.clone()]),
-                ColumnOption::ForeignKey(fk) => fks.push(ForeignKey {
-                    name: opt.name.as_ref().map(|n| ident(d, n)),
-                    columns: vec![name.clone()],
+        let mut o = ColumnOptions::default();
+        for (name, option) in options {
+            match option {
+                ColumnOption::NotNull | ColumnOption::Null => {
+                    o.nullable = Some(matches!(option, ColumnOption::Null));
+                    o.nullable_in_order = o.nullable;
+                }
+                ColumnOption::Default(e) => {
+                    o.default = Some(e.to_string());
+                    o.volatile_default |= is_volatile(e);
+                }
+                ColumnOption::PrimaryKey(_) => {
+                    o.primary_key = true;
+                    o.nullable_in_order = Some(false);
+                }
+                ColumnOption::Unique(_) => o.unique.push(vec![column.to_string()]),
+                ColumnOption::ForeignKey(fk) => o.foreign_keys.push(ForeignKey {
+                    name: name.map(|n| ident(d, n)),
+                    columns: vec![column.to_string()],
                     references: self.name(&fk.foreign_table),
                     referred_columns: fk.referred_columns.iter().map(|c| ident(d, c)).collect(),
                 }),
-                ColumnOption::Check(c) => checks.push(c.expr.to_string()),
-                ColumnOption::Generated { generation_expr: Some(_), .. } => col.generated = true,
+                ColumnOption::Check(c) => o.checks.push(c.expr.to_string()),
+                ColumnOption::Generated { generation_expr: Some(_), .. } => o.generated = true,
                 ColumnOption::Generated { generated_as, generation_expr: None, .. } => {
-                    col.identity = true;
-                    if matches!(generated_as, GeneratedAs::Always | GeneratedAs::ByDefault) && d == Dialect::Postgres {
-                        col.nullable = false;
-                    }
+                    o.identity = true;
+                    o.generated_identity |= matches!(generated_as, GeneratedAs::Always | GeneratedAs::ByDefault);
                 }
-                ColumnOption::Identity(_) => col.identity = true,
+                ColumnOption::Identity(_) => o.identity = true,
                 ColumnOption::DialectSpecific(tokens) => {
-                    for t in tokens {
-                        if let Token::Word(w) = t {
-                            let v = w.value.to_uppercase();
-                            if v == "AUTO_INCREMENT" || v == "AUTOINCREMENT" {
-                                col.identity = true;
-                            }
-                        }
+                    let auto = tokens
+                        .iter()
+                        .any(|t| matches!(t, Token::Word(w) if ["AUTO_INCREMENT", "AUTOINCREMENT"].iter().any(|k| w.value.eq_ignore_ascii_case(k))));
+                    o.auto_increment |= auto;
+                    o.identity |= auto;
+                    if auto {
+                        o.nullable_in_order = Some(false);
                     }
                 }
                 _ => {}
             }
         }
-        if pk {
-            table_pk.push(name.clone());
-            if d != Dialect::Sqlite {
-                col.nullable = false;
+        o
+    }
+
+    /// A new column (CREATE TABLE, ADD COLUMN) and the keys and checks its options declare.
+    pub(super) fn new_column(&mut self, def: &ColumnDef) -> (Column, ColumnOptions) {
+        let d = self.d();
+        let sem = self.sem();
+        let name = ident(d, &def.name);
+        let mut ty = self.column_type(&def.data_type);
+        if let Some(decl) = self.declared.iter().find(|t| t.column == name) {
+            ty = normalize(d, &decl.text);
+        }
+        let serial = sem.is_serial(&ty.written.to_uppercase());
+        let o = self.column_options(&name, def.options.iter().map(|o| (o.name.as_ref(), &o.option)));
+        let mut nullable = o.nullable.unwrap_or(!serial);
+        if o.generated_identity && sem.identity_is_not_null() {
+            nullable = false;
+        }
+        let mut identity = serial || o.identity;
+        if o.primary_key {
+            if sem.primary_key_is_not_null() {
+                nullable = false;
             }
-            if d == Dialect::Sqlite && col.ty.written.eq_ignore_ascii_case("INTEGER") {
+            if sem.has_rowid() && ty.written.eq_ignore_ascii_case("INTEGER") {
                 // INTEGER PRIMARY KEY is the rowid: SQLite fills it.
-                col.identity = true;
+                identity = true;
             }
         }
-        if d == Dialect::Mysql && col.identity {
-            col.nullable = false;
+        if identity && sem.auto_increment_is_not_null() {
+            nullable = false;
         }
-        col
+        let col = Column { name, ty, nullable, default: o.default.clone(), identity, generated: o.generated, created: self.at.clone(), changed: None };
+        (col, o)
     }
 
     /// `ALTER TABLE … ADD [COLUMN] [IF NOT EXISTS] def`.
@@ -130,10 +166,8 @@ impl Ctx<'_> {
             }
             return;
         }
-        let (mut pk, mut u, mut f, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let col = self.new_column(column_def, &mut pk, &mut u, &mut f, &mut c);
-        let volatile = column_def.options.iter().any(|o| matches!(&o.option, ColumnOption::Default(e) if is_volatile(e)))
-            || col.ty.written.to_uppercase().contains("SERIAL");
+        let (col, o) = self.new_column(column_def);
+        let volatile = o.volatile_default || col.ty.written.to_uppercase().contains("SERIAL");
         self.changes.push(Change::ColumnAdded {
             table: key.to_string(),
             column: name,
@@ -143,11 +177,13 @@ impl Ctx<'_> {
             volatile_default: volatile,
         });
         if let Some(t) = self.schema.tables.get_mut(key) {
+            if o.primary_key {
+                t.primary_key.push(col.name.clone());
+            }
             t.columns.push(col);
-            t.primary_key.extend(pk);
-            t.unique.extend(u);
-            t.foreign_keys.extend(f);
-            t.checks.extend(c);
+            t.unique.extend(o.unique);
+            t.foreign_keys.extend(o.foreign_keys);
+            t.checks.extend(o.checks);
         }
     }
 
@@ -192,22 +228,9 @@ impl Ctx<'_> {
     fn redefine_column(&mut self, key: &str, name: &str, data_type: &DataType, options: &[ColumnOption]) {
         let new_ty = self.column_type(data_type);
         let Some(old) = self.schema.column(key, name).cloned() else { return };
-        let mut nullable = true;
-        let mut default = None;
-        let mut identity = false;
-        for o in options {
-            match o {
-                ColumnOption::NotNull => nullable = false,
-                ColumnOption::Null => nullable = true,
-                ColumnOption::Default(e) => default = Some(e.to_string()),
-                ColumnOption::PrimaryKey(_) => nullable = false,
-                ColumnOption::DialectSpecific(toks) if toks.iter().any(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("AUTO_INCREMENT"))) => {
-                    identity = true;
-                    nullable = false;
-                }
-                _ => {}
-            }
-        }
+        let o = self.column_options(name, options.iter().map(|o| (None, o)));
+        let (default, identity) = (o.default, o.auto_increment);
+        let mut nullable = o.nullable_in_order.unwrap_or(true);
         // MySQL keeps a primary key column NOT NULL whatever the new definition says.
         if self.schema.tables.get(key).is_some_and(|t| t.primary_key.iter().any(|c| c == name)) {
             nullable = false;
@@ -322,6 +345,21 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(col(&s, "t", "k"), ("varchar".into(), false));
         assert_eq!(col(&s, "t", "w"), ("bigint".into(), true));
+    }
+
+    #[test]
+    fn a_redefinition_reads_null_and_auto_increment_in_order_as_mariadb_does() {
+        // MariaDB 10.11: `MODIFY id INT AUTO_INCREMENT NULL` leaves `id` nullable; `NULL AUTO_INCREMENT` does not.
+        let (s, d) = run(
+            Dialect::Mysql,
+            "CREATE TABLE t (a INT, b INT, c INT, KEY (a), KEY (b), KEY (c));
+             ALTER TABLE t MODIFY a INT AUTO_INCREMENT NULL;
+             ALTER TABLE t MODIFY b INT NULL AUTO_INCREMENT;
+             ALTER TABLE t MODIFY c INT AUTO_INCREMENT;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!([col(&s, "t", "a").1, col(&s, "t", "b").1, col(&s, "t", "c").1], [true, false, false]);
+        assert!(s.column("t", "b").unwrap().identity && s.column("t", "c").unwrap().identity);
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl Ctx<'_> {
         match c {
             TableConstraint::PrimaryKey(pk) => {
                 let cols = cols_of(&pk.columns);
-                if d != Dialect::Sqlite {
+                if self.sem().primary_key_is_not_null() {
                     for name in &cols {
                         if let Some(col) = table.column_mut(name) {
                             col.nullable = false;

@@ -11,6 +11,7 @@
 mod column;
 mod constraint;
 mod data;
+mod dialect;
 mod enum_type;
 mod index;
 mod routine;
@@ -25,6 +26,7 @@ use crate::migrations::{discover, Migration, MigrationSource, Script};
 use crate::sql::recover::{self, classify_unparsed, named_objects, sqlite_type_spans, DeclaredType, Grammar, WHY_FUNCTION, WHY_SELECT, WHY_TRIGGER};
 use crate::sql::{for_each_statement, StatementBody};
 use crate::Dialect;
+use dialect::{semantics, Semantics};
 use sqlparser::ast::{AlterIndexOperation, ObjectName, ObjectType, Statement};
 
 /// The result of applying a whole migrations folder.
@@ -73,7 +75,8 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
     let mut idx = 0;
     // Each statement is applied as soon as it is read: a large script's syntax trees are not all held at once.
     for_each_statement(dialect, &script.path, &script.text, script.first_line, |st| {
-        let declared = if dialect == Dialect::Sqlite { sqlite_type_spans(&st.text) } else { Vec::new() };
+        let keeps_declared = semantics(dialect).keeps_declared_types();
+        let declared = if keeps_declared { sqlite_type_spans(&st.text) } else { Vec::new() };
         let mut ctx = Ctx { schema: &mut *schema, at: st.location.clone(), text: st.text.to_uppercase(), declared, changes: Vec::new(), diags: Vec::new() };
         match &st.body {
             StatementBody::Parsed(p) => ctx.statement(&p.statement),
@@ -81,7 +84,7 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
             StatementBody::Error { location, message, tokenizer: true } => ctx.unparsed(&st.text, location, message, None),
             StatementBody::Error { location, message, tokenizer: false } => match classify_unparsed(&st.text) {
                 Some((c, Grammar::Missing)) => ctx.changes.push(c),
-                _ if dialect == Dialect::Sqlite && ctx.reparse_sqlite_type_names(&st.text) => {}
+                _ if keeps_declared && ctx.reparse_sqlite_type_names(&st.text) => {}
                 _ if ctx.unparsed_alter_table(&st.text) => {}
                 _ if ctx.drop_index_concurrently(&st.text) => {}
                 _ if ctx.alter_index(&st.text) => {}
@@ -135,6 +138,11 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn d(&self) -> Dialect {
         self.schema.dialect
+    }
+
+    /// The dialect's rules.
+    fn sem(&self) -> &'static dyn Semantics {
+        semantics(self.d())
     }
 
     fn name(&self, n: &ObjectName) -> String {
@@ -209,21 +217,17 @@ impl Ctx<'_> {
                 self.changes.push(Change::Transaction { control: TxControl::Savepoint })
             }
             Statement::Rollback { .. } => self.changes.push(Change::Transaction { control: TxControl::Rollback }),
-            // SQLite has no SET: sqlite3 stops the migration there ("near \"SET\": syntax error").
-            Statement::Set(_) if self.d() == Dialect::Sqlite => {
-                let (text, at) = (self.text.to_string(), self.at.clone());
-                self.unparsed(
-                    &text,
-                    &at,
-                    "SQLite has no SET statement (sqlite3 refuses it: near \"SET\": syntax error); its settings are PRAGMAs",
-                    Some("SET".into()),
-                )
-            }
-            Statement::Set(set) => {
-                for setting in settings(set) {
-                    self.changes.push(Change::Setting { setting });
+            Statement::Set(set) => match self.sem().refuses_set() {
+                Some(why) => {
+                    let (text, at) = (self.text.to_string(), self.at.clone());
+                    self.unparsed(&text, &at, why, Some("SET".into()))
                 }
-            }
+                None => {
+                    for setting in settings(set) {
+                        self.changes.push(Change::Setting { setting });
+                    }
+                }
+            },
             Statement::Pragma { .. } => self.changes.push(Change::Setting { setting: Setting::Pragma }),
             Statement::CreateSchema { .. } => self.no_effect("schema"),
             Statement::CreateSequence { .. } => self.no_effect("sequence"),

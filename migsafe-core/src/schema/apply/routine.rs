@@ -3,7 +3,6 @@
 
 use super::Ctx;
 use crate::schema::triggers::{self, InsertTrigger, TriggerAction};
-use crate::Dialect;
 use sqlparser::ast::ObjectName;
 
 impl Ctx<'_> {
@@ -49,10 +48,9 @@ impl Ctx<'_> {
         use sqlparser::ast::{TriggerEvent, TriggerObject, TriggerObjectKind, TriggerPeriod};
         let before = matches!(ct.period, Some(TriggerPeriod::Before));
         let on_insert = ct.events.iter().any(|e| matches!(e, TriggerEvent::Insert));
-        // PostgreSQL's default is FOR EACH STATEMENT; MySQL's triggers are all row triggers.
         let per_row = match &ct.trigger_object {
             Some(TriggerObjectKind::For(o) | TriggerObjectKind::ForEach(o)) => *o == TriggerObject::Row,
-            None => self.d() == Dialect::Mysql,
+            None => self.sem().triggers_are_per_row(),
         };
         let name = self.routine_key(&ct.name);
         let table = self.name(&ct.table_name);

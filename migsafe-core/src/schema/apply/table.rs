@@ -30,7 +30,13 @@ impl Ctx<'_> {
         let mut checks = Vec::new();
         let mut columns = Vec::new();
         for def in &ct.columns {
-            let c = self.new_column(def, &mut pk, &mut uniques, &mut fks, &mut checks);
+            let (c, o) = self.new_column(def);
+            if o.primary_key {
+                pk.push(c.name.clone());
+            }
+            uniques.extend(o.unique);
+            fks.extend(o.foreign_keys);
+            checks.extend(o.checks);
             columns.push(c);
         }
         if let Some(q) = &ct.query {
@@ -52,7 +58,7 @@ impl Ctx<'_> {
         for c in &ct.constraints {
             self.table_constraint(&mut table, c);
         }
-        if self.d() == crate::Dialect::Sqlite {
+        if self.sem().has_rowid() {
             if ct.sqlite_table_options.options.contains(&SqliteTableOption::WithoutRowid) {
                 // No rowid: the primary key is an ordinary NOT NULL key.
                 for name in table.primary_key.clone() {

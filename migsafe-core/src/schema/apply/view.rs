@@ -6,32 +6,38 @@ use super::Ctx;
 use crate::footprint::{analyze_statement, Access};
 use crate::ident::ident;
 use crate::schema::{Change, Removal, View};
-use crate::Dialect;
-use sqlparser::ast::{AlterView, AlterViewOperation, CreateView, Expr, ObjectName, Statement};
+use sqlparser::ast::{AlterView, AlterViewOperation, CreateView, Expr, ObjectName, Query, Statement};
 
 impl Ctx<'_> {
     pub(super) fn create_view(&mut self, cv: &CreateView) {
         let key = self.name(&cv.name);
-        let fp = analyze_statement(self.d(), self.schema, &Statement::Query(cv.query.clone()));
-        let columns = if cv.columns.is_empty() { fp.output.clone() } else { cv.columns.iter().map(|c| ident(self.d(), &c.name)).collect() };
+        let columns = cv.columns.iter().map(|c| ident(self.d(), &c.name)).collect();
+        self.define_view(key, cv.materialized, columns, &cv.query);
+    }
+
+    /// A view (re)defined by CREATE VIEW or MySQL's ALTER VIEW … AS: its
+    /// columns (as listed, else the query's), what it reads, whether writes
+    /// to it reach a table; a reference that does not resolve is a warning.
+    fn define_view(&mut self, key: String, materialized: bool, columns: Vec<String>, query: &Query) {
+        let fp = analyze_statement(self.d(), self.schema, &Statement::Query(Box::new(query.clone())));
+        let columns = if columns.is_empty() { fp.output.clone() } else { columns };
         let reads = fp.columns.iter().filter(|u| u.access == Access::Read || u.access == Access::Filter).map(|u| (u.table.clone(), u.column.clone())).collect();
         if let Some(issue) = fp.issues.first() {
             self.warn(format!("view `{key}`: {}", issue.message()));
         }
-        let writes_to = if cv.materialized { None } else { self.view_writes_to(&cv.query) };
-        self.schema.views.insert(key.clone(), View { name: key.clone(), materialized: cv.materialized, columns, reads, writes_to, created: self.at.clone() });
-        self.changes.push(Change::ViewCreated { view: key, materialized: cv.materialized });
+        let writes_to = if materialized { None } else { self.view_writes_to(query) };
+        self.schema.views.insert(key.clone(), View { name: key.clone(), materialized, columns, reads, writes_to, created: self.at.clone() });
+        self.changes.push(Change::ViewCreated { view: key, materialized });
     }
 
     /// The table writes to a view with this query go to, if the database
     /// makes the view updatable by itself: PostgreSQL's and MySQL's rules for
     /// a simple view (one table in FROM, each output a plain column or `*`, no
     /// WITH, DISTINCT, GROUP BY, HAVING, aggregates, set operations, LIMIT or
-    /// OFFSET). SQLite views are read-only (short of INSTEAD OF triggers,
-    /// which the model does not read).
+    /// OFFSET), where the dialect makes such views updatable.
     fn view_writes_to(&self, q: &sqlparser::ast::Query) -> Option<String> {
         use sqlparser::ast::{GroupByExpr, SelectItem, SetExpr, TableFactor};
-        if self.d() == Dialect::Sqlite || q.with.is_some() || q.limit_clause.is_some() || q.fetch.is_some() {
+        if !self.sem().simple_views_are_updatable() || q.with.is_some() || q.limit_clause.is_some() || q.fetch.is_some() {
             return None;
         }
         let SetExpr::Select(sel) = q.body.as_ref() else { return None };
@@ -52,13 +58,8 @@ impl Ctx<'_> {
     pub(super) fn alter_view(&mut self, av: &AlterView) {
         let key = self.name(&av.name);
         if let AlterViewOperation::As { columns, query, .. } = &av.operation {
-            let fp = analyze_statement(self.d(), self.schema, &Statement::Query(query.clone()));
-            let cols = if columns.is_empty() { fp.output.clone() } else { columns.iter().map(|c| ident(self.d(), c)).collect() };
-            let reads = fp.columns.iter().map(|u| (u.table.clone(), u.column.clone())).collect();
-            let writes_to = if av.materialized { None } else { self.view_writes_to(query) };
-            let view = View { name: key.clone(), materialized: av.materialized, columns: cols, reads, writes_to, created: self.at.clone() };
-            self.schema.views.insert(key.clone(), view);
-            self.changes.push(Change::ViewCreated { view: key, materialized: av.materialized });
+            let columns = columns.iter().map(|c| ident(self.d(), c)).collect();
+            self.define_view(key, av.materialized, columns, query);
             return;
         }
         if !self.schema.views.contains_key(&key) {
@@ -122,5 +123,17 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(s.views["w"].columns, ["a", "c"]);
         assert!(!s.views.contains_key("v"));
+    }
+
+    #[test]
+    fn alter_view_as_is_read_as_create_view_is() {
+        // A reference that does not resolve is a warning in both (ALTER VIEW … AS said nothing before).
+        for sql in ["CREATE VIEW v AS SELECT a, nope FROM t;", "CREATE VIEW v AS SELECT a FROM t;\nALTER VIEW v AS SELECT a, nope FROM t;"] {
+            let (s, d) = run(Dialect::Mysql, &format!("CREATE TABLE t (a INT, b INT);\n{sql}"));
+            assert_eq!(d.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(), ["view `v`: no column `nope` in table `t`"], "{sql}");
+            assert_eq!(s.views["v"].columns, ["a", "nope"]);
+            assert_eq!(s.views["v"].reads, [("t".to_string(), "a".to_string())]);
+            assert_eq!(s.views["v"].writes_to.as_deref(), Some("t"));
+        }
     }
 }
