@@ -8,7 +8,7 @@
 pub mod query;
 pub mod site;
 
-pub use query::{analyze_sql, analyze_sql_with, analyze_statement, SqlError};
+pub use query::{analyze_sql, analyze_sql_with, analyze_statement, Catalog, SqlError};
 pub use site::{resolve_site, Problem, ResolvedSite, Target};
 
 use crate::schema::Removal;

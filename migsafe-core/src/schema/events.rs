@@ -299,3 +299,26 @@ impl Change {
         }
     }
 }
+
+impl Setting {
+    /// A setting by its name (`lock_timeout`, `TIME ZONE`, …) and, when known, its value.
+    pub(crate) fn named(name: &str, value: Option<&sqlparser::ast::Expr>) -> Setting {
+        let utc = |v: Option<&sqlparser::ast::Expr>| {
+            let text = match v {
+                Some(sqlparser::ast::Expr::Value(v)) => match &v.value {
+                    sqlparser::ast::Value::SingleQuotedString(s) | sqlparser::ast::Value::DoubleQuotedString(s) => s.clone(),
+                    other => other.to_string(),
+                },
+                Some(sqlparser::ast::Expr::Identifier(i)) => i.value.clone(),
+                _ => return false,
+            };
+            ["UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "+00:00", "0"].iter().any(|u| text.eq_ignore_ascii_case(u))
+        };
+        match name.trim_matches(['"', '`']).to_ascii_lowercase().as_str() {
+            "lock_timeout" | "lock_wait_timeout" | "innodb_lock_wait_timeout" => Setting::LockTimeout,
+            "statement_timeout" | "max_execution_time" | "max_statement_time" => Setting::StatementTimeout,
+            "timezone" | "time_zone" | "time" => Setting::TimeZone { utc: utc(value) },
+            _ => Setting::Other,
+        }
+    }
+}

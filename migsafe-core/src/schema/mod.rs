@@ -257,3 +257,19 @@ pub struct CatalogColumn {
     pub data_type: String,
     pub nullable: bool,
 }
+
+/// Resolving SQL (`footprint`) reads the schema through this.
+impl crate::footprint::Catalog for Schema {
+    fn has_relation(&self, key: &str) -> bool {
+        Schema::has_relation(self, key)
+    }
+    fn relation_names(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(Schema::relation_names(self))
+    }
+    fn relation_columns(&self, key: &str) -> Option<Vec<String>> {
+        Schema::relation_columns(self, key)
+    }
+    fn removal(&self, table: &str, column: Option<&str>) -> Option<&Removal> {
+        Schema::removal(self, table, column)
+    }
+}
