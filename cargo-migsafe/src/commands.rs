@@ -313,7 +313,7 @@ fn schema_json(s: &Schema) -> serde_json::Value {
                 .collect();
             (
                 t.name.clone(),
-                json!({"columns": cols, "primary_key": t.primary_key, "unique": t.unique, "foreign_keys": t.foreign_keys, "checks": t.checks, "created": format!("{}:{}", t.created.file, t.created.line)}),
+                json!({"columns": cols, "primary_key": t.primary_key, "unique": t.unique, "foreign_keys": t.foreign_keys, "checks": t.checks.iter().map(|c| &c.text).collect::<Vec<_>>(), "created": format!("{}:{}", t.created.file, t.created.line)}),
             )
         })
         .collect();

@@ -25,12 +25,6 @@ Instead, add the check `NOT VALID`, validate it, then set NOT NULL and drop
 the check.",
 };
 
-/// `col IS NOT NULL` appears in the CHECK text (quotes and case ignored).
-fn proves(check: &str, column: &str) -> bool {
-    let c = check.to_lowercase().replace('"', "");
-    c.contains(&format!("{column} is not null"))
-}
-
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let events: Vec<_> = cx.pending_events().map(|(_, e)| e).collect();
     for (n, e) in events.iter().enumerate() {
@@ -39,7 +33,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         // A validated check in the base schema, or added (and validated) earlier in the pending migrations.
-        let in_base = cx.base.history.schema.tables.get(table).is_some_and(|t| t.checks.iter().any(|c| proves(c, column)));
+        let in_base = cx.base.history.schema.tables.get(table).is_some_and(|t| t.checks.iter().any(|c| c.validated && c.proves_not_null.contains(column)));
         let earlier = &events[..n];
         let added = earlier.iter().enumerate().find(|(_, p)| {
             matches!(&p.change, Change::ConstraintAdded { table: t, constraint: ConstraintKind::Check, proves_not_null, .. } if t == table && proves_not_null.contains(column))
@@ -89,5 +83,25 @@ mod tests {
         let v2 = ("V2__x.sql", "ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;\nALTER TABLE t ALTER COLUMN s SET NOT NULL;\nCREATE TABLE u (a INT);\nALTER TABLE u ALTER COLUMN a SET NOT NULL;");
         let r = run(Dialect::Postgres, (&[V1], ""), (&[V1, v2], ""));
         assert!(keys(&r).iter().all(|k| !k.starts_with("set-not-null")), "{:?}", keys(&r));
+    }
+
+    #[test]
+    fn a_check_in_the_base_proves_only_its_own_columns_and_only_once_validated() {
+        let set = ("V3__x.sql", "ALTER TABLE t ALTER COLUMN s SET NOT NULL;");
+        let fires = |v2: &str| {
+            let base = [V1, ("V2__c.sql", v2)];
+            let r = run(Dialect::Postgres, (&base, ""), (&[V1, ("V2__c.sql", v2), set], ""));
+            keys(&r).contains(&"set-not-null-scans-table warning t.s".to_string())
+        };
+        // Validated in N-1 (also written quoted, or in an AND): proven.
+        assert!(!fires("ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL);"));
+        assert!(!fires("ALTER TABLE t ADD CONSTRAINT c CHECK (\"s\" IS NOT NULL AND id > 0);"));
+        assert!(!fires("ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;"));
+        // A check on another column whose name ends in `s` proved `s` when the text was searched.
+        assert!(fires("ALTER TABLE t ADD COLUMN xs TEXT;\nALTER TABLE t ADD CONSTRAINT c CHECK (xs IS NOT NULL);"));
+        // Added NOT VALID and never validated: the rows already there are not proven.
+        assert!(fires("ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL) NOT VALID;"));
+        // Dropped again.
+        assert!(fires("ALTER TABLE t ADD CONSTRAINT c CHECK (s IS NOT NULL);\nALTER TABLE t DROP CONSTRAINT c;"));
     }
 }

@@ -58,8 +58,21 @@ pub struct Table {
     pub primary_key: Vec<String>,
     pub unique: Vec<Vec<String>>,
     pub foreign_keys: Vec<ForeignKey>,
-    pub checks: Vec<String>,
+    pub checks: Vec<CheckConstraint>,
     pub created: Provenance,
+}
+
+/// A CHECK constraint: its expression as written (for display) and what the
+/// model read from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    pub name: Option<String>,
+    pub text: String,
+    /// The columns it proves NOT NULL (`col IS NOT NULL`, alone or in an AND).
+    pub proves_not_null: Vec<String>,
+    /// False while it was added `NOT VALID` and not validated since: it
+    /// proves nothing about the rows already there.
+    pub validated: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::ident::ident;
 use crate::schema::types::{normalize, Family};
-use crate::schema::{Change, Column, ForeignKey, Removal, SqlType};
+use crate::schema::{Change, CheckConstraint, Column, ForeignKey, Removal, SqlType};
 use crate::Dialect;
 use sqlparser::ast::{AlterColumnOperation, ColumnDef, ColumnOption, DataType, Expr, GeneratedAs, Ident};
 use sqlparser::tokenizer::Token;
@@ -45,7 +45,7 @@ pub(super) struct ColumnOptions {
     /// One single-column key per `UNIQUE`.
     pub(super) unique: Vec<Vec<String>>,
     pub(super) foreign_keys: Vec<ForeignKey>,
-    pub(super) checks: Vec<String>,
+    pub(super) checks: Vec<CheckConstraint>,
     /// `GENERATED ALWAYS AS (expr)`: computed.
     generated: bool,
     /// `GENERATED … AS IDENTITY`, `IDENTITY`, `AUTO_INCREMENT`, `AUTOINCREMENT`: the database fills it.
@@ -102,7 +102,12 @@ impl Ctx<'_> {
                     references: self.name(&fk.foreign_table),
                     referred_columns: fk.referred_columns.iter().map(|c| ident(d, c)).collect(),
                 }),
-                ColumnOption::Check(c) => o.checks.push(c.expr.to_string()),
+                ColumnOption::Check(c) => o.checks.push(CheckConstraint {
+                    name: name.map(|n| ident(d, n)),
+                    text: c.expr.to_string(),
+                    proves_not_null: super::constraint::not_null_columns(d, &c.expr),
+                    validated: true,
+                }),
                 ColumnOption::Generated { generation_expr: Some(_), .. } => o.generated = true,
                 ColumnOption::Generated { generated_as, generation_expr: None, .. } => {
                     o.identity = true;

@@ -5,12 +5,12 @@
 use super::Ctx;
 use crate::ident::ident;
 use crate::schema::events::ConstraintKind;
-use crate::schema::{Change, ForeignKey, Table};
+use crate::schema::{Change, CheckConstraint, ForeignKey, Table};
 use crate::Dialect;
 use sqlparser::ast::{Expr, Ident, TableConstraint};
 
 /// The columns a CHECK expression proves NOT NULL: `c IS NOT NULL`, and each side of an AND.
-fn not_null_columns(d: Dialect, e: &Expr) -> Vec<String> {
+pub(super) fn not_null_columns(d: Dialect, e: &Expr) -> Vec<String> {
     match e {
         Expr::IsNotNull(inner) => match inner.as_ref() {
             Expr::Identifier(i) => vec![ident(d, i)],
@@ -67,7 +67,13 @@ impl Ctx<'_> {
                 Some((ConstraintKind::ForeignKey, cols))
             }
             TableConstraint::Check(ch) => {
-                table.checks.push(ch.expr.to_string());
+                // Validated unless `add_constraint` learns it was added NOT VALID.
+                table.checks.push(CheckConstraint {
+                    name: ch.name.as_ref().map(|n| ident(d, n)),
+                    text: ch.expr.to_string(),
+                    proves_not_null: not_null_columns(d, &ch.expr),
+                    validated: true,
+                });
                 Some((ConstraintKind::Check, vec![]))
             }
             _ => None,
@@ -82,6 +88,11 @@ impl Ctx<'_> {
             None => return,
         };
         let res = self.table_constraint(&mut table, constraint);
+        if not_valid && matches!(constraint, TableConstraint::Check(_)) {
+            if let Some(c) = table.checks.last_mut() {
+                c.validated = false;
+            }
+        }
         self.schema.tables.insert(key.to_string(), table);
         let using_index = constraint.to_string().to_uppercase().contains("USING INDEX");
         let name = match constraint {
@@ -109,6 +120,7 @@ impl Ctx<'_> {
         let n = ident(self.d(), name);
         if let Some(t) = self.schema.tables.get_mut(key) {
             t.foreign_keys.retain(|f| f.name.as_deref() != Some(n.as_str()));
+            t.checks.retain(|c| c.name.as_deref() != Some(n.as_str()));
             if n == format!("{}_pkey", crate::ident::base_name(key)) {
                 t.primary_key.clear();
             }
@@ -136,6 +148,9 @@ impl Ctx<'_> {
     /// `ALTER TABLE … VALIDATE CONSTRAINT name`.
     pub(super) fn validate_constraint(&mut self, key: &str, name: &Ident) {
         let name = ident(self.d(), name);
+        if let Some(c) = self.schema.tables.get_mut(key).and_then(|t| t.checks.iter_mut().find(|c| c.name.as_deref() == Some(name.as_str()))) {
+            c.validated = true;
+        }
         self.changes.push(Change::ConstraintValidated { table: key.to_string(), name });
     }
 }
