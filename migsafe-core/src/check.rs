@@ -77,6 +77,11 @@ impl SiteUse {
 }
 
 impl SiteRef {
+    /// A site touching what a finding is about in one way.
+    pub fn new(revision: Revision, file: &str, line: u32, item: &str, access: SiteUse) -> SiteRef {
+        SiteRef { revision, file: file.to_string(), line, item: item.to_string(), access: vec![access] }
+    }
+
     /// "reads, filters on".
     pub fn access_text(&self) -> String {
         self.access.iter().map(|u| u.verb()).collect::<Vec<_>>().join(", ")

@@ -36,13 +36,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             for f in t.fields.iter().filter(|f| annotation_name(dialect, &f.column) == *column && !f.rust_type.optional) {
                 fields.push(format!("`{}.{}: {}`", t.rust_name, f.field, f.rust_type.text));
-                sites.push(SiteRef {
-                    revision: Revision::Base,
-                    file: site.file.clone(),
-                    line: f.line,
-                    item: t.rust_name.clone(),
-                    access: vec![SiteUse::Decodes],
-                });
+                sites.push(SiteRef::new(Revision::Base, &site.file, f.line, &t.rust_name, SiteUse::Decodes));
             }
         }
         // sqlx's query! macros decode a column that was NOT NULL when N-1 was compiled as a plain `T`,
@@ -58,13 +52,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     "the query at {}:{} (sqlx's macros decode a column that was NOT NULL when N-1 was built as a plain `T`)",
                     site.file, site.line
                 ));
-                sites.push(SiteRef {
-                    revision: Revision::Base,
-                    file: site.file.clone(),
-                    line: site.line,
-                    item: site.item.clone(),
-                    access: vec![SiteUse::Decodes],
-                });
+                sites.push(SiteRef::new(Revision::Base, &site.file, site.line, &site.item, SiteUse::Decodes));
             }
         }
         if sites.is_empty() {

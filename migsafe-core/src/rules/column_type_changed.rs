@@ -83,13 +83,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     typed.push((&site.file, site.line));
                     if !decodes(dialect, fam, to, t.decoding) {
                         problems.push(format!("its field `{}.{}: {}` cannot decode `{}`", t.rust_name, f.field, f.rust_type.text, to.display()));
-                        sites.push(SiteRef {
-                            revision: Revision::Base,
-                            file: site.file.clone(),
-                            line: f.line,
-                            item: t.rust_name.clone(),
-                            access: vec![SiteUse::Decodes],
-                        });
+                        sites.push(SiteRef::new(Revision::Base, &site.file, f.line, &t.rust_name, SiteUse::Decodes));
                     }
                 } else if (to.family == Family::Enum) != (from.family == Family::Enum) || (to.family == Family::Enum && to.user_type != from.user_type) {
                     // To or from an enum, or another enum type: the field's
@@ -104,13 +98,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         from.display(),
                         to.display()
                     ));
-                    sites.push(SiteRef {
-                        revision: Revision::Base,
-                        file: site.file.clone(),
-                        line: f.line,
-                        item: t.rust_name.clone(),
-                        access: vec![SiteUse::Decodes],
-                    });
+                    sites.push(SiteRef::new(Revision::Base, &site.file, f.line, &t.rust_name, SiteUse::Decodes));
                 }
             }
         }

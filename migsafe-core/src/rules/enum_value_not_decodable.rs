@@ -55,7 +55,7 @@ fn decodes_column(schema: &Schema, e: &EnumDecl, table: &str, column: &str) -> b
 }
 
 fn enum_site(rev: Revision, site: &Site, e: &EnumDecl, access: SiteUse) -> SiteRef {
-    SiteRef { revision: rev, file: site.file.clone(), line: site.line, item: e.rust_name.clone(), access: vec![access] }
+    SiteRef::new(rev, &site.file, site.line, &e.rust_name, access)
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -83,16 +83,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             for (site, res) in &cx.head_sites {
                 for u in res.columns.iter().filter(|u| u.table == table && u.column == column && u.access.writes()) {
                     for v in &u.values {
-                        written.push((
-                            v.clone(),
-                            SiteRef {
-                                revision: Revision::Head,
-                                file: site.file.clone(),
-                                line: site.line,
-                                item: site.item.clone(),
-                                access: vec![SiteUse::Column(u.access)],
-                            },
-                        ));
+                        written.push((v.clone(), SiteRef::new(Revision::Head, &site.file, site.line, &site.item, SiteUse::Column(u.access))));
                     }
                 }
             }
@@ -107,13 +98,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         let _ = col;
                         written.push((
                             v.clone(),
-                            SiteRef {
-                                revision: Revision::Head,
-                                file: e.at.file.clone(),
-                                line: e.at.line,
-                                item: "migration".into(),
-                                access: vec![SiteUse::Column(crate::footprint::Access::Write)],
-                            },
+                            SiteRef::new(Revision::Head, &e.at.file, e.at.line, "migration", SiteUse::Column(crate::footprint::Access::Write)),
                         ));
                     }
                 }
@@ -198,15 +183,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .map(|(s, d)| enum_site(Revision::Base, s, d, SiteUse::Decodes))
                 .collect();
             sites.extend(
-                cx.base_sites.iter().filter(|(_, r)| r.columns.iter().any(|u| u.table == table && u.column == column && u.values.contains(from))).map(
-                    |(s, _)| SiteRef {
-                        revision: Revision::Base,
-                        file: s.file.clone(),
-                        line: s.line,
-                        item: s.item.clone(),
-                        access: vec![SiteUse::UsesTheLiteral],
-                    },
-                ),
+                cx.base_sites
+                    .iter()
+                    .filter(|(_, r)| r.columns.iter().any(|u| u.table == table && u.column == column && u.values.contains(from)))
+                    .map(|(s, _)| SiteRef::new(Revision::Base, &s.file, s.line, &s.item, SiteUse::UsesTheLiteral)),
             );
             if sites.is_empty() {
                 continue;

@@ -58,13 +58,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             };
             for (table, column) in targets {
                 let mut f = Finding::new(&META, table, column.as_deref())
-                    .sites(vec![SiteRef {
-                        revision: Revision::Head,
-                        file: site.file.clone(),
-                        line: site.line,
-                        item: site.item.clone(),
-                        access: vec![SiteUse::Declares],
-                    }])
+                    .sites(vec![SiteRef::new(Revision::Head, &site.file, site.line, &site.item, SiteUse::Declares)])
                     .message(if foreign && !already {
                         format!("N uses a relation no migration creates: {} (a table of another database, or one made at run time?)", p.message)
                     } else if already {

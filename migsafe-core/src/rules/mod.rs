@@ -285,8 +285,7 @@ pub(crate) fn judge_replacement(cx: &Context, meta: &'static RuleMeta, e: &Event
         }
         // What this site of N-1 meets under the name now.
         let now = resolve_site(head, &site.decl, &base_enums);
-        let at =
-            |access: SiteUse| SiteRef { revision: Revision::Base, file: site.file.clone(), line: site.line, item: site.item.clone(), access: vec![access] };
+        let at = |access: SiteUse| SiteRef::new(Revision::Base, &site.file, site.line, &site.item, access);
         // A column N-1's INSERT leaves out that is required now: required-column-not-supplied says so.
         let unsupplied = |c: &str| {
             head.column(name, c).is_some_and(|col| col.required()) && before.inserts.iter().any(|i| i.table == name && !i.columns.iter().any(|x| x == c))

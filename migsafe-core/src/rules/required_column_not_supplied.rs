@@ -68,13 +68,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     None => None,
                 };
                 let key = (ins.table.clone(), col.name.clone());
-                let site_ref = SiteRef {
-                    revision: Revision::Base,
-                    file: site.file.clone(),
-                    line: site.line,
-                    item: site.item.clone(),
-                    access: vec![SiteUse::Column(crate::footprint::Access::Insert)],
-                };
+                let site_ref = SiteRef::new(Revision::Base, &site.file, site.line, &site.item, SiteUse::Column(crate::footprint::Access::Insert));
                 if let Some(f) = out.iter_mut().find(|f| f.rule == META.id && f.table == key.0 && f.column.as_deref() == Some(key.1.as_str())) {
                     f.sites.push(site_ref);
                     continue;

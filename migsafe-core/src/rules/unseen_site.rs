@@ -41,8 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     };
     let base = unseen(&cx.base_sites);
     let mut head = unseen(&cx.head_sites);
-    let site_ref =
-        |rev: Revision, s: &Site| SiteRef { revision: rev, file: s.file.clone(), line: s.line, item: s.item.clone(), access: vec![SiteUse::RunsUnreadableSql] };
+    let site_ref = |rev: Revision, s: &Site| SiteRef::new(rev, &s.file, s.line, &s.item, SiteUse::RunsUnreadableSql);
     for (s, call, reason) in &base {
         let mut sites = vec![site_ref(Revision::Base, s)];
         // The same call in N (same file, function and call): one finding for both.
