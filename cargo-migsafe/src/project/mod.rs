@@ -5,7 +5,8 @@
 //! A package's migrations folder and dialect come, in this order of
 //! precedence, from `--migrations` / `--dialect`, from
 //! `[package.metadata.migsafe]` (or the workspace's), and otherwise from what
-//! the service's own tools read (see [`crate::config`] and [`discover`]).
+//! the service's own tools read (see `migsafe_core::folder`, [`crate::config`]
+//! and [`discover`]).
 //! Which packages are read follows cargo: `-p NAME`, `--workspace`, the whole
 //! workspace at a virtual manifest, else the package of the manifest.
 
