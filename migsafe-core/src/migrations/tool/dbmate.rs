@@ -13,6 +13,7 @@ pub static DBMATE: MigrationTool = MigrationTool {
     names: Tool::Sqlx,
     claims_folder: sqlx::any_folder,
     claims_file,
+    configurable: false,
     ignores: sqlx::reads_all,
     parse: sqlx::parse_versioned,
     halves,

@@ -13,6 +13,7 @@ pub static DIESEL: MigrationTool = MigrationTool {
     names: Tool::Diesel,
     claims_folder,
     claims_file: super::no_file,
+    configurable: true,
     ignores,
     parse,
     halves: super::whole,

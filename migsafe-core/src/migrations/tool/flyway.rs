@@ -14,6 +14,7 @@ pub static FLYWAY: MigrationTool = MigrationTool {
     names: Tool::Flyway,
     claims_folder,
     claims_file: super::no_file,
+    configurable: true,
     ignores,
     parse,
     halves: super::whole,

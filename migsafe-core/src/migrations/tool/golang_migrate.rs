@@ -12,6 +12,7 @@ pub static GOLANG_MIGRATE: MigrationTool = MigrationTool {
     names: Tool::Sqlx,
     claims_folder: sqlx::any_folder,
     claims_file: super::no_file,
+    configurable: true,
     ignores: sqlx::reads_all,
     parse: sqlx::parse_versioned,
     halves: super::whole,

@@ -117,6 +117,9 @@ pub struct MigrationTool {
     /// Whether a file is its own whichever tool of its names the folder has
     /// (dbmate's `-- migrate:up` in a sqlx folder).
     pub claims_file: fn(&[&str], &str) -> bool,
+    /// Whether `tool = "…"` makes it the folder's tool; not for a tool whose
+    /// files say they are its (dbmate): its files are its, the others the first reader's.
+    pub configurable: bool,
     /// Why it ignores a file of a folder in its shape (the path split at `/`), if it does.
     pub ignores: fn(&[&str]) -> Option<&'static str>,
     /// A file's name (split at `/`) as it reads it, if it reads it.
@@ -153,7 +156,7 @@ pub(crate) fn no_file(_: &[&str], _: &str) -> bool {
 fn folder_tools(rels: &[&str], configured: Option<Tool>) -> (&'static MigrationTool, Vec<&'static MigrationTool>) {
     let first = TOOLS.iter().copied().find(|t| (t.claims_folder)(rels)).unwrap_or(&sqlx::SQLX);
     let family: Vec<&'static MigrationTool> = TOOLS.iter().copied().filter(|t| t.names == first.names).collect();
-    let tool = family.iter().copied().find(|t| Some(t.tool) == configured).unwrap_or(first);
+    let tool = family.iter().copied().find(|t| Some(t.tool) == configured && t.configurable).unwrap_or(first);
     (tool, family)
 }
 
@@ -201,7 +204,9 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
         // rejects it, so no applied migration keeps one that matters.
         let text = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
         let tool = family.iter().copied().find(|t| (t.claims_file)(&parts, text)).unwrap_or(folder_tool);
-        let Some(n) = (tool.parse)(&parts) else {
+        // A name only another tool reads (a lone diesel `down.sql`) is read as that tool's, to say what it lacks.
+        let parsed = (tool.parse)(&parts).map(|n| (tool, n)).or_else(|| TOOLS.iter().find_map(|t| (t.parse)(&parts).map(|n| (*t, n))));
+        let Some((tool, n)) = parsed else {
             match parts.as_slice() {
                 [_] | [_, "up.sql" | "down.sql"] => diags.push(unknown_name(&shown)),
                 _ => diags.push(Diagnostic::warning(Location::new(&shown, 1, 1), "SQL file nested in a folder no migration tool reads: ignored")),
@@ -313,7 +318,9 @@ pub(crate) mod tests {
             let (first, family) = folder_tools(&rels, None);
             assert_eq!(first.names, t.names, "{}'s example is taken by {}", t.id, first.id);
             assert!(family.iter().any(|f| f.tool == t.tool));
-            assert_eq!(folder_tools(&rels, Some(t.tool)).0.tool, t.tool, "{} cannot be configured for its example", t.id);
+            if t.configurable {
+                assert_eq!(folder_tools(&rels, Some(t.tool)).0.tool, t.tool, "{} cannot be configured for its example", t.id);
+            }
             // Its names' owner reads its own names.
             assert_eq!(t.names.def().names, t.names, "{}", t.id);
             // Configured, it reads its example without a word, in its layout.
@@ -346,6 +353,10 @@ pub(crate) mod tests {
         assert!(msgs.iter().any(|m| m.starts_with("migrations/create_users.sql:1:1: info: Flyway and refinery read only")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("V1__bin.sql") && m.contains("binary")));
         assert!(msgs.iter().any(|m| m.contains("U3__x.sql") && m.contains("without its up")));
+        // A lone diesel `down.sql` outside a diesel folder: read as diesel's, so the error says what it lacks.
+        let (m, d) = ids(&[("1_a.sql", "x"), ("2024-01-01-000000_b/down.sql", "x")]);
+        assert_eq!(m, ["1_a.sql"]);
+        assert_eq!(errors(&d), ["migrations/2024-01-01-000000_b/down.sql:1:1: error: a down / undo script without its up migration"]);
     }
 
     #[test]

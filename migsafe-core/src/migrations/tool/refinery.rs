@@ -11,6 +11,7 @@ pub static REFINERY: MigrationTool = MigrationTool {
     names: Tool::Flyway,
     claims_folder: flyway::claims_folder,
     claims_file: super::no_file,
+    configurable: true,
     ignores: flyway::ignores,
     parse: flyway::parse,
     halves: super::whole,

@@ -13,6 +13,7 @@ pub static SQLX: MigrationTool = MigrationTool {
     names: Tool::Sqlx,
     claims_folder: any_folder,
     claims_file: super::no_file,
+    configurable: true,
     ignores: reads_all,
     parse: parse_versioned,
     halves: super::whole,
