@@ -23,6 +23,7 @@ pub mod check;
 pub mod config;
 pub mod diag;
 pub mod dialect;
+pub mod folder;
 pub mod footprint;
 pub mod ident;
 pub mod migrations;

@@ -1,5 +1,6 @@
-//! Finding the crate's migrations and building their schema, once per
-//! compiler process.
+//! Finding the crate's migrations (with `migsafe_core::folder`, as `cargo
+//! migsafe` finds them, unless `MIGSAFE_MIGRATIONS_DIR` says) and building
+//! their schema, once per compiler process.
 //!
 //! rustc loads a proc-macro crate once per crate it compiles, so a static
 //! cache shares one schema between every annotation of that crate. The cache
@@ -13,7 +14,8 @@
 //! reads it from disk) only for those.
 
 use crate::cache::Disk;
-use migsafe_core::config::{read_manifest, resolve, Config};
+use migsafe_core::config::{read_manifest, Declared};
+use migsafe_core::folder::{self, embedded_migrations, Embedded, PackageFacts, WorkspaceFacts};
 use migsafe_core::migrations::{MigrationSource, SourceFile};
 use migsafe_core::schema::{analyze, Schema};
 use migsafe_core::Dialect;
@@ -143,43 +145,96 @@ fn locate_uncached(manifest_dir: Option<&str>, env_dir: Option<&str>, env_dialec
         // The manifest may still choose the dialect.
         let dialect = match env_dialect {
             Some(d) => d,
-            None => manifest_config(&manifest_dir).ok().map(|c| c.dialect).unwrap_or(Dialect::Postgres),
+            None => manifest_config(&manifest_dir).ok().map(|c| c.2).unwrap_or(Dialect::Postgres),
         };
         return Ok(Located { dir: dir_abs, shown: dir.to_string(), dialect });
     }
-    let config = manifest_config(&manifest_dir)?;
-    Ok(Located { dir: manifest_dir.join(&config.migrations), shown: config.migrations, dialect: env_dialect.unwrap_or(config.dialect) })
+    let (dir, shown, dialect) = manifest_config(&manifest_dir)?;
+    Ok(Located { dir, shown, dialect: env_dialect.unwrap_or(dialect) })
 }
 
-/// `[package.metadata.migsafe]`, else the nearest workspace's `[workspace.metadata.migsafe]`, else the defaults.
-fn manifest_config(manifest_dir: &Path) -> Result<Config, String> {
+/// The package's folder as [`migsafe_core::folder::find`] finds it (as `cargo migsafe` does), and its dialect
+/// (`dialect = "…"` in the package's or the workspace's settings, else PostgreSQL).
+fn manifest_config(manifest_dir: &Path) -> Result<(PathBuf, String, Dialect), String> {
     let manifest = manifest_dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     let own = read_manifest(&manifest.display().to_string(), &text).map_err(|e| e.to_string())?;
     // The nearest manifest with a [workspace] table, this one included.
-    let mut workspace = None;
+    let mut workspace: Option<(Declared, PathBuf)> = None;
     if own.members.is_some() {
-        workspace = Some((own.workspace.clone(), ".".to_string()));
+        workspace = Some((own.clone(), manifest_dir.to_path_buf()));
     } else {
         for dir in manifest_dir.ancestors().skip(1) {
             let m = dir.join("Cargo.toml");
             let Ok(text) = std::fs::read_to_string(&m) else { continue };
             let declared = read_manifest(&m.display().to_string(), &text).map_err(|e| e.to_string())?;
             if declared.members.is_some() {
-                let rel = manifest_dir
-                    .strip_prefix(dir)
-                    .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"))
-                    .unwrap_or_default();
-                workspace = Some((declared.workspace, if rel.is_empty() { ".".into() } else { rel }));
+                workspace = Some((declared, dir.to_path_buf()));
                 break;
             }
         }
     }
-    let (ws, rel) = match &workspace {
-        Some((ws, rel)) => (ws.as_ref(), rel.as_str()),
-        None => (None, "."),
+    let ws_settings = workspace.as_ref().and_then(|(d, _)| d.workspace.as_ref());
+    let dialect = own.package.as_ref().and_then(|p| p.dialect).or(ws_settings.and_then(|w| w.dialect)).unwrap_or(Dialect::Postgres);
+    // Paths from the file system's root, `/`-separated, as the finder takes them.
+    let root = manifest_dir.ancestors().last().unwrap_or(manifest_dir).to_path_buf();
+    let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+    let pkg_dir = rel(manifest_dir);
+    let ws_dir = workspace.as_ref().map(|(_, d)| rel(d));
+    let shown_manifest = manifest.display().to_string();
+    let ws_manifest = workspace.as_ref().map(|(_, d)| d.join("Cargo.toml").display().to_string()).unwrap_or_default();
+    // Only crates that use migsafe's macros get here: they use a database.
+    let pkg = PackageFacts { dir: &pkg_dir, manifest: &shown_manifest, settings: own.package.as_ref(), uses_database: true };
+    let ws = ws_dir.as_deref().map(|dir| WorkspaceFacts { dir, manifest: &ws_manifest, settings: ws_settings });
+    let found = match folder::from_settings(&pkg, ws.as_ref()).map_err(|e| e.to_string())? {
+        Some(f) => Some(f),
+        None => {
+            let embedded = embedded_in_code(manifest_dir);
+            let diesel_toml = std::fs::read_to_string(manifest_dir.join("diesel.toml")).ok();
+            let ws_diesel_toml = workspace.as_ref().and_then(|(_, d)| std::fs::read_to_string(d.join("diesel.toml")).ok());
+            let is_dir = |p: &str| root.join(p).is_dir();
+            let read =
+                folder::Read { embedded: &embedded, diesel_toml: diesel_toml.as_deref(), workspace_diesel_toml: ws_diesel_toml.as_deref(), is_dir: &is_dir };
+            folder::infer(&pkg, ws.as_ref(), &read).map_err(|e| e.to_string())?
+        }
     };
-    Ok(resolve(own.package.as_ref(), ws, rel).map(|(c, _)| c).unwrap_or(Config { migrations: "migrations".into(), dialect: Dialect::Postgres }))
+    Ok(match found {
+        Some(f) => (root.join(&f.path), f.shown, dialect),
+        // Nothing names one and none exists: the error names the conventional folder.
+        None => (manifest_dir.join("migrations"), "migrations".to_string(), dialect),
+    })
+}
+
+/// `migrate!` / `embed_migrations!` calls in the package's code, with their
+/// files: every `.rs` below its directory except tests/, benches/,
+/// examples/, build output, hidden folders and nested packages (as `cargo migsafe` reads them).
+fn embedded_in_code(manifest_dir: &Path) -> Vec<(Embedded, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![manifest_dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            let top = d == manifest_dir;
+            if path.is_dir() {
+                let skipped = name.starts_with('.') || name == "target" || (top && matches!(name.as_str(), "tests" | "benches" | "examples"));
+                if !skipped && !path.join("Cargo.toml").exists() {
+                    stack.push(path);
+                }
+            } else if name.ends_with(".rs") {
+                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                if !(text.contains("migrate!") || text.contains("embed_migrations!")) {
+                    continue;
+                }
+                let shown = path.strip_prefix(manifest_dir).unwrap_or(&path).display().to_string();
+                out.extend(embedded_migrations(&text).into_iter().map(|e| (e, shown.clone())));
+            }
+        }
+    }
+    out
 }
 
 /// Every file below `dir` (hidden entries skipped), sorted, with size and mtime.
@@ -288,5 +343,70 @@ impl Loaded {
     /// compiler process (once per folder is enough for cargo to track them).
     pub fn first_mention(&self) -> bool {
         !self.mentioned.swap(true, Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A package on disk from `(path, text)` pairs (an empty text under a `/`-ending path: a folder).
+    fn package(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("migsafe-load-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (p, t) in files {
+            let path = dir.join(p);
+            if p.ends_with('/') {
+                std::fs::create_dir_all(&path).unwrap();
+            } else {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, t).unwrap();
+            }
+        }
+        dir
+    }
+
+    /// The folder the macros read is the one `cargo migsafe` reads: before, the
+    /// macros read `migrations/` whatever sqlx's `migrate!` named, and a
+    /// `dialect` setting alone made them skip the code.
+    #[test]
+    fn the_folder_the_code_embeds_as_the_cli_finds_it() {
+        let dir = package(
+            "embed",
+            &[
+                ("Cargo.toml", "[package]\nname = \"svc\"\n[package.metadata.migsafe]\ndialect = \"sqlite\"\n"),
+                ("src/main.rs", "static M: sqlx::migrate::Migrator = sqlx::migrate!(\"db/migrations\");\n"),
+                ("tests/t.rs", "static M: sqlx::migrate::Migrator = sqlx::migrate!(\"other\");\n"),
+                ("db/migrations/", ""),
+                ("other/", ""),
+            ],
+        );
+        let l = locate_uncached(Some(&dir.display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir.clone(), l.shown.as_str(), l.dialect), (dir.join("db/migrations"), "db/migrations", Dialect::Sqlite));
+        // The environment still wins.
+        let l = locate_uncached(Some(&dir.display().to_string()), Some("x"), Some("mysql")).unwrap();
+        assert_eq!((l.dir, l.shown.as_str(), l.dialect), (dir.join("x"), "x", Dialect::Mysql));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn settings_then_the_workspace_folder_then_the_default() {
+        let dir = package(
+            "ws",
+            &[
+                ("Cargo.toml", "[workspace]\nmembers = [\"api\", \"cli\"]\n"),
+                ("migrations/", ""),
+                ("api/Cargo.toml", "[package]\nname = \"api\"\n"),
+                ("cli/Cargo.toml", "[package]\nname = \"cli\"\n[package.metadata.migsafe]\nmigrations = \"./sql\"\n"),
+            ],
+        );
+        let l = locate_uncached(Some(&dir.join("api").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.shown.as_str(), l.dialect), (dir.join("migrations"), "../migrations", Dialect::Postgres));
+        let l = locate_uncached(Some(&dir.join("cli").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.shown.as_str()), (dir.join("cli/sql"), "./sql"));
+        std::fs::remove_dir_all(dir.join("migrations")).unwrap();
+        let l = locate_uncached(Some(&dir.join("api").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.shown.as_str()), (dir.join("api/migrations"), "migrations"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -4,9 +4,9 @@
 //! list of [`Migration`]s with their up and (optional) down [`Script`]s, plus
 //! diagnostics for files that fit no layout.
 
-mod layout;
+mod tool;
 
-pub use layout::{discover, Layout, Tool, TxMode};
+pub use tool::{discover, Layout, MigrationTool, Tool, TxMode, TOOLS};
 
 use serde::Serialize;
 
@@ -75,6 +75,9 @@ pub struct Migration {
     pub version: String,
     pub name: String,
     pub layout: Layout,
+    /// The tool that reads it (the folder's, or the one its file is in the form of).
+    #[serde(skip)]
+    pub tool: Tool,
     /// Whether the tool runs the up script in a transaction, decided at
     /// discovery from the tool and the markers it reads (sqlx's first-line
     /// `-- no-transaction`, diesel's `metadata.toml`, dbmate's

@@ -3,7 +3,6 @@
 use super::{in_transaction, Category, Finding, InTransaction, RuleMeta, TxOpener};
 use crate::check::Context;
 use crate::diag::Severity;
-use crate::migrations::Layout;
 use crate::schema::Change;
 use crate::Dialect;
 
@@ -36,13 +35,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let Some(InTransaction { certain, by, why }) = in_transaction(cx, idx, e.statement_index) else { continue };
         let m = cx.migration(idx);
-        let fix = match m.layout {
-            Layout::Sqlx => "make `-- no-transaction` its first line and move every other statement to another migration",
-            Layout::Diesel => "give the migration a `metadata.toml` with `run_in_transaction = false`, holding only this statement",
-            Layout::Flyway => "move it to a migration of its own (Flyway then runs it outside a transaction; refinery needs it run by hand)",
-            Layout::Dbmate => "mark the migration `-- migrate:up transaction:false` and keep only this statement in it",
-            Layout::GolangMigrate => "move it to a migration file of its own: golang-migrate sends a one-statement file outside a transaction",
-        };
+        let fix = m.tool.def().run_outside;
         let fix = if by == TxOpener::Script { "remove the BEGIN / COMMIT around it, and run it in a migration without a transaction" } else { fix };
         // Flyway runs a migration that holds nothing but CONCURRENTLY statements outside a
         // transaction by itself; only refinery (same file names) would fail: a note, not a warning.

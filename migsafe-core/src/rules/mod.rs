@@ -392,7 +392,7 @@ pub(crate) fn existed_at(cx: &Context, table: &str, e: &Event) -> bool {
 /// Whether the up script of pending migration `idx` runs inside a transaction
 /// when it reaches statement `stmt`, and why.
 pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<InTransaction> {
-    use crate::migrations::{Layout, TxMode};
+    use crate::migrations::TxMode;
     use crate::schema::{Change, TxControl};
     let m = cx.migration(idx);
     // An explicit BEGIN earlier in the script, not yet committed.
@@ -413,13 +413,7 @@ pub(crate) fn in_transaction(cx: &Context, idx: usize, stmt: usize) -> Option<In
         TxMode::Outside => None,
         TxMode::Wrapped => tool(
             true,
-            match m.layout {
-                Layout::Sqlx => "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`",
-                Layout::Diesel => "diesel runs each migration in a transaction unless its `metadata.toml` sets `run_in_transaction = false`",
-                Layout::Dbmate => "dbmate runs each migration in a transaction unless it is marked `-- migrate:up transaction:false`",
-                Layout::Flyway | Layout::GolangMigrate => "refinery runs each migration in a transaction",
-            }
-            .into(),
+            m.tool.def().wraps.into(),
         ),
         // One query: PostgreSQL wraps a query of several statements in an implicit transaction.
         TxMode::OneQuery => {

@@ -1,0 +1,110 @@
+//! Which packages are read: workspace members matched by glob as cargo
+//! matches them, and the selection (`-p`, `--workspace`, `default-members`,
+//! the root package, every member of a virtual manifest).
+
+use super::{join, Pkg, ProjectError, Selection};
+use crate::config::Manifest;
+use migsafe_core::config::Declared;
+
+/// Whether workspace glob `pattern` matches the member path `text`, as cargo
+/// matches `members` (the `glob` crate, `*` and `?` within one path component,
+/// `**` across them). Its matcher prunes instead of backtracking, so a
+/// pathological pattern costs time proportional to the text, not exponential in it.
+pub(super) fn glob_match(pattern: &str, text: &str) -> Result<bool, glob::PatternError> {
+    let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
+    Ok(glob::Pattern::new(pattern)?.matches_with(text, options))
+}
+
+/// `dir` relative to `root` (both repository-relative).
+pub(super) fn rel_to(root: &str, dir: &str) -> String {
+    if root.is_empty() {
+        dir.to_string()
+    } else if dir == root {
+        String::new()
+    } else {
+        dir.strip_prefix(&format!("{root}/")).unwrap_or(dir).to_string()
+    }
+}
+
+pub(super) fn matches_any(manifest: &str, globs: &[String], rel: &str) -> Result<bool, ProjectError> {
+    for g in globs {
+        let pattern = g.trim_end_matches('/').trim_start_matches("./");
+        let hit =
+            glob_match(pattern, rel).map_err(|e| ProjectError::BadGlob { manifest: manifest.to_string(), pattern: g.clone(), message: e.msg.to_string() })?;
+        if hit {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Mark the packages `selection` picks, as cargo would: `--workspace`,
+/// `-p NAME`, else at a workspace root its `default-members` (or the root
+/// package, or every member of a virtual manifest), else the manifest's package.
+pub(super) fn select(
+    pkgs: &mut [Pkg],
+    selection: &Selection,
+    dir: &str,
+    ws: Option<(&str, &Declared)>,
+    ws_manifest: Option<&Manifest>,
+) -> Result<(), ProjectError> {
+    if selection.workspace {
+        pkgs.iter_mut().for_each(|p| p.selected = true);
+        return Ok(());
+    }
+    if !selection.packages.is_empty() {
+        for name in &selection.packages {
+            let name = name.split('@').next().unwrap_or(name);
+            match pkgs.iter_mut().find(|p| p.package.name == name) {
+                Some(p) => p.selected = true,
+                None => {
+                    let names: Vec<&str> = pkgs.iter().map(|p| p.package.name.as_str()).collect();
+                    let hint = migsafe_core::suggest::did_you_mean(name, names.iter().copied()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    let place = match ws {
+                        Some((d, _)) => format!("the workspace at {}", join(d, "Cargo.toml").unwrap_or_default()),
+                        None => join(dir, "Cargo.toml").unwrap_or_default(),
+                    };
+                    return Err(ProjectError::UnknownPackage { name: name.to_string(), place, hint, members: names.join(", ") });
+                }
+            }
+        }
+        return Ok(());
+    }
+    match ws {
+        Some((wdir, wdecl)) if wdir == dir => {
+            if let Some(dm) = ws_manifest.and_then(|m| m.default_members.as_ref()) {
+                let root = join(wdir, "Cargo.toml").unwrap_or_default();
+                for p in pkgs.iter_mut() {
+                    p.selected = matches_any(&root, dm, &rel_to(wdir, &p.package.dir))?;
+                }
+            } else if wdecl.package_name.is_some() {
+                for p in pkgs.iter_mut() {
+                    p.selected = p.package.dir == dir;
+                }
+            } else {
+                pkgs.iter_mut().for_each(|p| p.selected = true);
+            }
+        }
+        _ => {
+            for p in pkgs.iter_mut() {
+                p.selected = p.package.dir == dir;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_globs() {
+        assert!(glob_match("crates/*", "crates/api").unwrap());
+        assert!(!glob_match("crates/*", "crates/api/sub").unwrap());
+        assert!(glob_match("crates/**", "crates/api/sub").unwrap());
+        assert!(glob_match("svc", "svc").unwrap());
+        assert!(glob_match("svc-?", "svc-a").unwrap());
+        assert!(glob_match("svc-[ab]", "svc-b").unwrap());
+    }
+}
