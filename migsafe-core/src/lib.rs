@@ -23,6 +23,7 @@ pub mod diag;
 pub mod dialect;
 pub mod footprint;
 pub mod ident;
+pub mod live;
 pub mod migrations;
 pub mod rules;
 pub mod schema;
