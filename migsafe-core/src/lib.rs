@@ -26,6 +26,7 @@ pub mod dialect;
 pub mod folder;
 pub mod footprint;
 pub mod ident;
+pub mod live;
 pub mod migrations;
 pub mod policy;
 pub mod rules;

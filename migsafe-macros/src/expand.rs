@@ -4,6 +4,7 @@
 use crate::load;
 use migsafe_core::annotations::{parse_enum, parse_sql, parse_table, parse_touches, Decl, EnumTarget, Parsed};
 use migsafe_core::footprint::{resolve_site, Access, Target};
+use migsafe_site as site;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
@@ -80,14 +81,11 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
 
 /// `const _: () = { <tracking> migsafe_runtime::__private::site!(…); };`
 ///
-/// The site is one string (`migsafe_runtime::__private::SITES` documents the
-/// encoding), added by the runtime's `site!` as one linkme element: far
+/// The site is one string (encoded by `migsafe_site`, which the runtime
+/// decodes it with), added by the runtime's `site!` as one linkme element: far
 /// cheaper for rustc than a `#[distributed_slice]` static of nested structs.
-fn register(track: String, item: &str, decl: Encoded) -> TokenStream {
-    let mut head = Encoded::default();
-    head.str(item);
-    head.0.push_str(&decl.0);
-    head.0.push('\0');
+fn register(track: String, item: &str, decl: &site::Decl<'_>) -> TokenStream {
+    let head = site::encode_head(item, decl);
     // Where the annotation is, as `file!()` and `line!()` would say, written
     // as text: two built-in macro expansions fewer per site. A compiler that
     // does not tell the macro (rustc before 1.88) gets the built-ins.
@@ -100,36 +98,11 @@ fn register(track: String, item: &str, decl: Encoded) -> TokenStream {
     };
     // Written as text and parsed by the compiler's lexer: much cheaper than
     // building the tokens one by one (this runs once per annotation).
-    let text = format!("const _: () = {{ {track} ::migsafe_runtime::__private::site!({:?}{rest}); }};", head.0);
+    let text = format!("const _: () = {{ {track} ::migsafe_runtime::__private::site!({head:?}{rest}); }};");
     // proc_macro's own `parse` (proc_macro2's would first lex the text again, unoptimized, to validate it).
     match text.parse::<proc_macro::TokenStream>() {
         Ok(tokens) => tokens.into(),
         Err(e) => syn::Error::new(Span::call_site(), format!("migsafe: internal error: {e}")).to_compile_error(),
-    }
-}
-
-/// A site's declaration as `migsafe_runtime::__private::decode` reads it.
-#[derive(Default)]
-struct Encoded(String);
-
-impl Encoded {
-    fn tag(mut self, t: char) -> Self {
-        self.0.push(t);
-        self
-    }
-    fn num(&mut self, n: usize) {
-        self.0.push_str(&n.to_string());
-        self.0.push(':');
-    }
-    fn str(&mut self, s: &str) {
-        self.num(s.len());
-        self.0.push_str(s);
-    }
-    fn strs<S: AsRef<str>>(&mut self, v: &[S]) {
-        self.num(v.len());
-        for s in v {
-            self.str(s.as_ref());
-        }
     }
 }
 
@@ -149,9 +122,7 @@ pub fn sql(input: TokenStream) -> TokenStream {
         let e = e.to_compile_error();
         return quote!({ #e #lit });
     }
-    let mut enc = Encoded::default().tag('Q');
-    enc.str(&parsed.decl.sql);
-    let reg = register(track, "", enc);
+    let reg = register(track, "", &site::Decl::Query { sql: &parsed.decl.sql });
     quote!({ #reg #lit })
 }
 
@@ -187,11 +158,8 @@ pub fn table(input: TokenStream) -> TokenStream {
         let e = e.to_compile_error();
         return quote!(#e #imp);
     }
-    let table = &parsed.decl.table;
-    let mut enc = Encoded::default().tag('T');
-    enc.str(table);
-    enc.strs(&columns);
-    let reg = register(track, &ident.to_string(), enc);
+    let enc = site::Decl::Table { table: &parsed.decl.table, columns: columns.iter().map(String::as_str).collect() };
+    let reg = register(track, &ident.to_string(), &enc);
     quote!(#imp #reg)
 }
 
@@ -264,21 +232,12 @@ pub fn sql_enum(input: TokenStream) -> TokenStream {
         let err = err.to_compile_error();
         return quote!(#err #imp);
     }
-    let mut enc = Encoded::default().tag('E');
-    match &e.target {
-        EnumTarget::Type { name } => {
-            enc.0.push('t');
-            enc.str(name);
-        }
-        EnumTarget::Column { table, column } => {
-            enc.0.push('c');
-            enc.str(table);
-            enc.str(column);
-        }
-    }
-    enc.0.push(if has_other { '1' } else { '0' });
-    enc.strs(&values);
-    let reg = register(track, &ident.to_string(), enc);
+    let target = match &e.target {
+        EnumTarget::Type { name } => site::EnumTarget::Type(name),
+        EnumTarget::Column { table, column } => site::EnumTarget::Column { table, column },
+    };
+    let enc = site::Decl::SqlEnum { target, values, has_other };
+    let reg = register(track, &ident.to_string(), &enc);
     quote!(#imp #reg)
 }
 
@@ -296,22 +255,20 @@ pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
         let e = e.to_compile_error();
         return quote!(#e #item);
     }
-    let mut decl = Encoded::default().tag('U');
-    decl.num(parsed.decl.refs.len());
-    for r in &parsed.decl.refs {
-        decl.0.push(match r.access {
-            Access::Read => 'r',
-            Access::Filter => 'f',
-            Access::Write => 'w',
-            Access::Insert => 'i',
-        });
-        decl.str(&r.table);
-        decl.str(&r.column);
-    }
+    let columns = parsed.decl.refs.iter().map(|r| {
+        let access = match r.access {
+            Access::Read => site::Access::Read,
+            Access::Filter => site::Access::Filter,
+            Access::Write => site::Access::Write,
+            Access::Insert => site::Access::Insert,
+        };
+        site::Touch { access, table: &r.table, column: &r.column }
+    });
+    let decl = site::Decl::Touches { columns: columns.collect() };
     // The registration goes where an item may stand: inside a function's body
     // (methods included, as an impl block takes no free items), after any other item.
     if let Ok(mut f) = syn::parse2::<syn::ItemFn>(item.clone()) {
-        let reg = register(track, &f.sig.ident.to_string(), decl);
+        let reg = register(track, &f.sig.ident.to_string(), &decl);
         match syn::parse2::<syn::Stmt>(reg) {
             Ok(stmt) => {
                 f.block.stmts.insert(0, stmt);
@@ -334,6 +291,6 @@ pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
         // An associated const or type, a declaration without a body: nowhere to register; checked all the same.
         _ => return item,
     };
-    let reg = register(track, &name, decl);
+    let reg = register(track, &name, &decl);
     quote!(#item #reg)
 }

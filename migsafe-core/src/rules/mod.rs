@@ -18,6 +18,7 @@ mod dropped_column_in_use;
 mod dropped_table_in_use;
 mod enum_value_not_decodable;
 mod head_schema_mismatch;
+pub(crate) use head_schema_mismatch::META as HEAD_SCHEMA_MISMATCH;
 mod index_without_concurrently;
 mod lock_without_timeout;
 mod mysql_alter_copies_table;

@@ -96,6 +96,11 @@ impl Scratch {
         self.dialect
     }
 
+    /// The scratch database's name (a second client connects to it by name).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// PREPARE one statement as the server would for a client, and drop it
     /// again (PostgreSQL `PREPARE … AS`, MariaDB `PREPARE … FROM '…'`,
     /// SQLite's `sqlite3_prepare`): the server resolves every table and

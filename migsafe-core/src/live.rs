@@ -1,0 +1,137 @@
+//! A live database's catalog as a [`Schema`], and a binary's footprint
+//! checked against it: the analysis behind `migsafe_runtime::verify`.
+//!
+//! The runtime reads the catalog (one query for every column of every table,
+//! one for every enum value) and hands the rows here as plain data; this
+//! module builds the same [`Schema`] the migrations build and resolves each
+//! site with [`resolve_site`], so the findings carry `check`'s rule id
+//! (`head-schema-mismatch`) and the macros' wording. No IO.
+
+use crate::annotations::{Decl, Site};
+use crate::check::{Revision, SiteRef};
+use crate::diag::Location;
+use crate::footprint::resolve_site;
+use crate::ident::qualify;
+use crate::rules::{Finding, HEAD_SCHEMA_MISMATCH};
+use crate::schema::types::normalize;
+use crate::schema::{Column, EnumType, Family, Schema, Table, View};
+use crate::Dialect;
+
+/// One column of a table or view, as the catalog shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogColumn {
+    /// The table's schema (PostgreSQL); empty for MySQL and SQLite, whose
+    /// connection names the database.
+    pub schema: String,
+    pub table: String,
+    /// The relation is a view (or materialized view): its columns are read, never required.
+    pub view: bool,
+    pub column: String,
+    /// The type as declared: PostgreSQL's `format_type` (`character
+    /// varying(16)`, `order_status`, `text[]`), MySQL's `COLUMN_TYPE`
+    /// (`enum('a','b')`, `bigint(20) unsigned`), SQLite's declared type.
+    pub data_type: String,
+    /// The enum type of the column (PostgreSQL), as `(schema, name)`.
+    pub enum_type: Option<(String, String)>,
+    pub nullable: bool,
+    pub has_default: bool,
+    /// Filled by the database: identity, serial's default, auto_increment, SQLite's rowid alias.
+    pub identity: bool,
+    pub generated: bool,
+}
+
+/// One value of a database enum type (PostgreSQL's `pg_enum`), in sort order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEnumValue {
+    pub schema: String,
+    pub type_name: String,
+    pub value: String,
+}
+
+/// Where the live schema "came from", for findings and messages.
+fn live_location() -> Location {
+    Location { file: "<live database>".into(), line: 0, column: 0 }
+}
+
+/// The [`Schema`] a live database's catalog describes (rows in catalog order).
+pub fn schema_from_catalog(dialect: Dialect, columns: &[CatalogColumn], enums: &[CatalogEnumValue]) -> Schema {
+    let mut schema = Schema::new(dialect);
+    let key = |s: &str, name: &str| if s.is_empty() { name.to_string() } else { qualify(dialect, &[s.to_string(), name.to_string()]) };
+    for v in enums {
+        let k = key(&v.schema, &v.type_name);
+        schema.enums.entry(k.clone()).or_insert_with(|| EnumType { name: k, values: Vec::new(), created: live_location() }).values.push(v.value.clone());
+    }
+    for c in columns {
+        let table = key(&c.schema, &c.table);
+        if c.view {
+            let view = schema.views.entry(table.clone()).or_insert_with(|| View {
+                name: table,
+                materialized: false,
+                columns: Vec::new(),
+                reads: Vec::new(),
+                writes_to: None,
+                created: live_location(),
+            });
+            view.columns.push(c.column.clone());
+            continue;
+        }
+        let mut ty = normalize(dialect, &c.data_type);
+        if let Some((s, n)) = &c.enum_type {
+            let k = key(s, n);
+            ty.family = Family::Enum;
+            ty.catalog = "USER-DEFINED".into();
+            ty.user_type = Some(k);
+        }
+        let column = Column {
+            name: c.column.clone(),
+            ty,
+            nullable: c.nullable,
+            default: c.has_default.then(|| "DEFAULT".to_string()),
+            identity: c.identity,
+            generated: c.generated,
+            created: live_location(),
+            changed: None,
+        };
+        schema
+            .tables
+            .entry(table.clone())
+            .or_insert_with(|| Table {
+                name: table,
+                columns: Vec::new(),
+                primary_key: Vec::new(),
+                unique: Vec::new(),
+                foreign_keys: Vec::new(),
+                checks: Vec::new(),
+                created: live_location(),
+            })
+            .columns
+            .push(column);
+    }
+    schema
+}
+
+/// Every problem of `sites` on the live `schema`, as `head-schema-mismatch`
+/// findings (what `check` reports for N on the schema the pending
+/// migrations build), in site order.
+pub fn verify(schema: &Schema, sites: &[Site]) -> Vec<Finding> {
+    let enums: Vec<_> = sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
+    let mut out = Vec::new();
+    for site in sites {
+        let resolved = resolve_site(schema, &site.decl, &enums);
+        for p in resolved.problems {
+            let table = p.table.clone().unwrap_or_else(|| site.item.clone());
+            let f = Finding::new(&HEAD_SCHEMA_MISMATCH, table, p.column.as_deref())
+                .sites(vec![SiteRef { revision: Revision::Head, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "declares".into() }])
+                .message(format!(
+                    "this binary does not work on the live database: {}",
+                    p.message.replace("in the schema the migrations build", "in the live database")
+                ))
+                .help("make the code and the database agree: deploy the migrations this binary was built against, or a binary built against this database");
+            out.push(f);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
