@@ -8,7 +8,7 @@
 //! (`head-schema-mismatch`) and the macros' wording. No IO.
 
 use crate::annotations::{Decl, Site};
-use crate::check::{Revision, SiteRef};
+use crate::check::{Revision, SiteRef, SiteUse};
 use crate::diag::Location;
 use crate::footprint::resolve_site;
 use crate::ident::qualify;
@@ -121,7 +121,7 @@ pub fn verify(schema: &Schema, sites: &[Site]) -> Vec<Finding> {
         for p in resolved.problems {
             let table = p.table.clone().unwrap_or_else(|| site.item.clone());
             let f = Finding::new(&HEAD_SCHEMA_MISMATCH, table, p.column.as_deref())
-                .sites(vec![SiteRef { revision: Revision::Head, file: site.file.clone(), line: site.line, item: site.item.clone(), access: "declares".into() }])
+                .sites(vec![SiteRef::new(Revision::Head, &site.file, site.line, &site.item, SiteUse::Declares)])
                 .message(format!(
                     "this binary does not work on the live database: {}",
                     p.message.replace("in the schema the migrations build", "in the live database")
