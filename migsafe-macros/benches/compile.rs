@@ -24,7 +24,11 @@
 //!   passed (an edit to Rust code: what the target is about);
 //! - cold: `MIGSAFE_NO_CACHE=1`, so every check builds the schema from the
 //!   247 migrations and resolves every site (the first check after a
-//!   migration changed).
+//!   migration changed, before the prefix cache);
+//! - added: the cache on, and before each check a new migration after every
+//!   other (as a release adds one): the cached schema of the migrations
+//!   before it gets only the new one applied, and every site is resolved
+//!   again against the result.
 //!
 //! The medians and the differences to the plain crate are printed; the target
 //! is ≤ 0.25 s.
@@ -81,13 +85,15 @@ fn main() -> ExitCode {
 
     let mut medians = Vec::new();
     let configs = [
-        (&plain, "plain literals", false),
-        (&macros, "macros, warm", false),
-        (&macros, "macros, cold", true),
-        (&macros_opt, "opt 3, warm", false),
-        (&macros_opt, "opt 3, cold", true),
+        (&plain, "plain literals", false, false),
+        (&macros, "macros, warm", false, false),
+        (&macros, "macros, cold", true, false),
+        (&macros_opt, "opt 3, warm", false, false),
+        (&macros_opt, "opt 3, cold", true, false),
+        (&macros, "macros, added", false, true),
+        (&macros_opt, "opt 3, added", false, true),
     ];
-    for (dir, what, cold) in configs {
+    for (dir, what, cold, add) in configs {
         // The first build compiles the dependencies (shared target dir) and the
         // proc macro, and (warm) fills the macros' disk cache.
         if let Err(e) = check(dir, &target, cold) {
@@ -97,6 +103,13 @@ fn main() -> ExitCode {
         let mut times = Vec::new();
         for i in 0..runs {
             let file = dir.join("src").join(format!("m{}.rs", i % MODULES));
+            if add {
+                // A new migration (after every other), as a release adds one.
+                let m = dir.join("migrations").join(format!("9999-12-31-{:06}_bench_added", i + 100_000 * usize::from(dir == &macros_opt)));
+                let _ = std::fs::create_dir_all(&m);
+                let _ = std::fs::write(m.join("up.sql"), format!("CREATE TABLE bench_added_{i} (id INT PRIMARY KEY, note TEXT);\n"));
+                let _ = std::fs::write(m.join("down.sql"), format!("DROP TABLE bench_added_{i};\n"));
+            }
             touch(&file);
             let t = Instant::now();
             if let Err(e) = check(dir, &target, cold) {
@@ -120,6 +133,8 @@ fn main() -> ExitCode {
         (2, "default dev profile, cold (schema built)"),
         (3, "build-override opt-level = 3, warm cache"),
         (4, "build-override opt-level = 3, cold (schema built)"),
+        (5, "default dev profile, a migration added (applied to the cached schema, every site checked again)"),
+        (6, "build-override opt-level = 3, a migration added"),
     ] {
         let diff = medians[k].as_secs_f64() - medians[0].as_secs_f64();
         println!("macros add {diff:+.3} s per check of a crate with {sites} sites: {label} (target: <= 0.250 s)");

@@ -23,6 +23,12 @@
 //! truncated, corrupt or of another format is a miss: the schema is built
 //! again, the annotation checked again. Nothing here is ever an error.
 //! Entries not written to for two weeks are removed when a new schema is stored.
+//!
+//! Besides, per folder (a key without the files), `<folder key>.prefix` holds
+//! the last schema built with a stamp of each migration it applied (SHA-256 of
+//! its up script's path, first line and text): when a migration is added after
+//! them, only the new one is applied to that schema ([`Prefix`]); an applied
+//! migration edited, removed or inserted before another means a whole build.
 
 use migsafe_core::annotations::Decl;
 use migsafe_core::schema::Schema;
@@ -84,6 +90,10 @@ fn nanos(t: Option<SystemTime>) -> u128 {
 
 /// One schema's entry on disk.
 pub struct Disk {
+    /// The folder's last schema with the migrations it was built from
+    /// (`<folder key>.prefix`): after a migration is added, only the new one
+    /// is applied to it.
+    prefix_path: PathBuf,
     schema_path: PathBuf,
     passed_path: PathBuf,
     /// The `.passed` file, opened for appending on first use.
@@ -99,7 +109,9 @@ impl Disk {
         let build = build()?;
         let mut key = Key::default();
         key.part(FORMAT).path(&build.library).num(build.len.into()).num(build.modified);
-        key.part(dialect.as_bytes()).path(dir).part(shown.as_bytes()).num(files.len() as u128);
+        key.part(dialect.as_bytes()).path(dir).part(shown.as_bytes());
+        let folder_key = Key(key.0.clone()).finish();
+        key.num(files.len() as u128);
         for (path, len, mtime) in files {
             key.path(path).num((*len).into()).num(nanos(*mtime));
         }
@@ -109,6 +121,7 @@ impl Disk {
             return None;
         }
         Some(Disk {
+            prefix_path: build.folder.join(format!("{folder_key:032x}.prefix")),
             schema_path: build.folder.join(format!("{key:032x}.schema")),
             passed_path: build.folder.join(format!("{key:032x}.passed")),
             append: Mutex::new(None),
@@ -117,32 +130,31 @@ impl Disk {
 
     /// The stored schema, if there is an intact one of this format.
     pub fn read_schema(&self) -> Option<Schema> {
-        let bytes = std::fs::read(&self.schema_path).ok()?;
-        let body = bytes.strip_prefix(FORMAT)?;
-        let (payload, sum) = body.split_at(body.len().checked_sub(32)?);
-        if Sha256::digest(payload).as_slice() != sum {
-            return None;
-        }
-        match postcard::take_from_bytes::<Schema>(payload) {
-            Ok((schema, [])) => Some(schema),
-            _ => None,
-        }
+        read_checked(&self.schema_path)
     }
 
     /// Stores the schema (atomically: a reader sees the old file, none, or the whole new one).
     pub fn write_schema(&self, schema: &Schema) {
-        let Ok(payload) = postcard::to_allocvec(schema) else { return };
-        let mut bytes = Vec::with_capacity(FORMAT.len() + payload.len() + 32);
-        bytes.extend_from_slice(FORMAT);
-        bytes.extend_from_slice(&payload);
-        bytes.extend_from_slice(&Sha256::digest(&payload));
-        let tmp = self.schema_path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, &bytes).is_err() || std::fs::rename(&tmp, &self.schema_path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        write_checked(&self.schema_path, schema);
         if let Some(folder) = self.schema_path.parent() {
             remove_old(folder);
         }
+    }
+
+    /// An entry whose files are in `dir` (tests).
+    #[cfg(test)]
+    pub fn in_folder(dir: &Path) -> Disk {
+        Disk { prefix_path: dir.join("f.prefix"), schema_path: dir.join("k.schema"), passed_path: dir.join("k.passed"), append: Mutex::new(None) }
+    }
+
+    /// The folder's last schema and the migrations it was built from, if intact.
+    pub fn read_prefix(&self) -> Option<Prefix> {
+        read_checked(&self.prefix_path)
+    }
+
+    /// Stores the folder's latest schema with the migrations it was built from.
+    pub fn write_prefix(&self, prefix: &Prefix) {
+        write_checked(&self.prefix_path, prefix);
     }
 
     /// The hashes of the annotations that passed against this schema.
@@ -167,6 +179,49 @@ impl Disk {
                 *file = None;
             }
         }
+    }
+}
+
+/// A folder's schema and the migrations it was built from, in order.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Prefix {
+    /// Per migration: SHA-256 of its up script's path, first line and text.
+    pub migrations: Vec<[u8; 32]>,
+    pub schema: Schema,
+}
+
+/// What identifies a migration's effect on the schema: its up script.
+pub fn stamp(up: &migsafe_core::migrations::Script) -> [u8; 32] {
+    let mut key = Key::default();
+    key.part(up.path.as_bytes()).num(up.first_line.into()).part(up.text.as_bytes());
+    key.0.finalize().into()
+}
+
+/// A value of this format, checksummed: `None` when missing, of another
+/// format, truncated or corrupt.
+fn read_checked<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    let body = bytes.strip_prefix(FORMAT)?;
+    let (payload, sum) = body.split_at(body.len().checked_sub(32)?);
+    if Sha256::digest(payload).as_slice() != sum {
+        return None;
+    }
+    match postcard::take_from_bytes::<T>(payload) {
+        Ok((value, [])) => Some(value),
+        _ => None,
+    }
+}
+
+/// Stores a value atomically: a reader sees the old file, none, or the whole new one.
+fn write_checked<T: serde::Serialize>(path: &Path, value: &T) {
+    let Ok(payload) = postcard::to_allocvec(value) else { return };
+    let mut bytes = Vec::with_capacity(FORMAT.len() + payload.len() + 32);
+    bytes.extend_from_slice(FORMAT);
+    bytes.extend_from_slice(&payload);
+    bytes.extend_from_slice(&Sha256::digest(&payload));
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, &bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 
@@ -258,7 +313,7 @@ mod tests {
     use migsafe_core::Dialect;
 
     fn entry(dir: &Path) -> Disk {
-        Disk { schema_path: dir.join("k.schema"), passed_path: dir.join("k.passed"), append: Mutex::new(None) }
+        Disk { prefix_path: dir.join("f.prefix"), schema_path: dir.join("k.schema"), passed_path: dir.join("k.passed"), append: Mutex::new(None) }
     }
 
     fn temp(name: &str) -> PathBuf {

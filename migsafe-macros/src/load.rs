@@ -16,8 +16,8 @@
 use crate::cache::Disk;
 use migsafe_core::config::{read_manifest, Declared};
 use migsafe_core::folder::{self, embedded_migrations, Embedded, PackageFacts, WorkspaceFacts};
-use migsafe_core::migrations::{MigrationSource, SourceFile};
-use migsafe_core::schema::{analyze, Schema};
+use migsafe_core::migrations::{discover, MigrationSource, SourceFile};
+use migsafe_core::schema::{analyze, apply_script, Schema};
 use migsafe_core::Dialect;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ impl Loaded {
             if let Some(s) = self.disk.as_ref().and_then(|d| d.read_schema()) {
                 return Ok(s);
             }
-            let built = build(&self.located, &self.fingerprint);
+            let built = build(&self.located, &self.fingerprint, self.disk.as_ref()).map(|(schema, _)| schema);
             if let (Ok(s), Some(d)) = (&built, &self.disk) {
                 d.write_schema(s);
             }
@@ -299,7 +299,11 @@ fn missing_folder(l: &Located) -> String {
     )
 }
 
-fn build(l: &Located, files: &Fingerprint) -> Result<Schema, LoadError> {
+/// The schema after every migration, and how many of them were applied now:
+/// when the disk cache holds the folder's schema after migrations that are,
+/// in order and byte for byte, the first ones of the folder (a migration was
+/// added), only the others are applied to it.
+fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schema, usize), LoadError> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
     for (path, _, _) in files {
@@ -321,12 +325,39 @@ fn build(l: &Located, files: &Fingerprint) -> Result<Schema, LoadError> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let history = analyze(l.dialect, &MigrationSource::new(l.shown.clone(), sources));
-    let errors: Vec<String> = history.errors().map(|d| format!("{}:{}: {}", d.location.file, d.location.line, d.message)).collect();
-    if !errors.is_empty() {
-        return Err(errors);
+    let src = MigrationSource::new(l.shown.clone(), sources);
+    let message = |d: &migsafe_core::Diagnostic| format!("{}:{}: {}", d.location.file, d.location.line, d.message);
+    let (migrations, found) = discover(&src);
+    let stamps: Vec<[u8; 32]> = migrations.iter().map(|m| crate::cache::stamp(&m.up)).collect();
+    let cached =
+        disk.and_then(|d| d.read_prefix()).filter(|p| !found.iter().any(|d| d.severity == migsafe_core::Severity::Error) && stamps.starts_with(&p.migrations));
+    let (schema, applied) = match cached {
+        Some(prefix) => {
+            let done = prefix.migrations.len();
+            let mut schema = prefix.schema;
+            let mut errors = Vec::new();
+            for m in &migrations[done..] {
+                let (_, diags) = apply_script(&mut schema, &m.up);
+                errors.extend(diags.iter().filter(|d| d.severity == migsafe_core::Severity::Error).map(message));
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            (schema, migrations.len() - done)
+        }
+        None => {
+            let history = analyze(l.dialect, &src);
+            let errors: Vec<String> = history.errors().map(message).collect();
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            (history.schema, migrations.len())
+        }
+    };
+    if let Some(d) = disk {
+        d.write_prefix(&crate::cache::Prefix { migrations: stamps, schema: schema.clone() });
     }
-    Ok(history.schema)
+    Ok((schema, applied))
 }
 
 /// Whether this is the first annotation in this compiler process (one crate)
@@ -408,5 +439,52 @@ mod tests {
         let l = locate_uncached(Some(&dir.join("api").display().to_string()), None, None).unwrap();
         assert_eq!((l.dir, l.shown.as_str()), (dir.join("api/migrations"), "migrations"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_added_migration_is_applied_to_the_cached_schema_and_gives_the_same_schema() {
+        let dir = std::env::temp_dir().join(format!("migsafe-prefix-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (migs, cache) = (dir.join("migrations"), dir.join("cache"));
+        std::fs::create_dir_all(&migs).unwrap();
+        std::fs::create_dir_all(&cache).unwrap();
+        let disk = Disk::in_folder(&cache);
+        let located = Located { dir: migs.clone(), shown: "migrations".into(), dialect: Dialect::Postgres };
+        let write = |name: &str, text: &str| std::fs::write(migs.join(name), text).unwrap();
+        let full = || {
+            let fp = list(&migs).unwrap();
+            let (schema, applied) = build(&located, &fp, None).unwrap();
+            assert_eq!(applied, fp.len());
+            format!("{schema:?}")
+        };
+        let cached = || {
+            let (schema, applied) = build(&located, &list(&migs).unwrap(), Some(&disk)).unwrap();
+            (format!("{schema:?}"), applied)
+        };
+        write("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
+        write("V2__u.sql", "ALTER TABLE t ADD COLUMN u INT NOT NULL DEFAULT 0;");
+        assert_eq!(cached(), (full(), 2));
+        // A migration added: only it is applied, and the schema is the one a whole build gives.
+        write("V3__v.sql", "ALTER TABLE t DROP COLUMN s;\nCREATE TYPE st AS ENUM ('a');\nALTER TABLE t ADD COLUMN st st;");
+        assert_eq!(cached(), (full(), 1));
+        // Nothing new: nothing applied.
+        assert_eq!(cached(), (full(), 0));
+        // An applied migration edited: not a prefix any more, everything again.
+        write("V1__t.sql", "CREATE TABLE t (id BIGINT PRIMARY KEY, s TEXT);");
+        assert_eq!(cached(), (full(), 3));
+        // One inserted before the last: everything again.
+        write("V2_5__w.sql", "ALTER TABLE t ADD COLUMN w INT;");
+        assert_eq!(cached(), (full(), 4));
+        // A statement the parser cannot read in an added migration is read on, with or without the cache.
+        write("V4__x.sql", "ALTER TABLE t ADD COLUMN x INT;\nSELECT 'never closed;\n");
+        assert_eq!(cached(), (full(), 1));
+        // Added migrations the tool would refuse (two of one version): the same error as without the cache.
+        write("V5__a.sql", "ALTER TABLE t ADD COLUMN a INT;");
+        write("V5__b.sql", "ALTER TABLE t ADD COLUMN b INT;");
+        let fp = list(&migs).unwrap();
+        let errors = build(&located, &fp, None).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains("V5__")), "{errors:?}");
+        assert_eq!(build(&located, &fp, Some(&disk)).unwrap_err(), errors);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
