@@ -82,7 +82,7 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
 /// `const _: () = { <tracking> migsafe_runtime::__private::site!(…); };`
 ///
 /// The site is one string (encoded by `migsafe_site`, which the runtime
-/// decodes it with), added by the runtime's `site!` as one linkme element: far
+/// decodes it with), submitted by the runtime's `site!` to one inventory registry: far
 /// cheaper for rustc than a `#[distributed_slice]` static of nested structs.
 fn register(track: String, item: &str, decl: &site::Decl<'_>) -> TokenStream {
     let head = site::encode_head(item, decl);
