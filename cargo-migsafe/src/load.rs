@@ -78,20 +78,33 @@ impl ScanCache {
 }
 
 pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, must_exist: bool, cache: &ScanCache) -> Result<Loaded, String> {
-    let (src, mut diagnostics) = migrations(tree, db, must_exist)?;
-    let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
+    let (src, diagnostics) = migrations(tree, db, must_exist)?;
     // The migrations and the sources are independent until the rules meet
     // them: the history is built on a second thread while this one scans the
     // sources (on two cores the scan costs next to nothing on top).
     let (history, scanned) = on_a_second_thread(|| analyze(db.dialect, &src), || scan_packages(tree, project, db, cache));
-    if must_exist && history.migrations.is_empty() && !history.has_errors() {
-        return Err(no_migrations(db));
+    let side = Side { tree, project, db, sha, must_exist };
+    assemble(&side, &src, diagnostics, history, scanned)
+}
+
+/// One revision's load from its parts: its migrations' texts (for snippets)
+/// and diagnostics, the history, and the scan of its sources.
+fn assemble(
+    side: &Side,
+    src: &MigrationSource,
+    mut diagnostics: Vec<Diagnostic>,
+    history: History,
+    scanned: Result<Scanned, String>,
+) -> Result<Loaded, String> {
+    if side.must_exist && history.migrations.is_empty() && !history.has_errors() {
+        return Err(no_migrations(side.db));
     }
+    let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
     diagnostics.extend(history.diagnostics.iter().cloned());
     let scanned = scanned?;
     texts.extend(scanned.texts);
     diagnostics.extend(scanned.diagnostics);
-    Ok(Loaded { input: RevisionInput { sha, history, sites: scanned.sites }, texts, diagnostics })
+    Ok(Loaded { input: RevisionInput { sha: side.sha.clone(), history, sites: scanned.sites }, texts, diagnostics })
 }
 
 /// One revision of one database, to load.
@@ -128,20 +141,9 @@ pub fn load_both(head: Side, base: Side, cache: &ScanCache) -> Result<(Loaded, R
         },
     );
     let (head_history, base_history) = histories;
-    let finish = |side: &Side, src: &MigrationSource, mut diagnostics: Vec<Diagnostic>, history: History, scanned: Result<Scanned, String>| {
-        if side.must_exist && history.migrations.is_empty() && !history.has_errors() {
-            return Err(no_migrations(side.db));
-        }
-        let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
-        diagnostics.extend(history.diagnostics.iter().cloned());
-        let scanned = scanned?;
-        texts.extend(scanned.texts);
-        diagnostics.extend(scanned.diagnostics);
-        Ok(Loaded { input: RevisionInput { sha: side.sha.clone(), history, sites: scanned.sites }, texts, diagnostics })
-    };
-    let n = finish(&head, &head_src, head_diags, head_history, head_scan)?;
+    let n = assemble(&head, &head_src, head_diags, head_history, head_scan)?;
     let n_1 = match (base_src, base_history, base_scan) {
-        (Ok((src, diags)), Some(history), Some(scan)) => finish(&base, &src, diags, history, scan),
+        (Ok((src, diags)), Some(history), Some(scan)) => assemble(&base, &src, diags, history, scan),
         (Err(e), _, _) => Err(e),
         _ => Err("internal error: N-1 was not loaded".to_string()),
     };

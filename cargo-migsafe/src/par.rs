@@ -35,7 +35,9 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
             }
         }
     });
-    slots.into_iter().map(|m| m.into_inner().ok().flatten()).collect::<Option<Vec<R>>>().unwrap_or_else(|| items.iter().map(f).collect())
+    // Every slot is filled (a panic in `f` was resumed above); a slot left
+    // empty all the same is computed here rather than lost.
+    slots.into_iter().zip(items).map(|(slot, item)| slot.into_inner().ok().flatten().unwrap_or_else(|| f(item))).collect()
 }
 
 #[cfg(test)]

@@ -153,8 +153,9 @@ impl Disk {
     }
 
     /// Stores the folder's latest schema with the migrations it was built from.
-    pub fn write_prefix(&self, prefix: &Prefix) {
-        write_checked(&self.prefix_path, prefix);
+    pub fn write_prefix(&self, migrations: &[[u8; 32]], schema: &Schema) {
+        // Borrowed, encoded as postcard encodes [`Prefix`]'s two fields: no copy of the schema.
+        write_checked(&self.prefix_path, &(migrations, schema));
     }
 
     /// The hashes of the annotations that passed against this schema.

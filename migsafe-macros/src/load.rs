@@ -355,7 +355,7 @@ fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schem
         }
     };
     if let Some(d) = disk {
-        d.write_prefix(&crate::cache::Prefix { migrations: stamps, schema: schema.clone() });
+        d.write_prefix(&stamps, &schema);
     }
     Ok((schema, applied))
 }

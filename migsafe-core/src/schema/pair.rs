@@ -2,6 +2,7 @@
 //! are, in the usual case, byte for byte the first ones of N's, so they are
 //! parsed and applied once and N-1's schema is the snapshot taken after them.
 
+use super::apply::apply_migrations;
 use super::{apply_script, History, MigrationEvents, Schema};
 use crate::migrations::{discover, MigrationSource};
 use crate::Dialect;
@@ -18,7 +19,7 @@ pub fn analyze_both(dialect: Dialect, head: &MigrationSource, base: &MigrationSo
     let (base_migrations, base_found) = discover(base);
     let shared = base_migrations.len();
     if shared > head_migrations.len() || base_migrations.iter().zip(&head_migrations).any(|(b, h)| b != h) {
-        return (apply_all(dialect, head_migrations, head_found), apply_all(dialect, base_migrations, base_found));
+        return (apply_migrations(dialect, head_migrations, head_found), apply_migrations(dialect, base_migrations, base_found));
     }
     let mut schema = Schema::new(dialect);
     let mut events = Vec::with_capacity(head_migrations.len());
@@ -43,17 +44,6 @@ pub fn analyze_both(dialect: Dialect, head: &MigrationSource, base: &MigrationSo
         diagnostics: base_diags,
     };
     (History { migrations: head_migrations, schema, events, diagnostics: head_diags }, base)
-}
-
-fn apply_all(dialect: Dialect, migrations: Vec<crate::migrations::Migration>, mut diagnostics: Vec<crate::Diagnostic>) -> History {
-    let mut schema = Schema::new(dialect);
-    let mut events = Vec::with_capacity(migrations.len());
-    for (i, m) in migrations.iter().enumerate() {
-        let (ev, diags) = apply_script(&mut schema, &m.up);
-        diagnostics.extend(diags);
-        events.push(MigrationEvents { migration: i, events: ev });
-    }
-    History { migrations, schema, events, diagnostics }
 }
 
 #[cfg(test)]

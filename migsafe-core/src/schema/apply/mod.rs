@@ -56,9 +56,15 @@ impl History {
 
 /// Discover, order and apply every migration of `src`.
 pub fn analyze(dialect: Dialect, src: &MigrationSource) -> History {
-    let (migrations, mut diagnostics) = discover(src);
+    let (migrations, diagnostics) = discover(src);
+    apply_migrations(dialect, migrations, diagnostics)
+}
+
+/// Apply discovered migrations, in order, to an empty schema (`diagnostics`:
+/// discovery's, kept first).
+pub(crate) fn apply_migrations(dialect: Dialect, migrations: Vec<Migration>, mut diagnostics: Vec<Diagnostic>) -> History {
     let mut schema = Schema::new(dialect);
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity(migrations.len());
     for (i, m) in migrations.iter().enumerate() {
         let (ev, diags) = apply_script(&mut schema, &m.up);
         diagnostics.extend(diags);
