@@ -12,7 +12,7 @@ use syn::{Attribute, Expr, Meta, Token};
 /// `cfg_attr(test, …)` is dropped, as `#[cfg(test)]` items are. Done once
 /// per item where it enters the engine ([`expand_item`]), so every reader
 /// of attributes below sees plain ones.
-pub(super) fn expand_cfg_attr(attrs: &mut Vec<Attribute>) {
+pub(crate) fn expand_cfg_attr(attrs: &mut Vec<Attribute>) {
     if !has_cfg_attr(attrs) {
         return;
     }
@@ -29,13 +29,13 @@ pub(super) fn has_cfg_attr(attrs: &[Attribute]) -> bool {
 }
 
 /// [`expand_cfg_attr`] on a struct and its fields.
-pub(super) fn expand_struct(attrs: &mut Vec<Attribute>, fields: &mut syn::Fields) {
+pub(crate) fn expand_struct(attrs: &mut Vec<Attribute>, fields: &mut syn::Fields) {
     expand_cfg_attr(attrs);
     fields.iter_mut().for_each(|f| expand_cfg_attr(&mut f.attrs));
 }
 
 /// [`expand_cfg_attr`] on an enum, its variants and their fields.
-pub(super) fn expand_enum(attrs: &mut Vec<Attribute>, variants: &mut Punctuated<syn::Variant, Token![,]>) {
+pub(crate) fn expand_enum(attrs: &mut Vec<Attribute>, variants: &mut Punctuated<syn::Variant, Token![,]>) {
     expand_cfg_attr(attrs);
     variants.iter_mut().for_each(|v| expand_struct(&mut v.attrs, &mut v.fields));
 }

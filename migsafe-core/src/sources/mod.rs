@@ -21,7 +21,7 @@
 //! (`include_str!`, `query_file!`) come through the [`Files`] trait.
 
 mod annotations;
-mod attrs;
+pub(crate) mod attrs;
 mod cx;
 mod diesel;
 mod imports;

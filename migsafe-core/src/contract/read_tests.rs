@@ -1,0 +1,118 @@
+use super::*;
+use crate::contract::shape::{Body, EnumShape, Repr, StructShape};
+
+fn one(src: &str) -> Contract {
+    let mut c = read_crate(&[("src/events.rs".to_string(), src.to_string())]);
+    assert_eq!(c.len(), 1, "{c:?}");
+    c.remove(0)
+}
+
+fn fields(c: &Contract, ty: &str) -> Fields {
+    match &c.types[ty].body {
+        Body::Struct(StructShape::Fields(f)) => f.clone(),
+        b => panic!("{b:?}"),
+    }
+}
+
+#[test]
+fn an_event_with_its_names_defaults_and_kinds() {
+    let c = one(r#"
+        use serde::{Deserialize, Serialize};
+        #[migsafe::event("orders.v1", produces)]
+        #[derive(Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct OrderPlaced {
+            order_id: i64,
+            #[serde(rename = "total", alias = "amount")]
+            total_cents: u32,
+            #[serde(default)]
+            note: String,
+            coupon: Option<String>,
+            #[serde(skip)]
+            cache: Vec<u8>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            lines: Vec<Line>,
+        }
+        #[derive(Serialize, Deserialize)]
+        struct Line { sku: String, qty: u16 }
+    "#);
+    assert_eq!((c.name.as_str(), c.kind, c.produces, c.consumes), ("orders.v1", ContractKind::Event, true, false));
+    assert_eq!(c.at.line, 6);
+    let f = fields(&c, "OrderPlaced");
+    assert!(f.deny_unknown);
+    let by = |r: &str| f.fields.iter().find(|x| x.rust == r).unwrap().clone();
+    assert_eq!(by("order_id").writes.as_deref(), Some("orderId"));
+    assert_eq!(by("order_id").kind, Kind::Int { signed: true, bits: 64 });
+    assert_eq!(by("total_cents").reads, vec!["total", "amount"]);
+    assert!(by("note").optional && by("coupon").optional && !by("order_id").optional);
+    assert_eq!((by("cache").writes.clone(), by("cache").reads.len()), (None, 0));
+    assert!(by("lines").may_omit);
+    assert_eq!(by("lines").kind, Kind::Seq(Box::new(Kind::Named("Line".into()))));
+    // The type graph below the root.
+    assert!(matches!(c.types["Line"].body, Body::Struct(StructShape::Fields(_))));
+}
+
+#[test]
+fn enum_representations_and_other() {
+    let c = one(r#"
+        #[migsafe_runtime::event("orders.status")]
+        #[derive(serde::Serialize, serde::Deserialize)]
+        #[serde(tag = "type", content = "data", rename_all = "snake_case")]
+        enum Status { Placed { at: String }, HTTPFailed(u8), #[serde(other)] Unknown }
+    "#);
+    let Body::Enum(EnumShape { repr, variants }) = &c.types["Status"].body else { panic!() };
+    assert_eq!(repr, &Repr::Adjacent { tag: "type".into(), content: "data".into() });
+    let names: Vec<_> = variants.iter().map(|v| v.writes.clone().unwrap()).collect();
+    assert_eq!(names, ["placed", "h_t_t_p_failed", "unknown"]);
+    assert!(variants[2].other);
+}
+
+#[test]
+fn flatten_inlines_the_fields_and_payload_marks_a_json_column() {
+    let c = one(r#"
+        #[derive(Serialize, Deserialize)]
+        #[migsafe(payload = "orders.details")]
+        struct Details { #[serde(flatten)] addr: Address, extra: serde_json::Value }
+        #[derive(Serialize, Deserialize)]
+        struct Address { street: String }
+    "#);
+    assert_eq!((c.name.as_str(), c.kind), ("orders.details", ContractKind::Payload));
+    let f = fields(&c, "Details");
+    assert_eq!(f.fields[0].writes.as_deref(), Some("street"));
+    assert_eq!(f.fields[1].kind, Kind::Any);
+}
+
+#[test]
+fn what_migsafe_cannot_see_is_unseen_never_assumed() {
+    let c = one(r#"
+        #[migsafe::event("x")]
+        #[derive(Serialize, Deserialize)]
+        struct E { money: other_crate::Money, at: chrono::DateTime<Utc>, #[serde(with = "ts")] t: i64, h: Hand }
+        struct Hand;
+        impl Serialize for Hand { }
+    "#);
+    let f = match &c.types["E"].body {
+        Body::Unseen(why) => why.clone(),
+        b => panic!("{b:?}"),
+    };
+    assert!(f.contains("with"), "{f}");
+    let c = one(r#"
+        #[migsafe::event("x")]
+        #[derive(Serialize, Deserialize)]
+        struct E { money: other_crate::Money, at: chrono::DateTime<Utc>, h: Hand }
+        struct Hand;
+    "#);
+    let f = fields(&c, "E");
+    assert!(matches!(f.fields[0].kind, Kind::Unseen { .. }));
+    assert_eq!(f.fields[1].kind, Kind::Known("DateTime".into()));
+    assert!(matches!(&c.types["Hand"].body, Body::Unseen(w) if w.contains("does not derive")));
+}
+
+#[test]
+fn test_code_and_unmarked_types_are_no_contracts() {
+    let src = "#[migsafe::event(\"x\")] #[derive(Serialize)] struct E { a: i32 }";
+    assert!(read_crate(&[("tests/it.rs".into(), src.into())]).is_empty());
+    assert!(read_crate(&[("src/a.rs".into(), "#[derive(Serialize)] struct E { a: i32 }".into())]).is_empty());
+    // A bare `#[event]` counts only where the file names migsafe.
+    assert!(read_crate(&[("src/a.rs".into(), "#[event(\"x\")] #[derive(Serialize)] struct E { a: i32 } // payload".into())]).is_empty());
+}
