@@ -104,7 +104,7 @@ fn assemble(
     let scanned = scanned?;
     texts.extend(scanned.texts);
     diagnostics.extend(scanned.diagnostics);
-    Ok(Loaded { input: RevisionInput { sha: side.sha.clone(), history, sites: scanned.sites }, texts, diagnostics })
+    Ok(Loaded { input: RevisionInput { sha: side.sha.clone(), history, sites: scanned.sites, contracts: scanned.contracts }, texts, diagnostics })
 }
 
 /// One revision of one database, to load.
@@ -172,11 +172,13 @@ struct Scanned {
     /// The files that hold sites, with their text (for snippets).
     texts: Vec<(String, String)>,
     diagnostics: Vec<Diagnostic>,
+    /// The event and payload contracts the packages declare.
+    contracts: Vec<migsafe_core::contract::Contract>,
 }
 
 /// Scan every package of `db`.
 fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCache) -> Result<Scanned, String> {
-    let Scanned { mut sites, mut texts, mut diagnostics } = Scanned::default();
+    let Scanned { mut sites, mut texts, mut diagnostics, mut contracts } = Scanned::default();
     for pkg in &db.packages {
         let paths = project.sources(tree, pkg);
         let mut read = Vec::new();
@@ -188,11 +190,15 @@ fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCach
         }
         let info = CrateInfo { dir: pkg.dir.clone(), deps: Some(pkg.deps.clone()), dialect: Some(db.dialect) };
         let scan = cache.scan(tree, &read, &info);
-        texts.extend(read.into_iter().filter(|(path, _)| scan.files.contains(path)));
+        let found = migsafe_core::contract::read_crate(&read);
+        // The declaring files, for the snippets of the contract findings.
+        let declares = |path: &str| found.iter().any(|c| c.types.values().any(|t| t.at.file == path));
+        texts.extend(read.into_iter().filter(|(path, _)| scan.files.contains(path) || declares(path)));
+        contracts.extend(found);
         sites.extend(scan.sites);
         diagnostics.extend(scan.diagnostics);
     }
-    Ok(Scanned { sites, texts, diagnostics })
+    Ok(Scanned { sites, texts, diagnostics, contracts })
 }
 
 /// The revision's other files (`include_str!`, `query_file!`), for the

@@ -19,6 +19,8 @@ pub struct RevisionInput {
     pub sha: Option<String>,
     pub history: History,
     pub sites: Vec<Site>,
+    /// The event and payload contracts its code declares ([`crate::contract::read_crate`]).
+    pub contracts: Vec<crate::contract::Contract>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -331,7 +333,8 @@ impl Report {
 
     /// (An unseen site, or N-1 showing no database access while migrations are pending.)
     pub fn unproven(&self) -> bool {
-        self.findings.iter().any(|f| f.rule == "unseen-site") || (self.coverage.base.seen == 0 && !self.pending.is_empty())
+        self.findings.iter().any(|f| f.rule == "unseen-site" || f.rule == crate::rules::CONTRACT_UNSEEN_TYPE.id)
+            || (self.coverage.base.seen == 0 && !self.pending.is_empty())
     }
 
     /// Apply a policy: drop the findings of allowed rules, and record what
@@ -444,7 +447,10 @@ pub fn check(base: &RevisionInput, head: &RevisionInput) -> Report {
         head_sites: head.sites.len(),
         pending: cx.pending.len(),
     };
-    let coverage = Coverage { base: RevisionCoverage::of(&base.sites), head: RevisionCoverage::of(&head.sites) };
+    let mut coverage = Coverage { base: RevisionCoverage::of(&base.sites), head: RevisionCoverage::of(&head.sites) };
+    // A contract's type migsafe cannot read is unseen code too.
+    coverage.base.unseen += crate::contract::unseen_types(&base.contracts);
+    coverage.head.unseen += crate::contract::unseen_types(&head.contracts);
     Report { findings, pending: cx.pending.iter().map(|&i| cx.migration(i).up.path.clone()).collect(), migrations, summary, coverage, deny: Default::default() }
 }
 

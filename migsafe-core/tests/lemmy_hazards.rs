@@ -56,6 +56,7 @@ fn run_history(dialect: Dialect, src: &MigrationSource) -> Vec<(String, Vec<Find
         sha: None,
         history: History { migrations: migrations[..n].to_vec(), schema: snapshots[n].clone(), events: events[..n].to_vec(), diagnostics: vec![] },
         sites: vec![],
+        contracts: vec![],
     };
     (0..migrations.len())
         .map(|i| (migrations[i].up.path.clone(), check(&rev(i), &rev(i + 1)).findings, snapshots[i].tables.keys().cloned().collect()))

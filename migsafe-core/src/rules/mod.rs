@@ -14,6 +14,14 @@ mod column_now_nullable;
 mod column_type_changed;
 mod concurrently_in_transaction;
 mod constraint_without_not_valid;
+mod contract_field_renamed;
+mod contract_new_required_field;
+mod contract_required_field_dropped;
+mod contract_type_changed;
+mod contract_unknown_field_denied;
+mod contract_unseen_type;
+pub(crate) use contract_unseen_type::META as CONTRACT_UNSEEN_TYPE;
+mod contract_variant_not_decodable;
 mod dropped_column_in_use;
 mod dropped_table_in_use;
 mod enum_value_not_decodable;
@@ -73,6 +81,8 @@ pub enum Category {
     Coverage,
     /// The history and the suppressions themselves.
     Hygiene,
+    /// Event payloads and JSON columns that N-1 and N must both read.
+    Contract,
 }
 
 impl Category {
@@ -85,6 +95,7 @@ impl Category {
             Category::Hazard => "migration hazard",
             Category::Coverage => "coverage",
             Category::Hygiene => "hygiene",
+            Category::Contract => "event and payload contracts",
         }
     }
 }
@@ -155,6 +166,13 @@ pub static REGISTRY: &[Rule] = &[
     Rule { meta: &mysql_alter_copies_table::META, check: Check::Each(mysql_alter_copies_table::check) },
     Rule { meta: &sqlite_table_rebuild::META, check: Check::Each(sqlite_table_rebuild::check) },
     Rule { meta: &sqlite_alter_unsupported::META, check: Check::Each(sqlite_alter_unsupported::check) },
+    Rule { meta: &contract_new_required_field::META, check: Check::Each(contract_new_required_field::check) },
+    Rule { meta: &contract_required_field_dropped::META, check: Check::Each(contract_required_field_dropped::check) },
+    Rule { meta: &contract_field_renamed::META, check: Check::Each(contract_field_renamed::check) },
+    Rule { meta: &contract_type_changed::META, check: Check::Each(contract_type_changed::check) },
+    Rule { meta: &contract_variant_not_decodable::META, check: Check::Each(contract_variant_not_decodable::check) },
+    Rule { meta: &contract_unknown_field_denied::META, check: Check::Each(contract_unknown_field_denied::check) },
+    Rule { meta: &contract_unseen_type::META, check: Check::Each(contract_unseen_type::check) },
     Rule { meta: &suppression::META_NO_REASON, check: Check::Suppressions },
     Rule { meta: &suppression::META_UNUSED, check: Check::Suppressions },
 ];

@@ -21,7 +21,8 @@ fn rev_run_by(dialect: Dialect, tool: Option<crate::migrations::Tool>, migs: &[(
     assert!(!history.has_errors(), "{:?}", history.diagnostics);
     let (sites, diags) = scan_file("src/lib.rs", src);
     assert!(diags.is_empty(), "{diags:?}");
-    RevisionInput { sha: Some("0123456789abcdef".into()), history, sites }
+    let contracts = crate::contract::read_crate(&[("src/lib.rs".to_string(), src.to_string())]);
+    RevisionInput { sha: Some("0123456789abcdef".into()), history, sites, contracts }
 }
 
 pub fn run(dialect: Dialect, base: (&[(&str, &str)], &str), head: (&[(&str, &str)], &str)) -> Report {

@@ -1022,6 +1022,7 @@ fn load(root: &Path, layout: &Layout, log: &mut String) -> Result<RevisionInput,
     }
     let dirs: Vec<String> = layout.packages.iter().map(|p| p.dir.clone()).collect();
     let mut sites = Vec::new();
+    let mut contracts = Vec::new();
     for pkg in &layout.packages {
         let nested: Vec<String> = dirs.iter().filter(|d| **d != pkg.dir && !d.is_empty()).cloned().collect();
         let mut files = Vec::new();
@@ -1035,6 +1036,7 @@ fn load(root: &Path, layout: &Layout, log: &mut String) -> Result<RevisionInput,
             say!(log, "  sources: {d}");
         }
         sites.extend(scan.sites);
+        contracts.extend(migsafe_core::contract::read_crate(&files));
     }
-    Ok(RevisionInput { sha: None, history, sites })
+    Ok(RevisionInput { sha: None, history, sites, contracts })
 }
