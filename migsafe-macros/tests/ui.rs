@@ -24,6 +24,7 @@ fn ui() {
         t.compile_fail("tests/ui/table/*.rs");
         t.compile_fail("tests/ui/sql_enum/*.rs");
         t.compile_fail("tests/ui/touches/*.rs");
+        t.compile_fail("tests/ui/event/*.rs");
         t.pass("tests/ui/pass/*.rs");
     } // runs here
 
