@@ -1,0 +1,7 @@
+use serde::{Deserialize, Serialize};
+
+#[migsafe_runtime::event("orders.v1")]
+#[derive(Serialize, Deserialize, Debug)]
+pub struct OrderPlaced {
+    pub id: i64,
+}

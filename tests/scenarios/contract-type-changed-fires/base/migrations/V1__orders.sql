@@ -1,0 +1,4 @@
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    details TEXT NOT NULL
+);

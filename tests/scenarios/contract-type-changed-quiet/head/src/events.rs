@@ -1,0 +1,11 @@
+use serde::{Deserialize, Serialize};
+
+#[migsafe_runtime::event("orders.v1")]
+#[derive(Serialize, Deserialize, Debug)]
+pub struct OrderPlaced {
+    pub id: i64,
+    pub total: Cents,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Cents(pub i64);

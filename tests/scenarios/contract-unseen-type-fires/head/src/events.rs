@@ -1,0 +1,16 @@
+use serde::{Deserialize, Serialize};
+
+macro_rules! money {
+    () => {
+        #[derive(Serialize, Deserialize, Debug)]
+        pub struct Money(pub i64);
+    };
+}
+money!();
+
+#[migsafe_runtime::event("orders.v1")]
+#[derive(Serialize, Deserialize, Debug)]
+pub struct OrderPlaced {
+    pub id: i64,
+    pub total: Money,
+}
