@@ -177,8 +177,9 @@ impl<'a> Cmp<'a, '_> {
                     if let Some(w) = wf.fields.iter().find(|w| w.rust == r.rust && w.writes.is_some()) {
                         let written = w.writes.clone().unwrap_or_default();
                         let detail = format!(
-                            "{writer} writes `{}` as `{written}`, and {reader} reads it only as {}{}",
-                            r.rust,
+                            "{writer} writes field `{}.{}` as `{written}`, and {reader} reads it only as {}{}",
+                            wd.name,
+                            w.rust,
                             r.reads.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or "),
                             if r.optional { " (it is optional there, so the value is silently lost)" } else { "" }
                         );

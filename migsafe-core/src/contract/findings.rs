@@ -26,7 +26,8 @@ pub(crate) fn report(cx: &Context, meta: &'static RuleMeta, pick: impl Fn(&Issue
             Finding::new(meta, b.name.clone(), column)
                 .message(message)
                 .help(help(&issue))
-                .sites(vec![site(Revision::Base, base_at), site(Revision::Head, head_at)]),
+                // N's site first: the renderers that show one place (GitHub, SARIF) put it on the change.
+                .sites(vec![site(Revision::Head, head_at), site(Revision::Base, base_at)]),
         );
     }
 }

@@ -106,7 +106,7 @@ fn root_of(a: &syn::Attribute, imports_event: bool) -> Option<(String, ContractK
         _ => false,
     };
     if is_event {
-        let (mut name, mut produces, mut consumes) = (None, false, false);
+        let (mut name, mut produces, mut consumes, mut kind) = (None, false, false, ContractKind::Event);
         let _ = a.parse_args_with(|input: syn::parse::ParseStream| {
             while !input.is_empty() {
                 if input.peek(syn::LitStr) {
@@ -118,6 +118,9 @@ fn root_of(a: &syn::Attribute, imports_event: bool) -> Option<(String, ContractK
                     } else if id == "consumes" {
                         consumes = true;
                     } else if id == "payload" || id == "name" {
+                        if id == "payload" {
+                            kind = ContractKind::Payload;
+                        }
                         input.parse::<syn::Token![=]>()?;
                         name = Some(input.parse::<syn::LitStr>()?.value());
                     }
@@ -128,8 +131,9 @@ fn root_of(a: &syn::Attribute, imports_event: bool) -> Option<(String, ContractK
             }
             Ok(())
         });
-        let both = !produces && !consumes;
-        return name.map(|n| (n, ContractKind::Event, produces || both, consumes || both));
+        // Rows outlive both releases: a payload is written and read by each.
+        let both = (!produces && !consumes) || kind == ContractKind::Payload;
+        return name.map(|n| (n, kind, produces || both, consumes || both));
     }
     if a.path().is_ident("migsafe") {
         let mut payload = None;

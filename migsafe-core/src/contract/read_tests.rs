@@ -80,6 +80,8 @@ fn flatten_inlines_the_fields_and_payload_marks_a_json_column() {
     let f = fields(&c, "Details");
     assert_eq!(f.fields[0].writes.as_deref(), Some("street"));
     assert_eq!(f.fields[1].kind, Kind::Any);
+    let c = one("#[migsafe_runtime::event(payload = \"orders.details\", produces)] #[derive(Serialize, Deserialize)] struct D { a: i32 }");
+    assert_eq!((c.name.as_str(), c.kind, c.produces, c.consumes), ("orders.details", ContractKind::Payload, true, true));
 }
 
 #[test]

@@ -53,7 +53,8 @@ mod tests {
         assert_eq!((f[0].table.as_str(), f[0].column.as_deref()), ("orders.v1", Some("total")));
         assert!(f[0].message.contains("N requires `total`"), "{}", f[0].message);
         assert_eq!(f[0].sites.len(), 2);
-        assert_eq!(f[0].sites[1].line, 2);
+        // N's site first (where GitHub and SARIF put the finding), then N-1's.
+        assert_eq!((f[0].sites[0].revision, f[0].sites[0].line, f[0].sites[1].revision), (crate::check::Revision::Head, 2, crate::check::Revision::Base));
         assert_eq!(r.verdict(), crate::check::Verdict::Unsafe);
         let head = "#[migsafe::event(\"orders.v1\")] #[derive(Serialize, Deserialize)] struct E { id: i64, #[serde(default)] total: i64 }";
         assert!(run(Dialect::Postgres, (M, base), (M, head)).findings.is_empty());
