@@ -2,6 +2,8 @@
 //! against `migrations/`.
 use migsafe_runtime::{sql, touches, SqlEnum, Table};
 
+pub mod events;
+
 pub mod model {
     use migsafe_runtime::{SqlEnum, Table};
 

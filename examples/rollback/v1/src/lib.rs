@@ -33,3 +33,13 @@ pub const LIST_FOR_CUSTOMER: &str = sql!(
       WHERE customer_id = $1
       ORDER BY created_at DESC"
 );
+
+/// Published on the `orders.v1` topic when an order is placed; the
+/// fulfilment service consumes it.
+#[migsafe_runtime::event("orders.v1")]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct OrderPlaced {
+    pub order_id: i64,
+    pub customer_id: i64,
+    pub total_cents: i64,
+}

@@ -36,3 +36,15 @@ pub const LIST_FOR_CUSTOMER: &str = sql!(
       WHERE tenant_id = $1 AND customer_id = $2
       ORDER BY created_at DESC"
 );
+
+/// Published on the `orders.v1` topic when an order is placed; the
+/// fulfilment service consumes it. 2.4 requires the tenant: 2.3's events,
+/// and 2.3 publishing again after a rollback, do not carry it.
+#[migsafe_runtime::event("orders.v1")]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct OrderPlaced {
+    pub order_id: i64,
+    pub tenant_id: i64,
+    pub customer_id: i64,
+    pub total_cents: i64,
+}
