@@ -199,7 +199,16 @@ fn summary(out: &Outcome) -> String {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" }
     );
-    if r.verdict() == Verdict::Unproven {
+    let contract_unseen = r.findings.iter().filter(|f| f.rule == "contract-unseen-type").count();
+    if r.verdict() == Verdict::Unproven && contract_unseen > 0 {
+        let _ = writeln!(
+            t,
+            "  safe for what migsafe sees, not proven: {contract_unseen} event or payload type{} whose serde form migsafe cannot read (the contract-unseen-type warnings above)",
+            if contract_unseen == 1 { "" } else { "s" }
+        );
+    }
+    let unseen_code = r.coverage.base.unseen + r.coverage.head.unseen > 0 || (r.coverage.base.seen == 0 && !r.pending.is_empty());
+    if r.verdict() == Verdict::Unproven && (contract_unseen == 0 || unseen_code) {
         let unseen = r.coverage.base.unseen + r.coverage.head.unseen;
         let why = if unseen > 0 {
             format!("{unseen} database call{} whose SQL migsafe cannot read (the unseen-site warnings above)", if unseen == 1 { "" } else { "s" })

@@ -236,6 +236,10 @@ impl<'a> Cmp<'a, '_> {
             (Kind::Named(_), _) | (_, Kind::Named(_)) if self.unwrap(self.w, w).is_some() || self.unwrap(self.r, r).is_some() => {
                 let w2 = self.unwrap(self.w, w).unwrap_or_else(|| w.clone());
                 let r2 = self.unwrap(self.r, r).unwrap_or_else(|| r.clone());
+                // A newtype that holds itself (through a Box) would unwrap forever.
+                if !self.seen.insert((format!("newtype {w2:?}"), format!("{r2:?}"))) {
+                    return mismatch(self, format!("{writer} writes {} and {reader} reads {}, newtypes migsafe cannot unwrap", w.describe(), r.describe()));
+                }
                 self.kinds(&w2, &r2, path, wat, rat);
             }
             (Kind::Option(a), Kind::Option(b)) => self.kinds(a, b, path, wat, rat),

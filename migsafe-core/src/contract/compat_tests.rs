@@ -85,6 +85,14 @@ fn an_unseen_type_is_reported_once() {
 }
 
 #[test]
+fn a_newtype_that_holds_itself_ends() {
+    let src = format!("{HEAD} struct E {{ n: Wrap }} #[derive(Serialize, Deserialize)] struct Wrap(Box<Wrap>);");
+    let head = format!("{HEAD} struct E {{ n: i64 }}");
+    let k = kinds(&issues_of(&src, &head));
+    assert!(k.iter().all(|(k, _, p)| *k == IssueKind::TypeChanged && p == "n"), "{k:?}");
+}
+
+#[test]
 fn nested_types_are_compared_through_the_graph() {
     let base = format!("{HEAD} struct E {{ line: Line }} #[derive(Serialize, Deserialize)] struct Line {{ sku: String }}");
     let head = format!("{HEAD} struct E {{ line: Line }} #[derive(Serialize, Deserialize)] struct Line {{ sku: String, qty: u32 }}");

@@ -6,10 +6,12 @@
 use super::serde_attr::{enum_def, struct_def, Kinds};
 use super::shape::{At, Body, Contract, ContractKind, Fields, Kind, StructShape, TypeDef};
 use crate::sources::attrs::{expand_enum, expand_struct};
+use crate::sources::is_test_path;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use syn::visit::Visit;
 
 /// A crate's struct or enum, with its file.
+#[derive(Clone)]
 enum Item {
     Struct(syn::ItemStruct),
     Enum(syn::ItemEnum),
@@ -21,6 +23,23 @@ struct Index {
     items: HashMap<String, (String, Item)>,
     /// Type parameters of the item being read (their form is unknown).
     generics: HashSet<String>,
+    /// Names two items of the crate have: which one a field means is not known.
+    ambiguous: HashSet<String>,
+    /// How deep `flatten` is nested now (a struct that flattens itself stops).
+    flatten_depth: std::cell::Cell<u8>,
+}
+
+impl Index {
+    fn add(&mut self, name: String, file: &str, item: Item) {
+        match self.items.entry(name) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                self.ambiguous.insert(o.key().clone());
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((file.to_string(), item));
+            }
+        }
+    }
 }
 
 /// A root: the annotation on a type.
@@ -51,10 +70,6 @@ pub fn read_crate(files: &[(String, String)]) -> Vec<Contract> {
     roots.into_iter().map(|r| contract(&mut index, r)).collect()
 }
 
-fn is_test_path(path: &str) -> bool {
-    path.split('/').any(|c| c == "tests" || c == "benches" || c == "examples") || path.ends_with("build.rs")
-}
-
 struct Collect<'a> {
     path: &'a str,
     index: &'a mut Index,
@@ -79,13 +94,13 @@ impl<'ast> Visit<'ast> for Collect<'_> {
         let mut s = i.clone();
         expand_struct(&mut s.attrs, &mut s.fields);
         self.root(&s.attrs, &s.ident);
-        self.index.items.entry(s.ident.to_string()).or_insert((self.path.to_string(), Item::Struct(s)));
+        self.index.add(s.ident.to_string(), self.path, Item::Struct(s));
     }
     fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {
         let mut e = i.clone();
         expand_enum(&mut e.attrs, &mut e.variants);
         self.root(&e.attrs, &e.ident);
-        self.index.items.entry(e.ident.to_string()).or_insert((self.path.to_string(), Item::Enum(e)));
+        self.index.add(e.ident.to_string(), self.path, Item::Enum(e));
     }
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         // `#[cfg(test)] mod tests { … }` is not the service's.
@@ -195,7 +210,16 @@ fn kind_names(k: &Kind, out: &mut Vec<String>) {
 }
 
 fn type_def(index: &mut Index, name: &str) -> TypeDef {
-    let Some((file, item)) = index.items.remove(name) else {
+    if index.ambiguous.contains(name) {
+        let at = index.items.get(name).map_or_else(
+            || At { file: String::new(), line: 0, item: name.to_string() },
+            |(file, _)| At { file: file.clone(), line: 0, item: name.to_string() },
+        );
+        let why = format!("the crate has several types named `{name}`, and migsafe does not resolve which one a field means");
+        return TypeDef { name: name.to_string(), at, body: Body::Unseen(why) };
+    }
+    // A clone: the item stays in the index, so a type that holds itself (`Vec<Tree>`) names itself.
+    let Some((file, item)) = index.items.get(name).cloned() else {
         let at = At { file: String::new(), line: 0, item: name.to_string() };
         return TypeDef { name: name.to_string(), at, body: Body::Unseen("not found in the crate".into()) };
     };
@@ -204,12 +228,10 @@ fn type_def(index: &mut Index, name: &str) -> TypeDef {
         Item::Enum(e) => &e.generics,
     };
     index.generics = generics.type_params().map(|p| p.ident.to_string()).collect();
-    let def = match &item {
+    match &item {
         Item::Struct(s) => struct_def(s, &file, &*index),
         Item::Enum(e) => enum_def(e, &file, &*index),
-    };
-    index.items.insert(name.to_string(), (file, item));
-    def
+    }
 }
 
 impl Kinds for Index {
@@ -217,6 +239,22 @@ impl Kinds for Index {
         kind_of(self, ty)
     }
     fn flattened(&self, name: &str) -> Result<Fields, String> {
+        if self.ambiguous.contains(name) {
+            return Err(format!("the crate has several types named `{name}`"));
+        }
+        let depth = self.flatten_depth.get();
+        if depth >= 16 {
+            return Err("flattened more than 16 levels deep (a type that flattens itself?)".into());
+        }
+        self.flatten_depth.set(depth + 1);
+        let out = self.flattened_here(name);
+        self.flatten_depth.set(depth);
+        out
+    }
+}
+
+impl Index {
+    fn flattened_here(&self, name: &str) -> Result<Fields, String> {
         match self.items.get(name) {
             Some((file, Item::Struct(s))) => match struct_def(s, file, self).body {
                 Body::Struct(StructShape::Fields(f)) => Ok(f),

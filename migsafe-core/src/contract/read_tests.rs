@@ -111,6 +111,24 @@ fn what_migsafe_cannot_see_is_unseen_never_assumed() {
 }
 
 #[test]
+fn two_types_of_one_name_and_self_flattening_are_unseen_not_a_loop() {
+    let c = one(r#"
+        #[migsafe::event("x")]
+        #[derive(Serialize, Deserialize)]
+        struct E { a: Line, b: Loop }
+        mod v1 { #[derive(Serialize, Deserialize)] pub struct Line { sku: String } }
+        mod v2 { #[derive(Serialize, Deserialize)] pub struct Line { qty: u32 } }
+        #[derive(Serialize, Deserialize)]
+        struct Loop { #[serde(flatten)] inner: Box<Loop> }
+    "#);
+    assert!(matches!(&c.types["Line"].body, Body::Unseen(w) if w.contains("several types named `Line`")), "{:?}", c.types["Line"]);
+    assert!(matches!(&c.types["Loop"].body, Body::Unseen(w) if w.contains("16 levels")), "{:?}", c.types["Loop"]);
+    // A type that holds itself names itself.
+    let c = one("#[migsafe::event(\"x\")] #[derive(Serialize, Deserialize)] struct Tree { children: Vec<Tree> }");
+    assert_eq!(fields(&c, "Tree").fields[0].kind, Kind::Seq(Box::new(Kind::Named("Tree".into()))));
+}
+
+#[test]
 fn test_code_and_unmarked_types_are_no_contracts() {
     let src = "#[migsafe::event(\"x\")] #[derive(Serialize)] struct E { a: i32 }";
     assert!(read_crate(&[("tests/it.rs".into(), src.into())]).is_empty());

@@ -282,7 +282,7 @@ pub fn scan_file(file: &str, text: &str) -> (Vec<Site>, Vec<Diagnostic>) {
 }
 
 /// Tests, benches and examples do not run in production: only annotations count there.
-fn is_test_path(path: &str) -> bool {
+pub(crate) fn is_test_path(path: &str) -> bool {
     path.split('/').any(|c| c == "tests" || c == "benches" || c == "examples") || path.ends_with("build.rs")
 }
 
