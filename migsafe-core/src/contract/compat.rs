@@ -291,7 +291,9 @@ impl<'a> Cmp<'a, '_> {
             match found {
                 Some(rv) => self.shapes(&wv.data, &rv.data, &vpath, wd, rd),
                 None => {
-                    let caught = other.is_some_and(|_| wv.data == StructShape::Unit || matches!(re.repr, Repr::Internal { .. } | Repr::Adjacent { .. }));
+                    // serde reads the unknown tag as the `other` unit variant, then the content as a unit:
+                    // only an internally tagged enum ignores the fields beside the tag.
+                    let caught = other.is_some_and(|_| wv.data == StructShape::Unit || matches!(re.repr, Repr::Internal { .. }));
                     if !caught {
                         let why = match (other, &re.repr) {
                             (Some(o), _) => format!(" (its `#[serde(other)]` variant `{}` takes only unit variants in this representation)", o.rust),

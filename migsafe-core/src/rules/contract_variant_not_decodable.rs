@@ -14,8 +14,9 @@ pub static META: RuleMeta = RuleMeta {
     explain: "\
 A new variant N writes (a new status inside an event, a new kind inside a
 `jsonb` column) fails N-1's deserialization unless N-1's enum has a
-`#[serde(other)]` variant that takes it (a unit variant; in an externally
-tagged enum, only for unit variants written). A variant N removes fails N
+`#[serde(other)]` variant that takes it: serde reads an unknown tag as that
+unit variant, so it takes a new variant with data only in an internally
+tagged enum (`tag` without `content`). A variant N removes fails N
 on the messages and rows N-1 wrote with it.
 
 Instead, ship the reader first: a release whose enum has the variant (or

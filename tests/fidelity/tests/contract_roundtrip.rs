@@ -126,3 +126,129 @@ fn every_contract_scenario_with_samples_is_confirmed() {
         }
     }
 }
+
+/// Defines the types and keeps their source text, for migsafe to read.
+macro_rules! with_source {
+    ($name:ident, $($t:tt)*) => {
+        #[allow(dead_code)]
+        mod $name {
+            use serde::{Deserialize, Serialize};
+            $($t)*
+            pub const SRC: &str = stringify!($($t)*);
+        }
+    };
+}
+
+// `#[serde(other)]` in each representation, against a new unit and a new data-carrying variant.
+with_source!(
+    ext_old,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    pub enum S {
+        A,
+        #[serde(other)]
+        Other,
+    }
+);
+with_source!(
+    ext_unit,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    pub enum S {
+        A,
+        B,
+        #[serde(other)]
+        Other,
+    }
+);
+with_source!(
+    ext_data,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    pub enum S {
+        A,
+        B {
+            n: i64,
+        },
+        #[serde(other)]
+        Other,
+    }
+);
+with_source!(
+    int_old,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "t")]
+    pub enum S {
+        A,
+        #[serde(other)]
+        Other,
+    }
+);
+with_source!(
+    int_data,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "t")]
+    pub enum S {
+        A,
+        B {
+            n: i64,
+        },
+        #[serde(other)]
+        Other,
+    }
+);
+with_source!(
+    adj_old,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "t", content = "c")]
+    pub enum S {
+        A,
+        #[serde(other)]
+        Other,
+    }
+);
+with_source!(
+    adj_data,
+    #[migsafe_runtime::event("s")]
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "t", content = "c")]
+    pub enum S {
+        A,
+        B {
+            n: i64,
+        },
+        #[serde(other)]
+        Other,
+    }
+);
+
+/// N writes `sample` with its type; does N-1's decode it? migsafe's answer must be serde's.
+fn other_case<B: DeserializeOwned, H: Serialize + DeserializeOwned>(base_src: &str, head_src: &str, sample: Value) -> bool {
+    let wire = reencode::<H>("other", &sample);
+    let serde_reads = serde_json::from_value::<B>(wire.clone()).is_ok();
+    let b = migsafe_core::contract::read_crate(&[("src/e.rs".into(), base_src.into())]);
+    let h = migsafe_core::contract::read_crate(&[("src/e.rs".into(), head_src.into())]);
+    let migsafe_reads = !migsafe_core::contract::issues(&b, &h)
+        .iter()
+        .any(|(_, _, i)| i.dir == migsafe_core::contract::Direction::HeadToBase && i.kind == migsafe_core::contract::IssueKind::VariantNotDecodable);
+    assert_eq!(
+        migsafe_reads,
+        serde_reads,
+        "{wire}: serde {} it, migsafe says it {}",
+        if serde_reads { "reads" } else { "fails on" },
+        if migsafe_reads { "reads" } else { "fails" }
+    );
+    serde_reads
+}
+
+#[test]
+fn serde_other_takes_what_migsafe_says_it_takes() {
+    use serde_json::json;
+    assert!(other_case::<ext_old::S, ext_unit::S>(ext_old::SRC, ext_unit::SRC, json!("B")));
+    assert!(!other_case::<ext_old::S, ext_data::S>(ext_old::SRC, ext_data::SRC, json!({"B": {"n": 1}})));
+    assert!(other_case::<int_old::S, int_data::S>(int_old::SRC, int_data::SRC, json!({"t": "B", "n": 1})));
+    assert!(!other_case::<adj_old::S, adj_data::S>(adj_old::SRC, adj_data::SRC, json!({"t": "B", "c": {"n": 1}})));
+}
