@@ -55,7 +55,9 @@ struct Root {
 /// Read every contract of a crate from its files (`(path, text)`); test,
 /// bench and example files are not the service's and are skipped.
 pub fn read_crate(files: &[(String, String)]) -> Vec<Contract> {
-    let marks = |t: &str| t.contains("payload") || (t.contains("event") && t.contains("migsafe"));
+    // Every form names migsafe in its file (`migsafe_runtime::event`, `use migsafe_runtime::event`,
+    // `#[migsafe(payload …)]`): a crate without one is not parsed a second time.
+    let marks = |t: &str| t.contains("migsafe") && (t.contains("event") || t.contains("payload"));
     if !files.iter().any(|(p, t)| !is_test_path(p) && marks(t)) {
         return Vec::new();
     }
