@@ -202,7 +202,15 @@ impl<'a> Cmp<'a, '_> {
             let Some(n) = &w.writes else { continue };
             let fpath = join(path, n);
             match rf.fields.iter().find(|r| r.reads.contains(n)) {
-                Some(r) => self.kinds(&w.kind, &r.kind, &fpath, at_line(wd, &w.rust, w.line), at_line(rd, &r.rust, r.line)),
+                Some(r) => {
+                    // `skip_serializing_if = "Option::is_none"` leaves a `None` out rather than writing `null`
+                    // (a reader that requires the field is told so above).
+                    let written = match &w.kind {
+                        Kind::Option(inner) if w.may_omit => inner.as_ref(),
+                        k => k,
+                    };
+                    self.kinds(written, &r.kind, &fpath, at_line(wd, &w.rust, w.line), at_line(rd, &r.rust, r.line));
+                }
                 None if rf.deny_unknown && !rf.takes_unknown => {
                     let detail = format!("{writer} writes `{n}`, which {reader}'s `{}` does not know, and it has `#[serde(deny_unknown_fields)]`", rd.name);
                     self.push(IssueKind::UnknownFieldDenied, &fpath, at_line(wd, &w.rust, w.line), at_line(rd, "", 0), detail);

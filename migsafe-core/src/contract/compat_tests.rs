@@ -85,6 +85,16 @@ fn an_unseen_type_is_reported_once() {
 }
 
 #[test]
+fn an_option_left_out_when_none_is_one_finding_not_two() {
+    let base = format!("{HEAD} struct E {{ note: String }}");
+    let head = format!("{HEAD} struct E {{ #[serde(skip_serializing_if = \"Option::is_none\")] note: Option<String> }}");
+    assert_eq!(kinds(&issues_of(&base, &head)), [(IssueKind::MissingRequired, Direction::HeadToBase, "note".into())]);
+    // Written as `null` when None: N-1's String cannot take it.
+    let head = format!("{HEAD} struct E {{ note: Option<String> }}");
+    assert_eq!(kinds(&issues_of(&base, &head)), [(IssueKind::TypeChanged, Direction::HeadToBase, "note".into())]);
+}
+
+#[test]
 fn a_newtype_that_holds_itself_ends() {
     let src = format!("{HEAD} struct E {{ n: Wrap }} #[derive(Serialize, Deserialize)] struct Wrap(Box<Wrap>);");
     let head = format!("{HEAD} struct E {{ n: i64 }}");
