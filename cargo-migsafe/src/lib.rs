@@ -30,7 +30,6 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments) {
 }
 
 pub mod commands;
-pub mod config;
 pub mod git;
 pub mod load;
 pub mod par;

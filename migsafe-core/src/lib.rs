@@ -21,6 +21,7 @@
 pub mod annotations;
 pub mod check;
 pub mod config;
+pub mod deps;
 pub mod diag;
 pub mod dialect;
 pub mod folder;

@@ -3,8 +3,8 @@
 //! the root package, every member of a virtual manifest).
 
 use super::{join, Pkg, ProjectError, Selection};
-use crate::config::Manifest;
 use migsafe_core::config::Declared;
+use migsafe_core::deps::Manifest;
 
 /// Whether workspace glob `pattern` matches the member path `text`, as cargo
 /// matches `members` (the `glob` crate, `*` and `?` within one path component,

@@ -5,13 +5,13 @@
 //! A package's migrations folder and dialect come, in this order of
 //! precedence, from `--migrations` / `--dialect`, from
 //! `[package.metadata.migsafe]` (or the workspace's), and otherwise from what
-//! the service's own tools read (see `migsafe_core::folder`, [`crate::config`]
+//! the service's own tools read (see `migsafe_core::folder`, [`migsafe_core::deps`]
 //! and [`discover`]).
 //! Which packages are read follows cargo: `-p NAME`, `--workspace`, the whole
 //! workspace at a virtual manifest, else the package of the manifest.
 
-use crate::config::{self as zc, Manifest};
 use crate::tree::{Tree, TreeError};
+use migsafe_core::deps::{self as zc, Manifest};
 mod dialect;
 mod members;
 
