@@ -14,7 +14,7 @@
 //! reads it from disk) only for those.
 
 use crate::cache::Disk;
-use migsafe_core::config::{read_manifest, Declared};
+use migsafe_core::config::{is_member, read_manifest, Declared};
 use migsafe_core::deps;
 use migsafe_core::folder::{self, embedded_migrations, Embedded, PackageFacts, WorkspaceFacts};
 use migsafe_core::migrations::{discover, MigrationSource, SourceFile};
@@ -161,7 +161,8 @@ fn manifest_config(manifest_dir: &Path) -> Result<(PathBuf, String, Dialect), St
     let manifest = manifest_dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     let own = read_manifest(&manifest.display().to_string(), &text).map_err(|e| e.to_string())?;
-    // The nearest manifest with a [workspace] table, this one included, and its text.
+    // The workspace root, and its text: this manifest, or the nearest ancestor whose `members` include the
+    // package and whose `exclude` does not (`config::is_member`, as `cargo migsafe` decides).
     let mut workspace: Option<(Declared, PathBuf, String)> = None;
     if own.members.is_some() {
         workspace = Some((own.clone(), manifest_dir.to_path_buf(), text.clone()));
@@ -169,8 +170,11 @@ fn manifest_config(manifest_dir: &Path) -> Result<(PathBuf, String, Dialect), St
         for dir in manifest_dir.ancestors().skip(1) {
             let m = dir.join("Cargo.toml");
             let Ok(text) = std::fs::read_to_string(&m) else { continue };
-            let declared = read_manifest(&m.display().to_string(), &text).map_err(|e| e.to_string())?;
-            if declared.members.is_some() {
+            let shown = m.display().to_string();
+            let declared = read_manifest(&shown, &text).map_err(|e| e.to_string())?;
+            let rel =
+                manifest_dir.strip_prefix(dir).unwrap_or(manifest_dir).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if is_member(&shown, &declared, &rel).map_err(|e| e.to_string())? {
                 workspace = Some((declared, dir.to_path_buf(), text));
                 break;
             }
@@ -464,6 +468,30 @@ mod tests {
         let Err(e) = at("both") else { panic!("two databases chose one") };
         assert!(e.contains("several databases") && e.contains("mysql") && e.contains("sqlite") && e.contains("dialect = "), "{e}");
         assert_eq!(at("plain").unwrap().dialect, Dialect::Postgres);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Before, the macros took the nearest `[workspace]` above the package even when its
+    /// `exclude` named the package (as this repository excludes `examples/`), and inherited its settings.
+    #[test]
+    fn an_excluded_package_inherits_nothing_from_the_workspace_above_it() {
+        let dir = package(
+            "excluded",
+            &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"examples\"]\n[workspace.metadata.migsafe]\ndialect = \"mysql\"\nmigrations = \"db\"\n",
+                ),
+                ("db/", ""),
+                ("crates/api/Cargo.toml", "[package]\nname = \"api\"\n"),
+                ("examples/demo/Cargo.toml", "[package]\nname = \"demo\"\n"),
+                ("examples/demo/migrations/", ""),
+            ],
+        );
+        let l = locate_uncached(Some(&dir.join("crates/api").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.dialect), (dir.join("db"), Dialect::Mysql));
+        let l = locate_uncached(Some(&dir.join("examples/demo").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.shown.as_str(), l.dialect), (dir.join("examples/demo/migrations"), "migrations", Dialect::Postgres));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
