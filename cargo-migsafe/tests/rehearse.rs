@@ -68,8 +68,12 @@ fn demo_repo() -> tempfile::TempDir {
 }
 
 fn rehearse(repo: &Path, format: &str) -> Command {
+    rehearse_on(repo, format, SERVER)
+}
+
+fn rehearse_on(repo: &Path, format: &str, server: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe"));
-    cmd.args(["migsafe", "rehearse", "--base", "HEAD~1", "--database-url", SERVER, "--format", format]);
+    cmd.args(["migsafe", "rehearse", "--base", "HEAD~1", "--database-url", server, "--format", format]);
     cmd.current_dir(repo).env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("rehearse-target"));
     cmd.env("CARGO_BUILD_JOBS", "1").env_remove("MIGSAFE_MIGRATIONS_DIR").env_remove("DATABASE_URL");
     cmd
@@ -216,5 +220,44 @@ fn an_interrupted_rehearsal_leaves_nothing_behind() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2), "{seen}");
     assert!(seen.contains("interrupted"), "{seen}");
+    assert_nothing_left(repo.path(), pid);
+}
+
+#[test]
+fn help_says_it_runs_the_code() {
+    let top = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "--help"]).output().unwrap();
+    let top = String::from_utf8(top.stdout).unwrap();
+    let line = top.lines().find(|l| l.trim_start().starts_with("rehearse")).unwrap_or_else(|| panic!("{top}"));
+    assert!(line.contains("opt-in") && line.contains("BUILDS AND RUNS"), "{line}");
+    let own = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "rehearse", "--help"]).output().unwrap();
+    let own = String::from_utf8(own.stdout).unwrap();
+    assert!(own.contains("Opt-in: unlike `check`, this builds and runs this project's code"), "{own}");
+}
+
+#[test]
+fn a_url_of_another_engine_stops_before_anything_is_made() {
+    let repo = demo_repo();
+    let out = rehearse_on(repo.path(), "json", "mysql://root@127.0.0.1:3306/test").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--database-url is a mysql URL, but the migrations are postgres ones"), "{stderr}");
+    // The failure is on stdout in the chosen format too.
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.to_string().contains("mysql URL"), "{v}");
+}
+
+#[test]
+fn a_failing_pending_migration_stops_the_drill_naming_file_and_line() {
+    let repo = demo_repo();
+    let bad = repo.path().join("migrations/20240401000000_bad.up.sql");
+    std::fs::write(&bad, "ALTER TABLE orders ADD COLUMN note TEXT;\n\nALTER TABLE orders RENAME COLUMN no_such_column TO other;\n").unwrap();
+    let child = rehearse(repo.path(), "human").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("migrations/20240401000000_bad.up.sql:3: column \"no_such_column\" does not exist"), "{stderr}");
+    assert!(!stderr.contains("Running N's tests"), "{stderr}");
+    assert!(stderr.contains("dropped the scratch database"), "{stderr}");
     assert_nothing_left(repo.path(), pid);
 }
