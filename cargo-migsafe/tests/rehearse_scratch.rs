@@ -42,6 +42,27 @@ fn tables(dialect: Dialect, url: &str) -> Vec<String> {
     t
 }
 
+/// `_sqlx_migrations`: version, checksum in hex, description, of the successful rows.
+fn sqlx_records(dialect: Dialect, url: &str) -> Vec<(i64, String, String)> {
+    match dialect {
+        Dialect::Postgres => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            let rows = c.query("SELECT version, encode(checksum, 'hex'), description FROM _sqlx_migrations WHERE success ORDER BY version", &[]).unwrap();
+            rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+        }
+        Dialect::Mysql => mysql::Conn::new(mysql::Opts::from_url(url).unwrap())
+            .unwrap()
+            .query("SELECT version, LOWER(HEX(checksum)), description FROM _sqlx_migrations WHERE success ORDER BY version")
+            .unwrap(),
+        Dialect::Sqlite => {
+            let c = rusqlite::Connection::open(url.trim_start_matches("sqlite://")).unwrap();
+            let mut s = c.prepare("SELECT version, lower(hex(checksum)), description FROM _sqlx_migrations WHERE success ORDER BY version").unwrap();
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+            rows
+        }
+    }
+}
+
 fn exists(dialect: Dialect, name: &str, url: &str) -> bool {
     match dialect {
         Dialect::Postgres => {
@@ -78,11 +99,17 @@ fn drill(server: &str, engine: &str) {
     assert!(e.contains("nowhere"), "{e}");
     let expected: &[&str] = match dialect {
         // MySQL commits each DDL statement: the first one stays, as with the tool itself.
-        Dialect::Mysql => &["audit", "orders"],
-        _ => &["orders"],
+        Dialect::Mysql => &["_sqlx_migrations", "audit", "orders"],
+        _ => &["_sqlx_migrations", "orders"],
     };
     s.disconnect();
     assert_eq!(tables(dialect, &scratch_url), expected);
+    // sqlx's record of the one it applied: the version and the SHA-384 of the
+    // file (`sha384sum` of 1_orders.sql's text), as sqlx's migrator compares them.
+    assert_eq!(
+        sqlx_records(dialect, &scratch_url),
+        [(1, "9f2ddb3b117c09fd6cd3839f9ec361f0b54c559a07d59ea93c399f7100fdf55e1c07b2718a7e1131ea7d5e0978c13a17".to_string(), "orders".to_string())]
+    );
     drop(s);
     assert!(!exists(dialect, &name, &scratch_url), "{name} is left after the drop");
 }

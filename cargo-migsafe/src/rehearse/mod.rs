@@ -9,6 +9,7 @@
 //! interrupt (Ctrl-C, SIGTERM, SIGHUP) stops the running `cargo test` and
 //! unwinds to those drops.
 
+pub mod bookkeeping;
 pub mod libtest;
 pub mod process;
 pub mod report;

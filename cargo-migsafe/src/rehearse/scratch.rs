@@ -3,6 +3,7 @@
 //! migrated by running each migration's SQL as its tool runs it, and dropped
 //! when the [`Scratch`] value goes away (on success, error and interrupt).
 
+use super::bookkeeping;
 use migsafe_core::migrations::{Migration, TxMode};
 use migsafe_core::sql::{for_each_statement, StatementBody};
 use migsafe_core::Dialect;
@@ -85,12 +86,14 @@ pub struct Scratch {
     pub url: String,
     sqlite_path: Option<PathBuf>,
     conn: Option<Conn>,
+    /// Whether sqlx's `_sqlx_migrations` exists yet.
+    sqlx_table: bool,
 }
 
 impl Scratch {
     /// Create `name` on `server`'s server and connect to it.
     pub fn create(server: &DbUrl, name: &str) -> Result<Scratch, ScratchError> {
-        let mut s = Scratch { server: server.clone(), name: name.to_string(), url: String::new(), sqlite_path: None, conn: None };
+        let mut s = Scratch { server: server.clone(), name: name.to_string(), url: String::new(), sqlite_path: None, conn: None, sqlx_table: false };
         let create_err = |message: String| ScratchError::Create { name: name.to_string(), message };
         match server.dialect {
             Dialect::Postgres => {
@@ -120,9 +123,28 @@ impl Scratch {
         &self.name
     }
 
-    /// Run one migration's up script as its tool does: in one transaction,
-    /// outside any (statement by statement), or as one query.
+    /// Run one migration's up script as its tool does (in one transaction,
+    /// outside any statement by statement, or as one query), and record it
+    /// where its tool would (`bookkeeping`).
     pub fn apply(&mut self, dialect: Dialect, m: &Migration) -> Result<(), ScratchError> {
+        let started = std::time::Instant::now();
+        self.run_script(dialect, m)?;
+        if let Some(insert) = bookkeeping::sqlx_record(dialect, m, started.elapsed().as_nanos()) {
+            let err = |message: String| ScratchError::Apply {
+                file: m.up.path.clone(),
+                line: m.up.first_line,
+                message: format!("recording it in _sqlx_migrations: {message}"),
+            };
+            if !self.sqlx_table {
+                self.batch(bookkeeping::sqlx_table(dialect)).map_err(err)?;
+                self.sqlx_table = true;
+            }
+            self.batch(&insert).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn run_script(&mut self, dialect: Dialect, m: &Migration) -> Result<(), ScratchError> {
         let script = &m.up;
         let mut statements = Vec::new();
         let mut readable = true;
