@@ -104,8 +104,10 @@ fn assert_nothing_left(repo: &Path, pid: u32) {
     // names the worktree on its command line or works in it. A killed one may
     // take a moment to go.
     let started = Instant::now();
+    let repo_path = repo.to_string_lossy().into_owned();
     loop {
-        let running = processes_in(&prefix);
+        let mut running = processes_in(&prefix);
+        running.extend(processes_in(&repo_path));
         if running.is_empty() {
             break;
         }
@@ -183,43 +185,56 @@ fn n_1_tests_fail_where_check_says_and_nothing_is_left_behind() {
 
 #[test]
 fn an_interrupted_rehearsal_leaves_nothing_behind() {
+    // Ctrl-C while N-1's suite builds or runs in the worktree: the database and the worktree both exist then.
+    interrupt(nix::sys::signal::Signal::SIGINT, "Running N-1's tests");
+}
+
+#[test]
+fn a_terminated_rehearsal_leaves_nothing_behind() {
+    // SIGTERM (a CI job cancelled) while N's suite builds or runs: the database exists, the worktree not yet.
+    interrupt(nix::sys::signal::Signal::SIGTERM, "Running N's tests");
+}
+
+/// Send `signal` to a rehearsal once it has printed `phase` and its `cargo test` runs.
+fn interrupt(signal: nix::sys::signal::Signal, phase: &str) {
     let repo = demo_repo();
     let mut child = rehearse(repo.path(), "human").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let pid = child.id();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut seen = String::new();
-    // Interrupt while N-1's suite builds or runs in the worktree: the database and the worktree both exist then.
     let started = Instant::now();
     for line in lines.by_ref() {
         let line = line.unwrap();
         seen.push_str(&line);
         seen.push('\n');
-        if line.contains("Running N-1's tests") {
+        if line.contains(phase) {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(900), "N-1's tests never started:\n{seen}");
+        assert!(started.elapsed() < Duration::from_secs(900), "`{phase}` never came:\n{seen}");
     }
-    assert!(seen.contains("Running N-1's tests"), "the rehearsal ended before N-1's tests:\n{seen}");
-    let name = databases(&format!("migsafe_rehearse_{pid}_"));
-    assert_eq!(name.len(), 1, "the scratch database exists while the drill runs");
-    let list = String::from_utf8(git(repo.path(), &["worktree", "list"]).stdout).unwrap();
-    assert_eq!(list.lines().count(), 2, "N-1's worktree exists while the drill runs:\n{list}");
-    // N-1's `cargo test` runs in the worktree.
+    assert!(seen.contains(phase), "the rehearsal ended before `{phase}`:\n{seen}");
     let prefix = format!("migsafe_rehearse_{pid}_");
+    assert_eq!(databases(&prefix).len(), 1, "the scratch database exists while the drill runs");
+    let in_base = phase.contains("N-1");
+    let list = String::from_utf8(git(repo.path(), &["worktree", "list"]).stdout).unwrap();
+    assert_eq!(list.lines().count(), if in_base { 2 } else { 1 }, "worktrees while the drill runs:\n{list}");
+    // The suite's `cargo test` runs (in the worktree, or on the repository's manifest).
+    let needle = if in_base { prefix.clone() } else { repo.path().to_string_lossy().into_owned() };
     let waited = Instant::now();
-    while processes_in(&prefix).is_empty() {
-        assert!(waited.elapsed() < Duration::from_secs(10), "no `cargo test` runs in the worktree:\n{seen}");
+    // (The rehearsal itself works in the repository: not counted.)
+    while processes_in(&needle).iter().all(|p| p.starts_with(&format!("{pid}:"))) {
+        assert!(waited.elapsed() < Duration::from_secs(10), "no `cargo test` runs:\n{seen}");
         std::thread::sleep(Duration::from_millis(50));
     }
 
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGINT).unwrap();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), signal).unwrap();
     for line in lines {
         seen.push_str(&line.unwrap());
         seen.push('\n');
     }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2), "{seen}");
-    assert!(seen.contains("interrupted"), "{seen}");
+    assert!(seen.contains("error: interrupted"), "{seen}");
     assert_nothing_left(repo.path(), pid);
 }
 

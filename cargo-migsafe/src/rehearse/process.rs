@@ -19,7 +19,7 @@ static CHILD_GROUP: AtomicI32 = AtomicI32::new(0);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProcessError {
-    #[error("interrupted: the scratch database and the worktree are removed")]
+    #[error("interrupted: the drill stopped, and what it made (scratch database, worktree) is removed")]
     Interrupted,
     #[error("cannot run `{command}`: {message}")]
     Spawn { command: String, message: String },
@@ -81,8 +81,9 @@ pub fn run(mut cmd: Command, echo: bool) -> Result<Output, ProcessError> {
     let err = child.stderr.take().map(|s| std::thread::spawn(move || collect(s, echo)));
     let status = child.wait();
     CHILD_GROUP.store(0, Ordering::SeqCst);
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        // Whatever of the group outlived cargo (a test binary, rustc).
+    // Whatever of the group outlived cargo (a test binary after an
+    // interrupt, a server a test started): none of it may hold the database.
+    if group > 0 {
         let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
     }
     let stdout = out.and_then(|h| h.join().ok()).unwrap_or_default();
