@@ -71,16 +71,17 @@ pub fn run(cmd: Command) -> Result<u8> {
         Command::Schema(a) => run_schema(a),
         Command::Footprint(a) => run_footprint(a),
         Command::Explain(a) => run_explain(a),
+        Command::Rehearse(a) => crate::rehearse::run(a),
     }
 }
 
 /// Where we are: the repository (or project) root, and the manifest relative to it.
-struct Place {
-    root: PathBuf,
-    in_git: bool,
+pub(crate) struct Place {
+    pub(crate) root: PathBuf,
+    pub(crate) in_git: bool,
     /// Why git could not be asked (not installed, not on PATH): commands that need a revision say so.
     no_git: Option<String>,
-    manifest: String,
+    pub(crate) manifest: String,
 }
 
 impl Place {
@@ -93,7 +94,7 @@ impl Place {
     }
 }
 
-fn place(m: &ManifestArg) -> Result<Place> {
+pub(crate) fn place(m: &ManifestArg) -> Result<Place> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let manifest = match &m.manifest_path {
         Some(p) => {
