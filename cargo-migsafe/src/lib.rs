@@ -36,6 +36,7 @@ pub mod par;
 pub mod project;
 pub mod rehearse;
 pub mod render;
+pub mod repo;
 pub mod report;
 pub mod tree;
 
