@@ -29,7 +29,9 @@ pub mod model {
 
 pub use model::{Order, OrderStatus};
 
-pub const PLACE_ORDER: &str = sql!("INSERT INTO orders (customer_id, total_cents) VALUES ($1, $2) RETURNING id");
+pub const PLACE_ORDER: &str = sql!(
+    "INSERT INTO orders (customer_id, total_cents) VALUES ($1, $2) RETURNING id"
+);
 
 pub const CONFIRM: &str = sql!("UPDATE orders SET status = 'confirmed' WHERE id = $1 AND status = 'pending'");
 
