@@ -38,6 +38,7 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod tree;
+pub mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -68,6 +69,8 @@ pub enum Command {
     Footprint(commands::RevArgs),
     /// Explain a rule (or list them all)
     Explain(commands::ExplainArgs),
+    /// Compare a live database with the migrations (drift) and check the code's footprint against it
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -103,6 +106,7 @@ pub fn main_with_args(mut args: Vec<std::ffi::OsString>) -> ExitCode {
     };
     let format = match &cli.command {
         Command::Check(a) => a.format,
+        Command::Verify(a) if a.format == commands::SimpleFormat::Json => Format::Json,
         _ => Format::Human,
     };
     match commands::run(cli.command) {

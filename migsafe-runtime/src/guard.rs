@@ -16,7 +16,7 @@ use std::fmt;
 
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
-mod sql;
+use migsafe_core::live::queries as sql;
 #[cfg(feature = "tokio-postgres")]
 pub mod tokio_postgres;
 
