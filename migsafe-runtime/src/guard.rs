@@ -14,6 +14,8 @@ use migsafe_core::rules::Finding;
 use migsafe_core::Severity;
 use std::fmt;
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
 use migsafe_core::live::queries as sql;
