@@ -211,10 +211,19 @@ fn postgres_verify_finds_each_hand_made_drift_with_its_migration() {
     has(&drift(&json), "order_status", "", "lacks the value 'refunded'", "migrations/V2__refunds.sql:1");
 
     db.run("ALTER TABLE orders ADD COLUMN note TEXT; DROP INDEX orders_customer_idx; ALTER TABLE orders ALTER COLUMN customer_id DROP NOT NULL;");
+    db.run("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'paid', ALTER COLUMN payment_ref TYPE VARCHAR(32);");
     let (code, json, _) = fx.verify(&db, &[]);
     assert_eq!(code, 1, "{json:#}");
     let found = drift(&json);
-    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!(found.len(), 5, "{found:#?}");
+    has(
+        &found,
+        "orders",
+        "status",
+        "has DEFAULT 'pending' in the migrations (migrations/V1__orders.sql:2) but DEFAULT 'paid'::order_status",
+        "migrations/V1__orders.sql:2",
+    );
+    has(&found, "orders", "payment_ref", "the migrations make it text but the live database has character varying(32)", "migrations/V1__orders.sql:2");
     has(&found, "orders", "note", "no migration adds it", "");
     has(&found, "orders", "", "index `orders_customer_idx`", "migrations/V2__refunds.sql:2");
     has(&found, "orders", "customer_id", "is NOT NULL in the migrations", "migrations/V1__orders.sql:2");
