@@ -16,7 +16,7 @@ use crate::project::{discover, Selection};
 use crate::ManifestArg;
 use anyhow::{anyhow, bail, Result};
 use migsafe_core::annotations::Decl;
-use migsafe_core::live::{drift::drift, schema_from_catalog, verify};
+use migsafe_core::live::{drift::drift, schema_from_catalog, verify_as};
 use migsafe_core::rules::Finding;
 use migsafe_core::Severity;
 
@@ -84,18 +84,18 @@ pub fn run(a: VerifyArgs) -> Result<u8> {
     if input.history.migrations.is_empty() {
         bail!(crate::load::no_migrations(database));
     }
+    let rev = match (&a.rev, &sha) {
+        (Some(r), Some(s)) => format!("{r} ({})", migsafe_core::short_sha(s, 7)),
+        _ => "the working tree".to_string(),
+    };
     let catalog = db::read(&url)?;
     let live = schema_from_catalog(catalog.dialect, &catalog.columns, &catalog.enums);
     let outcome = Outcome {
         drift: drift(&input.history, &catalog),
-        footprint: verify(&live, &input.sites),
+        footprint: verify_as(&live, &input.sites, &format!("the code of {rev}")),
         sites: input.sites.iter().filter(|s| !matches!(s.decl, Decl::Unseen(_))).count(),
         unseen: input.sites.iter().filter(|s| matches!(s.decl, Decl::Unseen(_))).count(),
         migrations: input.history.migrations.len(),
-    };
-    let rev = match (&a.rev, &sha) {
-        (Some(r), Some(s)) => format!("{r} ({})", migsafe_core::short_sha(s, 7)),
-        _ => "the working tree".to_string(),
     };
     match a.format {
         SimpleFormat::Human => human(&outcome, &rev, &url.shown, &database.migrations),

@@ -162,6 +162,12 @@ pub fn schema_from_catalog(dialect: Dialect, columns: &[CatalogColumn], enums: &
 /// findings (what `check` reports for N on the schema the pending
 /// migrations build), in site order.
 pub fn verify(schema: &Schema, sites: &[Site]) -> Vec<Finding> {
+    verify_as(schema, sites, "this binary")
+}
+
+/// [`verify`] for code that is not the running binary: `who` names it in
+/// the messages (`cargo migsafe verify`: "the code of the working tree").
+pub fn verify_as(schema: &Schema, sites: &[Site], who: &str) -> Vec<Finding> {
     let enums: Vec<_> = sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
     let mut out = Vec::new();
     for site in sites {
@@ -171,7 +177,7 @@ pub fn verify(schema: &Schema, sites: &[Site]) -> Vec<Finding> {
             let f = Finding::new(&HEAD_SCHEMA_MISMATCH, table, p.column.as_deref())
                 .sites(vec![SiteRef::new(Revision::Head, &site.file, site.line, &site.item, SiteUse::Declares)])
                 .message(format!(
-                    "this binary does not work on the live database: {}",
+                    "{who} does not work on the live database: {}",
                     p.message.replace("in the schema the migrations build", "in the live database")
                 ))
                 .help("make the code and the database agree: deploy the migrations this binary was built against, or a binary built against this database");
