@@ -18,6 +18,8 @@ use std::fmt;
 pub mod mysql;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql"))]
+pub mod sqlx;
 use migsafe_core::live::queries as sql;
 #[cfg(feature = "tokio-postgres")]
 pub mod tokio_postgres;

@@ -186,3 +186,54 @@ fn mariadb_catalog_read_by_the_mysql_driver_finds_a_renamed_column_and_an_undeco
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].message.contains("'void'"), "{found:#?}");
 }
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+#[test]
+fn sqlx_postgres_starts_on_a_compatible_database_and_refuses_a_renamed_column() {
+    if !server_or_skip(Dialect::Postgres) {
+        return;
+    }
+    let mut db = Scratch::new(Dialect::Postgres);
+    db.apply(PG_SCHEMA).unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{}", db.name());
+    let guard_on = |policy| {
+        block_on(async {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            let r = guard::sqlx::postgres::guard(&pool, policy).await;
+            pool.close().await;
+            r
+        })
+    };
+    let report = guard_on(Policy::Fail).expect("compatible");
+    assert!(report.is_ok() && report.findings.is_empty() && report.sites == 3, "{report}");
+    db.apply(RENAME).unwrap();
+    match guard_on(Policy::Fail) {
+        Err(GuardError::Incompatible(report)) => assert_names_the_column_and_sites(&report),
+        other => panic!("expected the guard to refuse: {other:?}"),
+    }
+}
+
+#[test]
+fn sqlx_mysql_reads_the_same_catalog_as_the_mysql_driver() {
+    if !server_or_skip(Dialect::Mysql) {
+        return;
+    }
+    let mut db = Scratch::new(Dialect::Mysql);
+    db.apply(MYSQL_SCHEMA).unwrap();
+    db.apply("CREATE VIEW paid AS SELECT id, payment_ref FROM orders WHERE status = 'paid';").unwrap();
+    let opts = mysql::OptsBuilder::new().ip_or_hostname(Some("127.0.0.1")).tcp_port(3306).user(Some("root")).pass(Some("")).db_name(Some(db.name()));
+    let by_mysql = guard::mysql::read_catalog(&mut mysql::Conn::new(opts).unwrap()).unwrap();
+    let url = format!("mysql://root@127.0.0.1:3306/{}", db.name());
+    let by_sqlx = block_on(async {
+        let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
+        let c = guard::sqlx::mysql::read_catalog(&pool).await.unwrap();
+        pool.close().await;
+        c
+    });
+    assert_eq!(by_sqlx.columns, by_mysql.columns);
+    assert_eq!(by_sqlx.columns.len(), 6, "{:#?}", by_sqlx.columns);
+    assert!(by_sqlx.columns.iter().any(|c| c.view && c.table == "paid"), "{:#?}", by_sqlx.columns);
+}
