@@ -309,6 +309,14 @@ fn sqlite_verify_finds_each_hand_made_drift_with_its_migration() {
     fx.migrate(&db);
     let (code, json, stderr) = fx.verify(&db, &[]);
     assert_clean(code, &json, &stderr);
+    let human = |db: &Scratch| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "verify", "--database-url", &db.url()]).current_dir(fx.path()).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, out) = human(&db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.ends_with("(migrations, 2 migrations): 0 drift errors, 0 drift warnings; 0 of 1 sites do not work on it\n"), "{out}");
 
     // SQLite cannot change a column's nullability: the table rebuilt by hand (which also drops its index).
     db.run(
@@ -323,6 +331,14 @@ fn sqlite_verify_finds_each_hand_made_drift_with_its_migration() {
     has(&found, "orders", "note", "no migration adds it", "");
     has(&found, "orders", "", "index `orders_customer_idx`", "migrations/V2__index.sql:1");
     has(&found, "orders", "customer_id", "is NOT NULL in the migrations", "migrations/V1__orders.sql:1");
+    let (code, out) = human(&db);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("error[schema-drift]: column `orders.note` (TEXT) is in the live database, but no migration adds it (added by hand?)\n  = help: "),
+        "{out}"
+    );
+    assert!(out.contains("is not in the live database\n  --> migrations/V2__index.sql:1\n"), "{out}");
+    assert!(out.contains(": 3 drift errors, 0 drift warnings; 0 of 1 sites do not work on it"), "{out}");
 
     // A file that is not there is an error, and is not created.
     let missing = fx.path().join("missing.db");
@@ -335,6 +351,16 @@ fn sqlite_verify_finds_each_hand_made_drift_with_its_migration() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(&format!("SQLite database {} does not exist", missing.display())), "{err}");
     assert!(!missing.exists());
+}
+
+#[test]
+fn help_says_what_verify_reads_and_its_exit_statuses() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "verify", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    for text in ["--database-url <URL>", "postgres://", "mariadb://", "sqlite:PATH", "--rev <REV>", "--format <FORMAT>", "writes nothing", "Exit"] {
+        assert!(help.contains(text), "{text:?} not in\n{help}");
+    }
 }
 
 #[test]
