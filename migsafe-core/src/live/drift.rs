@@ -117,6 +117,10 @@ pub fn drift(history: &History, live: &LiveCatalog) -> Vec<Finding> {
     defaults(model, live, &mut out, &finding);
     enums(history, &db, &mut out, &finding);
     indexes(model, live, &mut out, &finding, &skip);
+    // A statement the parser could not read may have made the difference: said on each finding about its table.
+    for f in &mut out {
+        f.message.push_str(&model.unread_note(&f.table));
+    }
     out
 }
 

@@ -115,3 +115,18 @@ fn defaults_compare_without_casts_quotes_and_spellings_of_now() {
     assert_eq!(normalize_default("TRUE"), normalize_default("1"));
     assert_ne!(normalize_default("'a'"), normalize_default("'b'"));
 }
+
+#[test]
+fn a_difference_on_a_table_an_unreadable_statement_names_says_so() {
+    let v3 = "ALTER TABLE orders FROBNICATE COLUMN note;";
+    let src = MigrationSource::new(
+        "migrations",
+        vec![SourceFile::new("V1__orders.sql", V1), SourceFile::new("V2__refunds.sql", V2), SourceFile::new("V3__odd.sql", v3)],
+    );
+    let h = analyze(Dialect::Postgres, &src);
+    let mut live = migrated();
+    live.columns.retain(|c| c.column != "note");
+    let found = drift(&h, &live);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("migrations/V3__odd.sql:1, which migsafe cannot parse, names `orders`"), "{}", found[0].message);
+}
