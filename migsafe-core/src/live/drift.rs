@@ -155,25 +155,42 @@ fn type_differs(dialect: Dialect, model: &Schema, m: &SqlType, l: &SqlType) -> O
     (!same_name || !same_size).then(|| format!("the migrations make it {} but the live database has {}", m.display(), l.display()))
 }
 
-/// A default as text that compares: lower case, outer parentheses, casts
-/// and quoting of numbers gone, the spellings of "now" as one.
+/// A default as text that compares: lower case outside string literals,
+/// outer parentheses, casts and quoting of numbers gone, the spellings of
+/// "now" as one.
 pub(crate) fn normalize_default(expression: &str) -> String {
-    let mut s = expression.trim().to_lowercase();
-    loop {
-        let t = s.trim();
-        if t.starts_with('(') && t.ends_with(')') && balanced(&t[1..t.len() - 1]) {
-            s = t[1..t.len() - 1].to_string();
-        } else {
-            break;
-        }
-    }
+    let mut quoted = false;
+    let mut s: String = expression
+        .trim()
+        .chars()
+        .map(|c| {
+            if c == '\'' {
+                quoted = !quoted;
+            }
+            if quoted {
+                c
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    s = strip_parens(&s);
     // PostgreSQL's casts: `'a'::text`, `'x'::character varying(3)`, `'{}'::text[]`.
     while let Some(i) = s.find("::") {
         let rest = &s[i + 2..];
-        let end = rest.find(|c: char| !(c.is_alphanumeric() || " _.\"[]()".contains(c) || c.is_ascii_digit())).unwrap_or(rest.len());
+        let mut end = rest.find(|c: char| !(c.is_alphanumeric() || " _.\"".contains(c))).unwrap_or(rest.len());
+        // A type's modifiers and array marks: `(64)`, `(12,2)`, `[]`.
+        if let Some(close) = rest[end..].strip_prefix('(').and_then(|r| r.find(')')) {
+            if rest[end + 1..end + 1 + close].chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ') {
+                end += close + 2;
+            }
+        }
+        while rest[end..].starts_with("[]") {
+            end += 2;
+        }
         s = format!("{}{}", &s[..i], &rest[end..]);
     }
-    let s = s.trim().to_string();
+    let s = strip_parens(&s);
     let unquoted = s.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')).filter(|x| x.parse::<f64>().is_ok());
     let s = unquoted.map(str::to_string).unwrap_or(s);
     match s.as_str() {
@@ -182,6 +199,15 @@ pub(crate) fn normalize_default(expression: &str) -> String {
         "false" => "0".into(),
         _ => s,
     }
+}
+
+/// `s` without the parentheses around all of it.
+fn strip_parens(s: &str) -> String {
+    let mut t = s.trim();
+    while t.starts_with('(') && t.ends_with(')') && balanced(&t[1..t.len() - 1]) {
+        t = t[1..t.len() - 1].trim();
+    }
+    t.to_string()
 }
 
 fn balanced(s: &str) -> bool {

@@ -114,6 +114,12 @@ fn defaults_compare_without_casts_quotes_and_spellings_of_now() {
     assert_eq!(normalize_default("('0')"), "0");
     assert_eq!(normalize_default("TRUE"), normalize_default("1"));
     assert_ne!(normalize_default("'a'"), normalize_default("'b'"));
+    assert_ne!(normalize_default("'Pending'"), normalize_default("'pending'"));
+    assert_eq!(normalize_default("'Pending'::TEXT"), "'Pending'");
+    assert_eq!(normalize_default("'x'::character varying(3)"), "'x'");
+    assert_eq!(normalize_default("'{}'::text[]"), "'{}'");
+    assert_eq!(normalize_default("nextval('t_id_seq'::regclass)"), "nextval('t_id_seq')");
+    assert_eq!(normalize_default("(0)::numeric(12,2)"), "0");
 }
 
 #[test]
