@@ -261,7 +261,9 @@ mod tests {
     fn urls_name_their_engine_and_never_show_the_password() {
         let u = DbUrl::parse("postgres://app:s3cret@db.internal:5432/shop").unwrap();
         assert_eq!((u.dialect, u.shown.as_str()), (Dialect::Postgres, "postgres://app:***@db.internal:5432/shop"));
+        assert_eq!(DbUrl::parse("postgresql://app@db/shop").unwrap().dialect, Dialect::Postgres);
         assert_eq!(DbUrl::parse("mariadb://root@127.0.0.1/test").unwrap().dialect, Dialect::Mysql);
+        assert_eq!(DbUrl::parse("mysql://root:pw@127.0.0.1/test").unwrap().shown, "mysql://root:***@127.0.0.1/test");
         assert_eq!(DbUrl::parse("sqlite:///tmp/a.db?mode=ro").unwrap().sqlite_path(), "/tmp/a.db");
         assert_eq!(DbUrl::parse("sqlite:data/app.db").unwrap().sqlite_path(), "data/app.db");
         let e = DbUrl::parse("mongodb://u:pw@h/db").unwrap_err().to_string();
