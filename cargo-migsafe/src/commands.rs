@@ -72,6 +72,7 @@ pub fn run(cmd: Command) -> Result<u8> {
         Command::Footprint(a) => run_footprint(a),
         Command::Explain(a) => run_explain(a),
         Command::Rehearse(a) => crate::rehearse::run(a),
+        Command::Verify(a) => crate::verify::run(a),
     }
 }
 
@@ -131,7 +132,7 @@ pub(crate) fn place(m: &ManifestArg) -> Result<Place> {
     Ok(Place { root, in_git, no_git, manifest: rel.to_string_lossy().replace('\\', "/") })
 }
 
-fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
+pub(crate) fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
     match rev {
         None => Ok((Tree::work(&p.root, p.in_git)?, None)),
         Some(r) => {
@@ -165,13 +166,13 @@ impl std::fmt::Display for InputErrors {
 impl std::error::Error for InputErrors {}
 
 /// Say on stderr which packages are read, each database's folder and dialect and why.
-fn announce(project: &Project) {
+pub(crate) fn announce(project: &Project) {
     for line in project.describe() {
         eprintln!("{line}");
     }
 }
 
-fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
+pub(crate) fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
     let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
     if errors.is_empty() {
         return Ok(());

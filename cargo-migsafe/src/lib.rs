@@ -39,6 +39,7 @@ pub mod render;
 pub mod repo;
 pub mod report;
 pub mod tree;
+pub mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -79,6 +80,8 @@ pub enum Command {
     /// the database and removes the worktree, also when interrupted. Exit 0: every test passes; 1: a
     /// test of N-1 or N fails on the new schema; 2: the drill could not run.
     Rehearse(rehearse::RehearseArgs),
+    /// Compare a live database with the migrations (drift) and check the code's footprint against it
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -115,6 +118,7 @@ pub fn main_with_args(mut args: Vec<std::ffi::OsString>) -> ExitCode {
     let format = match &cli.command {
         Command::Check(a) => a.format,
         Command::Rehearse(a) if a.format == commands::SimpleFormat::Json => Format::Json,
+        Command::Verify(a) if a.format == commands::SimpleFormat::Json => Format::Json,
         _ => Format::Human,
     };
     match commands::run(cli.command) {

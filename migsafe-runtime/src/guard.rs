@@ -14,9 +14,13 @@ use migsafe_core::rules::Finding;
 use migsafe_core::Severity;
 use std::fmt;
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
-mod sql;
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql"))]
+pub mod sqlx;
+use migsafe_core::live::queries as sql;
 #[cfg(feature = "tokio-postgres")]
 pub mod tokio_postgres;
 

@@ -25,6 +25,8 @@ mod mysql_alter_copies_table;
 mod renamed_column_in_use;
 mod renamed_table_in_use;
 mod required_column_not_supplied;
+mod schema_drift;
+pub(crate) use schema_drift::META as SCHEMA_DRIFT;
 mod set_not_null_scans_table;
 mod sqlite_alter_unsupported;
 mod sqlite_table_rebuild;
@@ -73,6 +75,8 @@ pub enum Category {
     Coverage,
     /// The history and the suppressions themselves.
     Hygiene,
+    /// A live database against the migrations (`verify`).
+    Live,
 }
 
 impl Category {
@@ -85,6 +89,7 @@ impl Category {
             Category::Hazard => "migration hazard",
             Category::Coverage => "coverage",
             Category::Hygiene => "hygiene",
+            Category::Live => "the live database",
         }
     }
 }
@@ -114,6 +119,8 @@ pub enum Check {
     /// Made by the suppression pass ([`apply_suppressions`]), which runs
     /// after every rule: these rules judge the allow comments themselves.
     Suppressions,
+    /// Made by `cargo migsafe verify` from a live database ([`crate::live::drift`]): never by `check`.
+    Live,
 }
 
 /// Run every rule of the registry that applies to the head's dialect.
@@ -157,6 +164,7 @@ pub static REGISTRY: &[Rule] = &[
     Rule { meta: &sqlite_alter_unsupported::META, check: Check::Each(sqlite_alter_unsupported::check) },
     Rule { meta: &suppression::META_NO_REASON, check: Check::Suppressions },
     Rule { meta: &suppression::META_UNUSED, check: Check::Suppressions },
+    Rule { meta: &schema_drift::META, check: Check::Live },
 ];
 
 /// The category of rule `id`.
