@@ -2,7 +2,9 @@
 # Builds a two-commit history from examples/rollback/v1 (N-1, release 2.3) and
 # v2 (N, release 2.4) in a temporary folder and runs `cargo migsafe check` on it.
 # Exits 0 when migsafe catches what it should (the change is not
-# rollback-safe); any other outcome is a failure of this demo.
+# rollback-safe); any other outcome is a failure of this demo. With
+# MIGSAFE_DEMO_REHEARSE=<server URL> it then runs `cargo migsafe rehearse`,
+# which builds both releases and runs 2.3's tests on 2.4's schema.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -34,6 +36,18 @@ status=0
 echo
 if [ "$status" -eq 1 ]; then
   echo "migsafe exited 1: rolling back from 2.4 to 2.3 would break 2.3 (see the errors above)."
+  # The drill, opt-in (it builds and runs both releases' tests): with a
+  # PostgreSQL server URL, 2.3's own tests run on 2.4's schema.
+  if [ -n "${MIGSAFE_DEMO_REHEARSE:-}" ]; then
+    echo
+    echo "\$ cargo migsafe rehearse --base HEAD~1 --database-url $MIGSAFE_DEMO_REHEARSE"
+    rstatus=0
+    (cd "$work" && PATH="$bin_dir:$PATH" cargo migsafe rehearse --base HEAD~1 --database-url "$MIGSAFE_DEMO_REHEARSE") || rstatus=$?
+    if [ "$rstatus" -ne 1 ]; then
+      echo "unexpected: rehearse exited $rstatus" >&2
+      exit 1
+    fi
+  fi
   exit 0
 fi
 echo "unexpected: migsafe exited $status" >&2

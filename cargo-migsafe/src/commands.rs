@@ -71,16 +71,18 @@ pub fn run(cmd: Command) -> Result<u8> {
         Command::Schema(a) => run_schema(a),
         Command::Footprint(a) => run_footprint(a),
         Command::Explain(a) => run_explain(a),
+        Command::Rehearse(a) => crate::rehearse::run(a),
+        Command::Verify(a) => crate::verify::run(a),
     }
 }
 
 /// Where we are: the repository (or project) root, and the manifest relative to it.
-struct Place {
-    root: PathBuf,
-    in_git: bool,
+pub(crate) struct Place {
+    pub(crate) root: PathBuf,
+    pub(crate) in_git: bool,
     /// Why git could not be asked (not installed, not on PATH): commands that need a revision say so.
     no_git: Option<String>,
-    manifest: String,
+    pub(crate) manifest: String,
 }
 
 impl Place {
@@ -93,7 +95,7 @@ impl Place {
     }
 }
 
-fn place(m: &ManifestArg) -> Result<Place> {
+pub(crate) fn place(m: &ManifestArg) -> Result<Place> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let manifest = match &m.manifest_path {
         Some(p) => {
@@ -130,7 +132,7 @@ fn place(m: &ManifestArg) -> Result<Place> {
     Ok(Place { root, in_git, no_git, manifest: rel.to_string_lossy().replace('\\', "/") })
 }
 
-fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
+pub(crate) fn tree_for(p: &Place, rev: Option<&str>) -> Result<(Tree, Option<String>)> {
     match rev {
         None => Ok((Tree::work(&p.root, p.in_git)?, None)),
         Some(r) => {
@@ -164,13 +166,13 @@ impl std::fmt::Display for InputErrors {
 impl std::error::Error for InputErrors {}
 
 /// Say on stderr which packages are read, each database's folder and dialect and why.
-fn announce(project: &Project) {
+pub(crate) fn announce(project: &Project) {
     for line in project.describe() {
         eprintln!("{line}");
     }
 }
 
-fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
+pub(crate) fn fail_on_errors(diags: &[Diagnostic], what: &str) -> Result<()> {
     let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
     if errors.is_empty() {
         return Ok(());

@@ -1,7 +1,11 @@
 //! Which revisions to compare: `--base`, else the merge-base of HEAD with the
 //! repository's default branch, else (on the default branch itself) `HEAD`
 //! or `HEAD~1`; and the errors that say how to fix a clone that lacks them.
+//!
+//! Revisions, merge-bases and branch names are read in-process ([`crate::repo`],
+//! gix); only the repository's root and the working tree's status ask `git`.
 
+use crate::repo;
 use crate::tree::git;
 use std::path::{Path, PathBuf};
 
@@ -29,11 +33,16 @@ pub fn toplevel(dir: &Path) -> Result<Option<PathBuf>, crate::tree::TreeError> {
 }
 
 fn is_shallow(root: &Path) -> bool {
-    git(root, &["rev-parse", "--is-shallow-repository"]).map(|s| s.trim() == "true").unwrap_or(false)
+    repo::open(root).is_ok_and(|r| r.is_shallow())
 }
 
-/// The commit `rev` names, if it names one that this clone has.
+/// The commit `rev` names, if it names one that this clone has. A revision
+/// expression gix does not read (`@{upstream}`, reflog entries) is asked of
+/// `git`, so every name git accepts still works.
 fn commit_of(root: &Path, rev: &str) -> Option<String> {
+    if let Some(sha) = repo::open(root).ok().and_then(|r| repo::commit_of(&r, rev)) {
+        return Some(sha);
+    }
     git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
@@ -68,7 +77,9 @@ pub fn resolve(root: &Path, rev: &str) -> Result<String, RevError> {
         NOT_FOUND.to_string()
     } else {
         let name = base_name(rev);
-        let name_known = !name.is_empty() && git(root, &["rev-parse", "--verify", "--quiet", name]).is_ok_and(|s| !s.trim().is_empty());
+        let name_known = !name.is_empty()
+            && (repo::open(root).is_ok_and(|r| repo::names_object(&r, name))
+                || git(root, &["rev-parse", "--verify", "--quiet", name]).is_ok_and(|s| !s.trim().is_empty()));
         if name_known {
             format!(": {SHALLOW_FIX}")
         } else if looks_like_sha(name) {
@@ -84,10 +95,9 @@ pub fn resolve(root: &Path, rev: &str) -> Result<String, RevError> {
 /// The repository's default branch as a revision name: what `origin/HEAD`
 /// points to, else `origin/main`, `origin/master`, else local `main`, `master`.
 pub fn default_branch(root: &Path) -> Option<String> {
-    if let Ok(s) = git(root, &["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"]) {
-        let s = s.trim();
-        if !s.is_empty() && commit_of(root, s).is_some() {
-            return Some(s.to_string());
+    if let Some(s) = repo::open(root).ok().and_then(|r| repo::symbolic_target(&r, "refs/remotes/origin/HEAD")) {
+        if commit_of(root, &s).is_some() {
+            return Some(s);
         }
     }
     for (full, short) in [
@@ -111,7 +121,7 @@ pub fn is_dirty(root: &Path) -> bool {
 
 /// The branch HEAD is on (`None` when detached).
 fn current_branch(root: &Path) -> Option<String> {
-    git(root, &["symbolic-ref", "-q", "--short", "HEAD"]).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    repo::open(root).ok().and_then(|r| repo::current_branch(&r))
 }
 
 /// The base revision and why it was chosen: `--base` if given; else the
@@ -139,8 +149,8 @@ pub fn default_base(root: &Path, given: Option<&str>) -> Result<(String, String)
         }
     };
     match (&default, on_default) {
-        (Some(d), None) => match git(root, &["merge-base", "HEAD", d]) {
-            Ok(mb) if !mb.trim().is_empty() => Ok((format!("merge-base with {d}"), mb.trim().to_string())),
+        (Some(d), None) => match commit_of(root, d).and_then(|dsha| repo::open(root).ok().and_then(|r| repo::merge_base(&r, &head, &dsha))) {
+            Some(mb) => Ok((format!("merge-base with {d}"), mb)),
             _ if is_shallow(root) => Err(RevError::NoBase(format!("cannot compute the merge-base of HEAD with {d}: {SHALLOW_FIX}"))),
             _ => Err(RevError::NoBase(format!("HEAD and {d} share no history: pass the revision to compare with, e.g. --base <REV>"))),
         },

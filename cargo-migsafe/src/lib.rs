@@ -30,14 +30,16 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments) {
 }
 
 pub mod commands;
-pub mod config;
 pub mod git;
 pub mod load;
 pub mod par;
 pub mod project;
+pub mod rehearse;
 pub mod render;
+pub mod repo;
 pub mod report;
 pub mod tree;
+pub mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -68,6 +70,18 @@ pub enum Command {
     Footprint(commands::RevArgs),
     /// Explain a rule (or list them all)
     Explain(commands::ExplainArgs),
+    /// Rollback drill (opt-in: BUILDS AND RUNS the project's code): migrate a scratch database to N's schema, run N's tests and N-1's on it
+    ///
+    /// Opt-in: unlike `check`, this builds and runs this project's code (N's and N-1's test suites,
+    /// with `cargo test`). It creates a scratch database on the --database-url server, applies N-1's
+    /// migrations and then N's pending ones, runs N's tests with DATABASE_URL set to it, then checks
+    /// N-1 out in a temporary git worktree with N's migrations folder in place of its own and runs
+    /// N-1's tests against the same database. It reports which tests fail on the new schema, and drops
+    /// the database and removes the worktree, also when interrupted. Exit 0: every test passes; 1: a
+    /// test of N-1 or N fails on the new schema; 2: the drill could not run.
+    Rehearse(rehearse::RehearseArgs),
+    /// Compare a live database with the migrations (drift) and check the code's footprint against it
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -103,6 +117,8 @@ pub fn main_with_args(mut args: Vec<std::ffi::OsString>) -> ExitCode {
     };
     let format = match &cli.command {
         Command::Check(a) => a.format,
+        Command::Rehearse(a) if a.format == commands::SimpleFormat::Json => Format::Json,
+        Command::Verify(a) if a.format == commands::SimpleFormat::Json => Format::Json,
         _ => Format::Human,
     };
     match commands::run(cli.command) {

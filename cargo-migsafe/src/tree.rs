@@ -1,6 +1,6 @@
-//! A revision's files: the working tree, or a commit read straight from git
-//! (`git ls-tree -z` + one `git cat-file --batch` by object id), never
-//! checked out, nothing of it built or run.
+//! A revision's files: the working tree, or a commit read straight from the
+//! repository's objects (in-process, [`crate::repo`]), never checked out,
+//! nothing of it built or run.
 //!
 //! Symbolic links are followed the same way in both: a link to a file or a
 //! folder inside the repository reads as what it points to (git stores the
@@ -9,7 +9,6 @@
 //! listed, and reading it is an error naming it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -25,6 +24,8 @@ pub enum TreeError {
     NoGit(std::io::Error),
     #[error("{path}{rev}: {message}")]
     Link { path: String, rev: String, message: String },
+    #[error("git: {0}")]
+    Repo(#[from] crate::repo::RepoError),
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +44,7 @@ pub struct Tree {
     /// Files reached through a symbolic link: the file it resolves to, or why it cannot be followed.
     links: HashMap<String, Result<String, String>>,
     /// In a commit: each regular file's blob id.
-    blobs: HashMap<String, String>,
+    blobs: HashMap<String, gix::ObjectId>,
 }
 
 pub fn git(root: &Path, args: &[&str]) -> Result<String, TreeError> {
@@ -80,33 +81,25 @@ impl Tree {
         Ok(Tree { root: root.to_path_buf(), kind: Kind::Work, files, links, blobs: HashMap::new() })
     }
 
-    /// The tree of commit `rev` (a full sha). Paths come NUL-separated and
-    /// contents are asked for by blob id, so no file name (a newline in it
-    /// included) can be mistaken for another request.
+    /// The tree of commit `rev` (a full sha), read in-process: paths are
+    /// tree entries and contents are asked for by blob id, so no file name (a
+    /// newline in it included) can be mistaken for another.
     pub fn git(root: &Path, rev: &str) -> Result<Tree, TreeError> {
-        let out = git(root, &["ls-tree", "-r", "-z", "--full-tree", rev])?;
+        let repo = crate::repo::open(root)?;
         let mut plain = BTreeSet::new();
         let mut blobs = HashMap::new();
-        let mut link_blobs: Vec<(String, String)> = Vec::new();
-        for entry in out.split('\0').filter(|e| !e.is_empty()) {
-            // `<mode> SP <type> SP <object> TAB <path>`
-            let Some((meta, path)) = entry.split_once('\t') else {
-                return Err(TreeError::Git { args: format!("ls-tree {rev}"), message: format!("unexpected entry `{entry}`") });
-            };
-            let mut parts = meta.split(' ');
-            let (mode, kind, oid) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            match (mode, kind) {
-                ("120000", "blob") => link_blobs.push((path.to_string(), oid.to_string())),
-                (_, "blob") => {
-                    plain.insert(path.to_string());
-                    blobs.insert(path.to_string(), oid.to_string());
+        let mut link_blobs: Vec<(String, gix::ObjectId)> = Vec::new();
+        for entry in crate::repo::tree_entries(&repo, rev)? {
+            match entry {
+                crate::repo::Entry::Link(path, oid) => link_blobs.push((path, oid)),
+                crate::repo::Entry::File(path, oid) => {
+                    plain.insert(path.clone());
+                    blobs.insert(path, oid);
                 }
-                // Submodules (commits) have no content in this repository.
-                _ => {}
             }
         }
-        let oids: Vec<&str> = link_blobs.iter().map(|(_, o)| o.as_str()).collect();
-        let texts = cat_blobs(root, &oids)?;
+        let oids: Vec<gix::ObjectId> = link_blobs.iter().map(|(_, o)| *o).collect();
+        let texts = crate::repo::blobs(&repo, &oids)?;
         let raw_links: BTreeMap<String, String> =
             link_blobs.iter().zip(texts).map(|((path, _), bytes)| (path.clone(), String::from_utf8_lossy(&bytes).into_owned())).collect();
         let (files, links) = follow(plain, &raw_links);
@@ -144,7 +137,7 @@ impl Tree {
         }
     }
 
-    /// Read many files in one go (one git process for a revision); each is
+    /// Read many files in one go; each is
     /// text, or `None` when it is not UTF-8.
     pub fn read_lossy(&self, paths: &[&str]) -> Result<Vec<(String, Option<String>)>, TreeError> {
         let raw: Vec<(String, Vec<u8>)> = match &self.kind {
@@ -159,17 +152,20 @@ impl Tree {
                 let mut oids = Vec::with_capacity(paths.len());
                 for p in paths {
                     let real = self.real(p)?;
-                    let oid =
-                        self.blobs.get(real).ok_or_else(|| TreeError::Git { args: "cat-file --batch".into(), message: format!("{p} is not in {rev}") })?;
-                    oids.push(oid.as_str());
+                    let oid = self
+                        .blobs
+                        .get(real)
+                        .ok_or_else(|| TreeError::Repo(crate::repo::RepoError { what: format!("read {p}"), message: format!("not in {rev}") }))?;
+                    oids.push(*oid);
                 }
-                paths.iter().map(|p| p.to_string()).zip(cat_blobs(&self.root, &oids)?).collect()
+                let repo = crate::repo::open(&self.root)?;
+                paths.iter().map(|p| p.to_string()).zip(crate::repo::blobs(&repo, &oids)?).collect()
             }
         };
         Ok(raw.into_iter().map(|(p, b)| (p, String::from_utf8(b).ok())).collect())
     }
 
-    /// Read many files as text, in one git process for a revision; a file
+    /// Read many files as text; a file
     /// that is not UTF-8 is an error naming it.
     pub fn read_texts(&self, paths: &[&str]) -> Result<Vec<(String, String)>, TreeError> {
         self.read_lossy(paths)?.into_iter().map(|(path, text)| text.map(|t| (path.clone(), t)).ok_or(TreeError::NotText { path })).collect()
@@ -180,7 +176,7 @@ impl Tree {
             .into_iter()
             .next()
             .map(|(_, t)| t)
-            .ok_or_else(|| TreeError::Git { args: "cat-file --batch".into(), message: format!("{path}: no content") })
+            .ok_or_else(|| TreeError::Repo(crate::repo::RepoError { what: format!("read {path}"), message: "no content".into() }))
     }
 }
 
@@ -316,48 +312,6 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>, links: &mut BTreeMa
         }
     }
     Ok(())
-}
-
-/// `git cat-file --batch` for every blob id, in order. Ids are one line
-/// each whatever the files are called.
-fn cat_blobs(root: &Path, oids: &[&str]) -> Result<Vec<Vec<u8>>, TreeError> {
-    if oids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let err = |m: String| TreeError::Git { args: "cat-file --batch".into(), message: m };
-    let mut child = Command::new("git")
-        .args(["cat-file", "--batch"])
-        .current_dir(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| err(format!("cannot run git: {e}")))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| err("no stdin".into()))?;
-    let request: String = oids.iter().map(|o| format!("{o}\n")).collect();
-    // Write from a thread so a large answer cannot deadlock against our request.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(request.as_bytes());
-    });
-    let mut reader = BufReader::new(child.stdout.take().ok_or_else(|| err("no stdout".into()))?);
-    let mut out = Vec::with_capacity(oids.len());
-    for oid in oids {
-        let mut header = String::new();
-        reader.read_line(&mut header).map_err(|e| err(e.to_string()))?;
-        // `<oid> blob <size>`, or `<oid> missing`.
-        let parts: Vec<&str> = header.split_whitespace().collect();
-        if parts.len() < 3 || parts[0] != *oid {
-            return Err(err(format!("object {oid}: unexpected answer `{}`", header.trim())));
-        }
-        let size: usize = parts[2].parse().map_err(|_| err(format!("bad header `{}`", header.trim())))?;
-        let mut buf = vec![0u8; size + 1];
-        reader.read_exact(&mut buf).map_err(|e| err(e.to_string()))?;
-        buf.pop();
-        out.push(buf);
-    }
-    let _ = writer.join();
-    let _ = child.wait();
-    Ok(out)
 }
 
 #[cfg(test)]

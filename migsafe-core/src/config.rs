@@ -215,6 +215,47 @@ pub fn read_manifest(file: &str, text: &str) -> Result<Declared, ConfigError> {
 }
 
 /// `/x`, `\\x` or `C:\x` / `C:/x`: a path that does not read relative to the manifest.
+/// A workspace pattern that is not a glob (`members = ["crates/["]`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{manifest}: workspace pattern `{pattern}` is not a valid glob: {message}")]
+pub struct BadGlob {
+    pub manifest: String,
+    pub pattern: String,
+    pub message: String,
+}
+
+/// Whether workspace glob `pattern` matches the member path `text`, as cargo
+/// matches `members` (the `glob` crate, `*` and `?` within one path component,
+/// `**` across them). Its matcher prunes instead of backtracking, so a
+/// pathological pattern costs time proportional to the text, not exponential in it.
+pub fn glob_match(pattern: &str, text: &str) -> Result<bool, glob::PatternError> {
+    let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
+    Ok(glob::Pattern::new(pattern)?.matches_with(text, options))
+}
+
+/// Whether one of `globs` (of `manifest`) matches the path `rel`.
+pub fn matches_any(manifest: &str, globs: &[String], rel: &str) -> Result<bool, BadGlob> {
+    for g in globs {
+        let pattern = g.trim_end_matches('/').trim_start_matches("./");
+        if glob_match(pattern, rel).map_err(|e| BadGlob { manifest: manifest.to_string(), pattern: g.clone(), message: e.msg.to_string() })? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether the package at `rel` (relative to the workspace root, whose
+/// manifest `manifest` declares `ws`) is a member of that workspace, as cargo
+/// decides: a `members` glob matches it and no `exclude` entry matches it or
+/// holds it (cargo excludes by path prefix). The macros and `cargo migsafe`
+/// both ask this, so they agree on which workspace's settings and folder a package inherits.
+pub fn is_member(manifest: &str, ws: &Declared, rel: &str) -> Result<bool, BadGlob> {
+    let Some(members) = &ws.members else { return Ok(false) };
+    let excluded = matches_any(manifest, &ws.exclude, rel)?
+        || ws.exclude.iter().any(|g| rel.starts_with(&format!("{}/", g.trim_end_matches('/').trim_start_matches("./"))));
+    Ok(!excluded && matches_any(manifest, members, rel)?)
+}
+
 fn is_absolute(path: &str) -> bool {
     let b = path.as_bytes();
     path.starts_with('/') || path.starts_with('\\') || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
@@ -269,6 +310,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn membership_is_a_members_glob_not_excluded_by_glob_or_prefix() {
+        let ws = read_manifest("Cargo.toml", "[workspace]\nmembers = [\"crates/*\", \"svc\"]\nexclude = [\"crates/old\", \"examples\"]\n").unwrap();
+        let m = |rel: &str| is_member("Cargo.toml", &ws, rel).unwrap();
+        assert!(m("crates/api") && m("svc"));
+        assert!(!m("crates/old") && !m("crates/api/sub") && !m("examples/checkout") && !m("other"));
+        let bad = read_manifest("Cargo.toml", "[workspace]\nmembers = [\"crates/[\"]\n").unwrap();
+        assert!(is_member("Cargo.toml", &bad, "crates/a").unwrap_err().to_string().starts_with("Cargo.toml: workspace pattern `crates/[` is not a valid glob"));
+        assert!(!is_member("Cargo.toml", &Declared::default(), "svc").unwrap());
+    }
+
+    #[test]
     fn an_old_project_table_names_the_package() {
         let d = read_manifest("Cargo.toml", "[project]\nname = \"cargo-registry\"\nversion = \"0.2.0\"\n\n[workspace]\n").unwrap();
         assert_eq!(d.package_name.as_deref(), Some("cargo-registry"));
@@ -305,9 +357,9 @@ mod tests {
         let e = read_manifest("Cargo.toml", "[package.metadata.migsafe]\nmigration='x'\n").unwrap_err();
         assert_eq!(e.to_string(), "Cargo.toml:2:1: unknown key `migration` in [package.metadata.migsafe]: expected `migrations`, `dialect`, `tool` or `allow`");
         let e = read_manifest("Cargo.toml", "[package.metadata.migsafe]\ntool = 'goose'\n").unwrap_err();
-        assert_eq!(e.to_string(), "Cargo.toml:2:8: unknown migration tool `goose`: expected one of sqlx, golang-migrate, diesel, refinery, flyway, dbmate");
+        assert_eq!(e.to_string(), "Cargo.toml:2:8: unknown migration tool `goose`: expected one of dbmate, diesel, flyway, golang-migrate, refinery, sqlx");
         let ok = read_manifest("Cargo.toml", "[package.metadata.migsafe]\ntool = 'golang-migrate'\n").unwrap();
-        assert_eq!(ok.package.and_then(|p| p.tool), Some(crate::migrations::Tool::GolangMigrate));
+        assert_eq!(ok.package.and_then(|p| p.tool), crate::migrations::Tool::named("golang-migrate"));
         let e = read_manifest("Cargo.toml", "[package\n").unwrap_err();
         assert!(e.to_string().starts_with("Cargo.toml:1:9: not valid TOML: "), "{e}");
     }

@@ -22,6 +22,7 @@ pub mod annotations;
 pub mod check;
 pub mod config;
 pub mod contract;
+pub mod deps;
 pub mod diag;
 pub mod dialect;
 pub mod folder;

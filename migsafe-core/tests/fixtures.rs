@@ -7,7 +7,7 @@
 //! `head/migrations/…`, `head/lib.rs`. The core does no IO: this test does.
 
 use migsafe_core::check::{check, Report, RevisionInput};
-use migsafe_core::rules::REGISTRY;
+use migsafe_core::rules::{Check, REGISTRY};
 use migsafe_core::Dialect;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -35,7 +35,10 @@ fn run(name: &str) -> Report {
 #[test]
 fn every_rule_has_a_firing_and_a_quiet_fixture() {
     let names = fixture_names();
-    for r in REGISTRY {
+    // A live-database rule (`schema-drift`) is never `check`'s: a fixture of
+    // two revisions cannot fire it. Its tests read catalogs (its file,
+    // live/drift/tests.rs, cargo-migsafe/tests/verify.rs).
+    for r in REGISTRY.iter().filter(|r| !matches!(r.check, Check::Live)) {
         for kind in ["fires", "quiet"] {
             let n = format!("{}.{kind}", r.meta.id);
             assert!(names.contains(&n), "rule `{}` has no fixture tests/fixtures/{n}/", r.meta.id);

@@ -3,7 +3,7 @@
 
 use crate::load;
 use migsafe_core::annotations::{parse_enum, parse_sql, parse_table, parse_touches, Decl, EnumTarget, Parsed};
-use migsafe_core::footprint::{resolve_site, Access, Target};
+use migsafe_core::footprint::{resolve_site, Target};
 use migsafe_site as site;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -255,15 +255,7 @@ pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
         let e = e.to_compile_error();
         return quote!(#e #item);
     }
-    let columns = parsed.decl.refs.iter().map(|r| {
-        let access = match r.access {
-            Access::Read => site::Access::Read,
-            Access::Filter => site::Access::Filter,
-            Access::Write => site::Access::Write,
-            Access::Insert => site::Access::Insert,
-        };
-        site::Touch { access, table: &r.table, column: &r.column }
-    });
+    let columns = parsed.decl.refs.iter().map(|r| site::Touch { access: r.access, table: &r.table, column: &r.column });
     let decl = site::Decl::Touches { columns: columns.collect() };
     // The registration goes where an item may stand: inside a function's body
     // (methods included, as an impl block takes no free items), after any other item.

@@ -14,7 +14,8 @@
 //! reads it from disk) only for those.
 
 use crate::cache::Disk;
-use migsafe_core::config::{read_manifest, Declared};
+use migsafe_core::config::{is_member, read_manifest, Declared};
+use migsafe_core::deps;
 use migsafe_core::folder::{self, embedded_migrations, Embedded, PackageFacts, WorkspaceFacts};
 use migsafe_core::migrations::{discover, MigrationSource, SourceFile};
 use migsafe_core::schema::{analyze, apply_script, Schema};
@@ -153,36 +154,41 @@ fn locate_uncached(manifest_dir: Option<&str>, env_dir: Option<&str>, env_dialec
     Ok(Located { dir, shown, dialect: env_dialect.unwrap_or(dialect) })
 }
 
-/// The package's folder as [`migsafe_core::folder::find`] finds it (as `cargo migsafe` does), and its dialect
-/// (`dialect = "…"` in the package's or the workspace's settings, else PostgreSQL).
+/// The package's folder as [`migsafe_core::folder::find`] finds it (as `cargo migsafe` does), and its dialect:
+/// `dialect = "…"` in the package's or the workspace's settings, else what its dependencies say, chosen by
+/// [`migsafe_core::deps::choose`] as `cargo migsafe` chooses (an ambiguous choice is an error, as there), else PostgreSQL.
 fn manifest_config(manifest_dir: &Path) -> Result<(PathBuf, String, Dialect), String> {
     let manifest = manifest_dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     let own = read_manifest(&manifest.display().to_string(), &text).map_err(|e| e.to_string())?;
-    // The nearest manifest with a [workspace] table, this one included.
-    let mut workspace: Option<(Declared, PathBuf)> = None;
+    // The workspace root, and its text: this manifest, or the nearest ancestor whose `members` include the
+    // package and whose `exclude` does not (`config::is_member`, as `cargo migsafe` decides).
+    let mut workspace: Option<(Declared, PathBuf, String)> = None;
     if own.members.is_some() {
-        workspace = Some((own.clone(), manifest_dir.to_path_buf()));
+        workspace = Some((own.clone(), manifest_dir.to_path_buf(), text.clone()));
     } else {
         for dir in manifest_dir.ancestors().skip(1) {
             let m = dir.join("Cargo.toml");
             let Ok(text) = std::fs::read_to_string(&m) else { continue };
-            let declared = read_manifest(&m.display().to_string(), &text).map_err(|e| e.to_string())?;
-            if declared.members.is_some() {
-                workspace = Some((declared, dir.to_path_buf()));
+            let shown = m.display().to_string();
+            let declared = read_manifest(&shown, &text).map_err(|e| e.to_string())?;
+            let rel =
+                manifest_dir.strip_prefix(dir).unwrap_or(manifest_dir).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if is_member(&shown, &declared, &rel).map_err(|e| e.to_string())? {
+                workspace = Some((declared, dir.to_path_buf(), text));
                 break;
             }
         }
     }
-    let ws_settings = workspace.as_ref().and_then(|(d, _)| d.workspace.as_ref());
-    let dialect = own.package.as_ref().and_then(|p| p.dialect).or(ws_settings.and_then(|w| w.dialect)).unwrap_or(Dialect::Postgres);
+    let ws_settings = workspace.as_ref().and_then(|(d, _, _)| d.workspace.as_ref());
+    let declared_dialect = own.package.as_ref().and_then(|p| p.dialect).or(ws_settings.and_then(|w| w.dialect));
     // Paths from the file system's root, `/`-separated, as the finder takes them.
     let root = manifest_dir.ancestors().last().unwrap_or(manifest_dir).to_path_buf();
     let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
     let pkg_dir = rel(manifest_dir);
-    let ws_dir = workspace.as_ref().map(|(_, d)| rel(d));
+    let ws_dir = workspace.as_ref().map(|(_, d, _)| rel(d));
     let shown_manifest = manifest.display().to_string();
-    let ws_manifest = workspace.as_ref().map(|(_, d)| d.join("Cargo.toml").display().to_string()).unwrap_or_default();
+    let ws_manifest = workspace.as_ref().map(|(_, d, _)| d.join("Cargo.toml").display().to_string()).unwrap_or_default();
     // Only crates that use migsafe's macros get here: they use a database.
     let pkg = PackageFacts { dir: &pkg_dir, manifest: &shown_manifest, settings: own.package.as_ref(), uses_database: true };
     let ws = ws_dir.as_deref().map(|dir| WorkspaceFacts { dir, manifest: &ws_manifest, settings: ws_settings });
@@ -191,11 +197,29 @@ fn manifest_config(manifest_dir: &Path) -> Result<(PathBuf, String, Dialect), St
         None => {
             let embedded = embedded_in_code(manifest_dir);
             let diesel_toml = std::fs::read_to_string(manifest_dir.join("diesel.toml")).ok();
-            let ws_diesel_toml = workspace.as_ref().and_then(|(_, d)| std::fs::read_to_string(d.join("diesel.toml")).ok());
+            let ws_diesel_toml = workspace.as_ref().and_then(|(_, d, _)| std::fs::read_to_string(d.join("diesel.toml")).ok());
             let is_dir = |p: &str| root.join(p).is_dir();
             let read =
                 folder::Read { embedded: &embedded, diesel_toml: diesel_toml.as_deref(), workspace_diesel_toml: ws_diesel_toml.as_deref(), is_dir: &is_dir };
             folder::infer(&pkg, ws.as_ref(), &read).map_err(|e| e.to_string())?
+        }
+    };
+    let dialect = match declared_dialect {
+        Some(d) => d,
+        None => {
+            let ws_deps = workspace.as_ref().map(|(_, _, t)| deps::Manifest::parse(t, None));
+            let hints = deps::Manifest::parse(&text, ws_deps.as_ref()).hints();
+            let folder = found.as_ref().map(|f| f.path.as_str()).unwrap_or("migrations");
+            match deps::choose(&hints, folder) {
+                deps::Choice::One { dialect, .. } => dialect,
+                deps::Choice::None => Dialect::Postgres,
+                deps::Choice::Ambiguous(found) => {
+                    let candidates = found.iter().map(|(d, why)| format!("{d} ({})", why.join(", "))).collect::<Vec<_>>().join(", ");
+                    return Err(format!(
+                        "{shown_manifest}: its dependencies name several databases: {candidates}; set `dialect = \"…\"` in [package.metadata.migsafe]"
+                    ));
+                }
+            }
         }
     };
     Ok(match found {
@@ -417,6 +441,57 @@ mod tests {
         // The environment still wins.
         let l = locate_uncached(Some(&dir.display().to_string()), Some("x"), Some("mysql")).unwrap();
         assert_eq!((l.dir, l.shown.as_str(), l.dialect), (dir.join("x"), "x", Dialect::Mysql));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Before, the macros read a folder in PostgreSQL unless the settings named a dialect,
+    /// while `cargo migsafe` read it in the dialect its dependencies name.
+    #[test]
+    fn without_a_dialect_setting_the_dependencies_choose_it_as_the_cli_does() {
+        let dir = package(
+            "deps",
+            &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\nmembers = [\"lite\", \"both\", \"plain\"]\n[workspace.dependencies]\nsqlx = { version = \"0.8\", features = [\"sqlite\"] }\n",
+                ),
+                ("lite/Cargo.toml", "[package]\nname = \"lite\"\n[dependencies]\nsqlx = { workspace = true }\n"),
+                ("lite/migrations/", ""),
+                ("both/Cargo.toml", "[package]\nname = \"both\"\n[dependencies]\nrusqlite = \"0.31\"\nmysql = \"25\"\n"),
+                ("both/migrations/", ""),
+                ("plain/Cargo.toml", "[package]\nname = \"plain\"\n"),
+                ("plain/migrations/", ""),
+            ],
+        );
+        let at = |p: &str| locate_uncached(Some(&dir.join(p).display().to_string()), None, None);
+        assert_eq!(at("lite").unwrap().dialect, Dialect::Sqlite);
+        let Err(e) = at("both") else { panic!("two databases chose one") };
+        assert!(e.contains("several databases") && e.contains("mysql") && e.contains("sqlite") && e.contains("dialect = "), "{e}");
+        assert_eq!(at("plain").unwrap().dialect, Dialect::Postgres);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Before, the macros took the nearest `[workspace]` above the package even when its
+    /// `exclude` named the package (as this repository excludes `examples/`), and inherited its settings.
+    #[test]
+    fn an_excluded_package_inherits_nothing_from_the_workspace_above_it() {
+        let dir = package(
+            "excluded",
+            &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"examples\"]\n[workspace.metadata.migsafe]\ndialect = \"mysql\"\nmigrations = \"db\"\n",
+                ),
+                ("db/", ""),
+                ("crates/api/Cargo.toml", "[package]\nname = \"api\"\n"),
+                ("examples/demo/Cargo.toml", "[package]\nname = \"demo\"\n"),
+                ("examples/demo/migrations/", ""),
+            ],
+        );
+        let l = locate_uncached(Some(&dir.join("crates/api").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.dialect), (dir.join("db"), Dialect::Mysql));
+        let l = locate_uncached(Some(&dir.join("examples/demo").display().to_string()), None, None).unwrap();
+        assert_eq!((l.dir, l.shown.as_str(), l.dialect), (dir.join("examples/demo/migrations"), "migrations", Dialect::Postgres));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -14,9 +14,13 @@ use migsafe_core::rules::Finding;
 use migsafe_core::Severity;
 use std::fmt;
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
-mod sql;
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-mysql"))]
+pub mod sqlx;
+use migsafe_core::live::queries as sql;
 #[cfg(feature = "tokio-postgres")]
 pub mod tokio_postgres;
 
@@ -196,20 +200,7 @@ fn to_core(site: &Site) -> core::Site {
             has_other,
         }),
         Decl::Touches { columns } => core::Decl::Touches(core::TouchesDecl {
-            refs: columns
-                .iter()
-                .map(|t| core::TouchRef {
-                    access: match t.access {
-                        crate::Access::Read => migsafe_core::footprint::Access::Read,
-                        crate::Access::Filter => migsafe_core::footprint::Access::Filter,
-                        crate::Access::Write => migsafe_core::footprint::Access::Write,
-                        crate::Access::Insert => migsafe_core::footprint::Access::Insert,
-                    },
-                    table: t.table.into(),
-                    column: t.column.into(),
-                    line: site.line,
-                })
-                .collect(),
+            refs: columns.iter().map(|t| core::TouchRef { access: t.access, table: t.table.into(), column: t.column.into(), line: site.line }).collect(),
         }),
     };
     core::Site { file: site.file.into(), line: site.line, item: site.item.into(), source: migsafe_core::sources::SourceId::Annotation, decl }

@@ -23,20 +23,37 @@
 
 use std::fmt;
 
-/// How a `#[touches]` annotation touches a column.
+/// How code touches a column: what `#[touches]` declares and what the
+/// analysis of a query finds (`migsafe-core` re-exports this one type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
 pub enum Access {
     /// Selected, returned or decoded.
     Read,
-    /// Compared in WHERE / JOIN / GROUP BY / ORDER BY.
+    /// Compared in WHERE / JOIN / GROUP BY / ORDER BY / ON CONFLICT.
     Filter,
-    /// Assigned by UPDATE … SET.
+    /// Assigned by UPDATE … SET or ON CONFLICT DO UPDATE.
     Write,
     /// Named in an INSERT's column list.
     Insert,
 }
 
 impl Access {
+    /// Whether it changes the column's value.
+    pub fn writes(self) -> bool {
+        matches!(self, Access::Write | Access::Insert)
+    }
+
+    /// The verb reports use: `reads`, `filters on`, `writes`, `inserts into`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Access::Read => "reads",
+            Access::Filter => "filters on",
+            Access::Write => "writes",
+            Access::Insert => "inserts into",
+        }
+    }
+
     /// `read`, `filter`, `write` or `insert`, as written in `#[touches]`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1,11 +1,11 @@
 //! The dialect of a database: `--dialect`, else the settings of the
 //! packages that share its folder (which must agree), else their
-//! dependencies (see [`crate::config::choose`]), the packages that name the
+//! dependencies (see [`migsafe_core::deps::choose`]), the packages that name the
 //! folder themselves first.
 
 use super::{join, rel_to, Pkg, ProjectError, Selection};
-use crate::config::{self as zc, Choice};
 use crate::tree::Tree;
+use migsafe_core::deps::{self as zc, Choice};
 use migsafe_core::folder::Found as Folder;
 use migsafe_core::Dialect;
 

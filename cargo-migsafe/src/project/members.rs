@@ -1,19 +1,10 @@
-//! Which packages are read: workspace members matched by glob as cargo
-//! matches them, and the selection (`-p`, `--workspace`, `default-members`,
+//! Which packages are read: workspace members (core's `config::is_member`,
+//! shared with the macros), and the selection (`-p`, `--workspace`, `default-members`,
 //! the root package, every member of a virtual manifest).
 
 use super::{join, Pkg, ProjectError, Selection};
-use crate::config::Manifest;
 use migsafe_core::config::Declared;
-
-/// Whether workspace glob `pattern` matches the member path `text`, as cargo
-/// matches `members` (the `glob` crate, `*` and `?` within one path component,
-/// `**` across them). Its matcher prunes instead of backtracking, so a
-/// pathological pattern costs time proportional to the text, not exponential in it.
-pub(super) fn glob_match(pattern: &str, text: &str) -> Result<bool, glob::PatternError> {
-    let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
-    Ok(glob::Pattern::new(pattern)?.matches_with(text, options))
-}
+use migsafe_core::deps::Manifest;
 
 /// `dir` relative to `root` (both repository-relative).
 pub(super) fn rel_to(root: &str, dir: &str) -> String {
@@ -27,15 +18,7 @@ pub(super) fn rel_to(root: &str, dir: &str) -> String {
 }
 
 pub(super) fn matches_any(manifest: &str, globs: &[String], rel: &str) -> Result<bool, ProjectError> {
-    for g in globs {
-        let pattern = g.trim_end_matches('/').trim_start_matches("./");
-        let hit =
-            glob_match(pattern, rel).map_err(|e| ProjectError::BadGlob { manifest: manifest.to_string(), pattern: g.clone(), message: e.msg.to_string() })?;
-        if hit {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(migsafe_core::config::matches_any(manifest, globs, rel)?)
 }
 
 /// Mark the packages `selection` picks, as cargo would: `--workspace`,
@@ -96,7 +79,7 @@ pub(super) fn select(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use migsafe_core::config::glob_match;
 
     #[test]
     fn member_globs() {

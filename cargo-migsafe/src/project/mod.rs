@@ -5,23 +5,23 @@
 //! A package's migrations folder and dialect come, in this order of
 //! precedence, from `--migrations` / `--dialect`, from
 //! `[package.metadata.migsafe]` (or the workspace's), and otherwise from what
-//! the service's own tools read (see `migsafe_core::folder`, [`crate::config`]
+//! the service's own tools read (see `migsafe_core::folder`, [`migsafe_core::deps`]
 //! and [`discover`]).
 //! Which packages are read follows cargo: `-p NAME`, `--workspace`, the whole
 //! workspace at a virtual manifest, else the package of the manifest.
 
-use crate::config::{self as zc, Manifest};
 use crate::tree::{Tree, TreeError};
+use migsafe_core::deps::{self as zc, Manifest};
 mod dialect;
 mod members;
 
 use migsafe_core::folder::shown_dir as shown;
 
 use dialect::{dialect_of, DialectCtx};
+use members::{rel_to, select};
 #[cfg(test)]
-use members::glob_match;
-use members::{matches_any, rel_to, select};
-use migsafe_core::config::{allow_list, read_manifest, tool_of, ConfigError, Declared};
+use migsafe_core::config::glob_match;
+use migsafe_core::config::{allow_list, is_member, read_manifest, tool_of, BadGlob, ConfigError, Declared};
 use migsafe_core::folder::{self, FolderError, Found as Folder, PackageFacts, WorkspaceFacts};
 use migsafe_core::Dialect;
 
@@ -49,6 +49,12 @@ pub enum ProjectError {
     BadGlob { manifest: String, pattern: String, message: String },
     #[error("package `{name}` is not in {place}{hint}; its packages: {members}")]
     UnknownPackage { name: String, place: String, hint: String, members: String },
+}
+
+impl From<BadGlob> for ProjectError {
+    fn from(BadGlob { manifest, pattern, message }: BadGlob) -> Self {
+        ProjectError::BadGlob { manifest, pattern, message }
+    }
 }
 
 impl From<FolderError> for ProjectError {
@@ -193,11 +199,8 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
         }
         let t = tree.read_text(&m)?;
         if let Ok(decl) = read_manifest(&m, &t) {
-            if let Some(members) = &decl.members {
-                let rel = rel_to(&d, &dir);
-                if matches_any(&m, members, &rel)? && !matches_any(&m, &decl.exclude, &rel)? {
-                    ws = Some((d.clone(), decl, t));
-                }
+            if is_member(&m, &decl, &rel_to(&d, &dir))? {
+                ws = Some((d.clone(), decl, t));
             }
         }
     }
@@ -211,15 +214,12 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
             if wdecl.package_name.is_some() {
                 found.push((wdir.clone(), wdecl.clone(), wtext.clone()));
             }
-            let members = wdecl.members.clone().unwrap_or_default();
             let candidates: Vec<String> =
                 tree.files_under(wdir).into_iter().filter(|f| f.ends_with("/Cargo.toml")).map(|f| parent(f).to_string()).filter(|c| c != wdir).collect();
             for c in candidates {
                 let rel = rel_to(wdir, &c);
                 let ws_manifest = join(wdir, "Cargo.toml").unwrap_or_default();
-                let excluded = matches_any(&ws_manifest, &wdecl.exclude, &rel)?
-                    || wdecl.exclude.iter().any(|g| rel.starts_with(&format!("{}/", g.trim_end_matches('/').trim_start_matches("./"))));
-                if matches_any(&ws_manifest, &members, &rel)? && !excluded {
+                if is_member(&ws_manifest, wdecl, &rel)? {
                     let m = join(&c, "Cargo.toml").unwrap_or_default();
                     let t = tree.read_text(&m)?;
                     let decl = read_manifest(&m, &t)?;

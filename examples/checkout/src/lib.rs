@@ -44,7 +44,7 @@ pub const LIST_FOR_CUSTOMER: &str = sql!(
       ORDER BY created_at DESC"
 );
 
-pub const RECORD_PAYMENT: &str = sql!("INSERT INTO payments (order_id, amount_cents) VALUES ($1, $2)");
+pub const RECORD_PAYMENT: &str = sql!("INSERT INTO payments (order_id, amount_cents, payment_ref) VALUES ($1, $2, $3)");
 
 /// Payments are captured by a job that builds its SQL at run time; it declares what it touches.
 #[touches(read(payments.id, payments.order_id), write(payments.captured_at), filter(payments.provider))]

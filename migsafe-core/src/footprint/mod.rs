@@ -14,33 +14,8 @@ pub use site::{resolve_site, Problem, ResolvedSite, Target};
 use crate::schema::Removal;
 use serde::Serialize;
 
-/// How a column is touched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Access {
-    /// Selected, returned or decoded.
-    Read,
-    /// Compared in WHERE / JOIN / GROUP BY / ORDER BY / ON CONFLICT.
-    Filter,
-    /// Assigned by UPDATE … SET or ON CONFLICT DO UPDATE.
-    Write,
-    /// Named in an INSERT's column list.
-    Insert,
-}
-
-impl Access {
-    pub fn writes(self) -> bool {
-        matches!(self, Access::Write | Access::Insert)
-    }
-    pub fn verb(self) -> &'static str {
-        match self {
-            Access::Read => "reads",
-            Access::Filter => "filters on",
-            Access::Write => "writes",
-            Access::Insert => "inserts into",
-        }
-    }
-}
+/// How a column is touched: the one definition, shared with the site encoding.
+pub use migsafe_site::Access;
 
 /// One column touched one way; `values` are the literals written into it or compared with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

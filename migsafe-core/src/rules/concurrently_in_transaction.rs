@@ -110,9 +110,9 @@ mod tests {
         use crate::migrations::Tool;
         let v1 = ("1_t.up.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
         let alone = ("2_i.up.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);");
-        assert!(keys(&run_by(Dialect::Postgres, Tool::GolangMigrate, &[v1], &[v1, alone])).is_empty());
+        assert!(keys(&run_by(Dialect::Postgres, Tool::named("golang-migrate").unwrap(), &[v1], &[v1, alone])).is_empty());
         let mixed = ("2_i.up.sql", "ALTER TABLE t ADD COLUMN x INT;\nCREATE INDEX CONCURRENTLY t_s ON t (s);");
-        let r = run_by(Dialect::Postgres, Tool::GolangMigrate, &[v1], &[v1, mixed]);
+        let r = run_by(Dialect::Postgres, Tool::named("golang-migrate").unwrap(), &[v1], &[v1, mixed]);
         let f = r.findings.iter().find(|f| f.rule == "concurrently-in-transaction").expect("fires");
         assert_eq!(f.severity, crate::diag::Severity::Error);
         assert!(f.message.contains("implicit transaction") && f.help.contains("golang-migrate"), "{f:?}");
@@ -137,8 +137,8 @@ mod tests {
         assert_eq!(keys(&run(Dialect::Postgres, (&[b1], ""), (&[b1, b2], ""))), ["concurrently-in-transaction error t."]);
         let v1 = ("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");
         let v2 = ("V2__i.sql", "CREATE INDEX CONCURRENTLY t_s ON t (s);");
-        assert_eq!(keys(&run_by(Dialect::Postgres, Tool::Refinery, &[v1], &[v1, v2])), ["concurrently-in-transaction error t."]);
-        assert!(keys(&run_by(Dialect::Postgres, Tool::Flyway, &[v1], &[v1, v2])).is_empty());
+        assert_eq!(keys(&run_by(Dialect::Postgres, Tool::named("refinery").unwrap(), &[v1], &[v1, v2])), ["concurrently-in-transaction error t."]);
+        assert!(keys(&run_by(Dialect::Postgres, Tool::named("flyway").unwrap(), &[v1], &[v1, v2])).is_empty());
     }
 
     #[test]

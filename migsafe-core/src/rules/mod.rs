@@ -33,6 +33,8 @@ mod mysql_alter_copies_table;
 mod renamed_column_in_use;
 mod renamed_table_in_use;
 mod required_column_not_supplied;
+mod schema_drift;
+pub(crate) use schema_drift::META as SCHEMA_DRIFT;
 mod set_not_null_scans_table;
 mod sqlite_alter_unsupported;
 mod sqlite_table_rebuild;
@@ -83,6 +85,8 @@ pub enum Category {
     Hygiene,
     /// Event payloads and JSON columns that N-1 and N must both read.
     Contract,
+    /// A live database against the migrations (`verify`).
+    Live,
 }
 
 impl Category {
@@ -96,6 +100,7 @@ impl Category {
             Category::Coverage => "coverage",
             Category::Hygiene => "hygiene",
             Category::Contract => "event and payload contracts",
+            Category::Live => "the live database",
         }
     }
 }
@@ -125,6 +130,8 @@ pub enum Check {
     /// Made by the suppression pass ([`apply_suppressions`]), which runs
     /// after every rule: these rules judge the allow comments themselves.
     Suppressions,
+    /// Made by `cargo migsafe verify` from a live database ([`crate::live::drift`]): never by `check`.
+    Live,
 }
 
 /// Run every rule of the registry that applies to the head's dialect.
@@ -175,6 +182,7 @@ pub static REGISTRY: &[Rule] = &[
     Rule { meta: &contract_unseen_type::META, check: Check::Each(contract_unseen_type::check) },
     Rule { meta: &suppression::META_NO_REASON, check: Check::Suppressions },
     Rule { meta: &suppression::META_UNUSED, check: Check::Suppressions },
+    Rule { meta: &schema_drift::META, check: Check::Live },
 ];
 
 /// The category of rule `id`.

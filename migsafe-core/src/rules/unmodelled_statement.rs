@@ -31,7 +31,8 @@ of leaving the warning. For an applied statement, check that the model (see
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (_, e) in cx.pending_events() {
-        let Change::Unmodelled { what, reason } = &e.change else { continue };
+        let Change::Unmodelled { what: kind } = &e.change else { continue };
+        let (what, reason) = (kind.label(), kind.reason());
         let first_line = super::first_line(e);
         out.push(
             Finding::new(&META, "", None)

@@ -147,7 +147,7 @@ pub enum Change {
     },
     /// A statement that changes nothing migsafe models (comments, grants, extensions, …).
     NoSchemaEffect {
-        what: String,
+        what: Inert,
     },
     /// `BEGIN`, `COMMIT`, … written in the script: where an explicit transaction opens and closes.
     Transaction {
@@ -165,8 +165,7 @@ pub enum Change {
     },
     /// A statement whose effect migsafe does not model (functions, triggers, DO blocks, …): not assumed harmless.
     Unmodelled {
-        what: String,
-        reason: String,
+        what: UnmodelledKind,
     },
     /// A statement the parser cannot read and no recovery understood: it
     /// may have changed anything it names (or anything at all).
@@ -319,6 +318,102 @@ impl Setting {
             "statement_timeout" | "max_execution_time" | "max_statement_time" => Setting::StatementTimeout,
             "timezone" | "time_zone" | "time" => Setting::TimeZone { utc: utc(value) },
             _ => Setting::Other,
+        }
+    }
+}
+
+/// A kind of statement that changes nothing migsafe models. Both readers
+/// (the parser's tree in `schema::apply`, the first words in `sql::recover`)
+/// name a kind through this type, so a statement is labelled the same
+/// whether or not sqlparser could parse it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Inert {
+    Comment,
+    Privileges,
+    Extension,
+    Maintenance,
+    PlannerStatistics,
+    RefreshView,
+    /// Aggregates, operators, casts, collations, text search configurations, languages.
+    ObjectWithoutData,
+    Sequence,
+    Schema,
+    Notification,
+    Deallocate,
+    /// A no-op the model decides (`CREATE TABLE IF NOT EXISTS` on an existing table, …), described.
+    Other(String),
+}
+
+impl Inert {
+    /// How reports name it.
+    pub fn label(&self) -> &str {
+        match self {
+            Inert::Comment => "COMMENT",
+            Inert::Privileges => "privileges",
+            Inert::Extension => "extension",
+            Inert::Maintenance => "maintenance",
+            Inert::PlannerStatistics => "planner statistics",
+            Inert::RefreshView => "REFRESH MATERIALIZED VIEW",
+            Inert::ObjectWithoutData => "database object that holds no data",
+            Inert::Sequence => "sequence",
+            Inert::Schema => "schema",
+            Inert::Notification => "notification",
+            Inert::Deallocate => "DEALLOCATE PREPARE",
+            Inert::Other(what) => what,
+        }
+    }
+}
+
+/// A kind of statement whose effect migsafe does not model: its label and
+/// the reason come from the kind, whichever reader recognised the statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnmodelledKind {
+    /// A `SELECT` (or PL/pgSQL `PERFORM`) run by a migration.
+    Select,
+    Function,
+    Trigger,
+    /// `CREATE RULE` and row-level security policies.
+    RuleOrPolicy,
+    /// An anonymous code block (`DO $$ … $$`).
+    DoBlock,
+    /// `PREPARE` / `EXECUTE`: SQL built at migration time.
+    DynamicSql,
+    /// Something the model found it cannot follow (a data change on a table
+    /// it does not hold, an ALTER TABLE operation it does not model, …), with why.
+    Other {
+        what: String,
+        reason: String,
+    },
+}
+
+impl UnmodelledKind {
+    /// How reports name it.
+    pub fn label(&self) -> &str {
+        match self {
+            UnmodelledKind::Select => "SELECT",
+            UnmodelledKind::Function => "function",
+            UnmodelledKind::Trigger => "trigger",
+            UnmodelledKind::RuleOrPolicy => "rule or policy",
+            UnmodelledKind::DoBlock => "DO block",
+            UnmodelledKind::DynamicSql => "dynamic SQL",
+            UnmodelledKind::Other { what, .. } => what,
+        }
+    }
+
+    /// Why it is not modelled (and so not assumed harmless).
+    pub fn reason(&self) -> &str {
+        match self {
+            UnmodelledKind::Select => "a SELECT in a migration usually calls a function whose effect migsafe cannot see",
+            UnmodelledKind::Function => "functions are not modelled: code calling it, or a trigger using it, may change behaviour",
+            UnmodelledKind::Trigger => {
+                "a trigger can reject or rewrite the writes of either release (migsafe reads only which columns a BEFORE INSERT row trigger fills)"
+            }
+            UnmodelledKind::RuleOrPolicy => "rules and row-level policies are not modelled: they can change which rows and writes succeed",
+            UnmodelledKind::DoBlock => "anonymous code blocks are not modelled: they can change anything",
+            UnmodelledKind::DynamicSql => "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes",
+            UnmodelledKind::Other { reason, .. } => reason,
         }
     }
 }

@@ -12,7 +12,7 @@ pub mod triggers;
 pub mod types;
 
 pub use apply::{analyze, apply_script, History, MigrationEvents};
-pub use events::{AlterAlgorithm, AlterLock, Change, ConstraintKind, DataVerb, Event, Setting, TableOption, TxControl};
+pub use events::{AlterAlgorithm, AlterLock, Change, ConstraintKind, DataVerb, Event, Inert, Setting, TableOption, TxControl, UnmodelledKind};
 pub use pair::analyze_both;
 pub use types::{Family, SqlType};
 

@@ -10,16 +10,10 @@
 //! reads text; applying what it recovers is `schema::apply`'s job.
 
 use crate::ident::{ident, qualify};
-use crate::schema::{Change, Setting, TableOption, TxControl};
+use crate::schema::{Change, Inert, Setting, TableOption, TxControl, UnmodelledKind};
 use crate::Dialect;
 use sqlparser::ast::{AlterIndexOperation, AlterTableOperation, ObjectName, Statement};
 use sqlparser::tokenizer::Token;
-
-/// Why a kind of statement is unmodelled: one text, whether sqlparser parsed it or not.
-pub(crate) const WHY_SELECT: &str = "a SELECT in a migration usually calls a function whose effect migsafe cannot see";
-pub(crate) const WHY_FUNCTION: &str = "functions are not modelled: code calling it, or a trigger using it, may change behaviour";
-pub(crate) const WHY_TRIGGER: &str =
-    "a trigger can reject or rewrite the writes of either release (migsafe reads only which columns a BEFORE INSERT row trigger fills)";
 
 /// Whether sqlparser has a grammar for a kind of statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,16 +32,16 @@ pub(crate) fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
     let skip_or_replace: Vec<&str> =
         w.iter().copied().filter(|x| !matches!(*x, "OR" | "REPLACE" | "CONSTRAINT" | "TEMP" | "TEMPORARY" | "UNIQUE" | "DEFINER")).collect();
     use Grammar::{Known, Missing};
-    let no_effect = |what: &str, g: Grammar| Some((Change::NoSchemaEffect { what: what.to_string() }, g));
-    let unmodelled = |what: &str, reason: &str, g: Grammar| Some((Change::Unmodelled { what: what.to_string(), reason: reason.to_string() }, g));
+    let no_effect = |what: Inert, g: Grammar| Some((Change::NoSchemaEffect { what }, g));
+    let unmodelled = |kind: UnmodelledKind, g: Grammar| Some((Change::Unmodelled { what: kind }, g));
     // sqlparser's COMMENT and GRANT grammars miss object kinds PostgreSQL has
     // (COMMENT ON FUNCTION f(int), GRANT … ON TYPE): one of the right shape is
     // taken as what it says; one that is not (`COMMENT ON t IS;`) is broken.
     let shaped = |ok: bool| if ok { Missing } else { Known };
     match skip_or_replace.as_slice() {
-        ["COMMENT", ..] => no_effect("COMMENT", shaped(comment_shape(text))),
-        ["GRANT", ..] => no_effect("privileges", shaped(has_word_then_more(text, "TO"))),
-        ["REVOKE", ..] => no_effect("privileges", shaped(has_word_then_more(text, "FROM"))),
+        ["COMMENT", ..] => no_effect(Inert::Comment, shaped(comment_shape(text))),
+        ["GRANT", ..] => no_effect(Inert::Privileges, shaped(has_word_then_more(text, "TO"))),
+        ["REVOKE", ..] => no_effect(Inert::Privileges, shaped(has_word_then_more(text, "FROM"))),
         ["BEGIN", ..] | ["START", "TRANSACTION", ..] => Some((Change::Transaction { control: TxControl::Begin }, Known)),
         ["COMMIT", ..] | ["END", ..] => Some((Change::Transaction { control: TxControl::Commit }, Known)),
         ["ROLLBACK", "TO", ..] | ["SAVEPOINT", ..] | ["RELEASE", ..] => Some((Change::Transaction { control: TxControl::Savepoint }, Known)),
@@ -60,38 +54,36 @@ pub(crate) fn classify_unparsed(text: &str) -> Option<(Change, Grammar)> {
         }
         ["RESET", ..] => Some((Change::Setting { setting: Setting::Other }, Missing)),
         ["PRAGMA", ..] => Some((Change::Setting { setting: Setting::Pragma }, Missing)),
-        ["ANALYZE", ..] | ["VACUUM", ..] => no_effect("maintenance", Missing),
-        ["REINDEX", ..] | ["CLUSTER", ..] => no_effect("maintenance", Missing),
+        ["ANALYZE", ..] | ["VACUUM", ..] => no_effect(Inert::Maintenance, Missing),
+        ["REINDEX", ..] | ["CLUSTER", ..] => no_effect(Inert::Maintenance, Missing),
         // Extended planner statistics (lemmy's migrations have them): no table, column or type changes.
-        ["CREATE", "STATISTICS", ..] | ["DROP", "STATISTICS", ..] | ["ALTER", "STATISTICS", ..] => no_effect("planner statistics", Missing),
-        ["REFRESH", ..] => no_effect("REFRESH MATERIALIZED VIEW", Missing),
-        ["SELECT", ..] => unmodelled("SELECT", WHY_SELECT, Known),
-        ["PERFORM", ..] => unmodelled("SELECT", WHY_SELECT, Missing),
-        ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] => no_effect("extension", Known),
-        ["ALTER", "EXTENSION", ..] => no_effect("extension", Missing),
+        ["CREATE", "STATISTICS", ..] | ["DROP", "STATISTICS", ..] | ["ALTER", "STATISTICS", ..] => no_effect(Inert::PlannerStatistics, Missing),
+        ["REFRESH", ..] => no_effect(Inert::RefreshView, Missing),
+        ["SELECT", ..] => unmodelled(UnmodelledKind::Select, Known),
+        ["PERFORM", ..] => unmodelled(UnmodelledKind::Select, Missing),
+        ["CREATE", "EXTENSION", ..] | ["DROP", "EXTENSION", ..] => no_effect(Inert::Extension, Known),
+        ["ALTER", "EXTENSION", ..] => no_effect(Inert::Extension, Missing),
         ["CREATE", "FUNCTION", ..] | ["CREATE", "PROCEDURE", ..] | ["DROP", "FUNCTION", ..] | ["DROP", "PROCEDURE", ..] | ["ALTER", "FUNCTION", ..] => {
-            unmodelled("function", WHY_FUNCTION, Missing)
+            unmodelled(UnmodelledKind::Function, Missing)
         }
         ["CREATE", "TRIGGER", ..] | ["CREATE", "CONSTRAINT", "TRIGGER", ..] | ["DROP", "TRIGGER", ..] | ["ALTER", "TRIGGER", ..] => {
-            unmodelled("trigger", WHY_TRIGGER, Missing)
+            unmodelled(UnmodelledKind::Trigger, Missing)
         }
         ["CREATE", "RULE", ..] | ["DROP", "RULE", ..] | ["CREATE", "POLICY", ..] | ["DROP", "POLICY", ..] | ["ALTER", "POLICY", ..] => {
-            unmodelled("rule or policy", "rules and row-level policies are not modelled: they can change which rows and writes succeed", Missing)
+            unmodelled(UnmodelledKind::RuleOrPolicy, Missing)
         }
-        ["DO", ..] => unmodelled("DO block", "anonymous code blocks are not modelled: they can change anything", Missing),
+        ["DO", ..] => unmodelled(UnmodelledKind::DoBlock, Missing),
         ["CREATE", "AGGREGATE", ..]
         | ["CREATE", "OPERATOR", ..]
         | ["CREATE", "CAST", ..]
         | ["CREATE", "COLLATION", ..]
         | ["CREATE", "TEXT", ..]
-        | ["CREATE", "LANGUAGE", ..] => no_effect("database object that holds no data", Missing),
-        ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect("sequence", Missing),
-        ["CREATE", "SCHEMA", ..] => no_effect("schema", Known),
-        ["NOTIFY", ..] | ["LISTEN", ..] => no_effect("notification", Known),
-        ["PREPARE", ..] | ["EXECUTE", ..] => {
-            unmodelled("dynamic SQL", "a prepared statement runs SQL built at migration time: migsafe cannot see what it changes", Missing)
-        }
-        ["DEALLOCATE", ..] => no_effect("DEALLOCATE PREPARE", Missing),
+        | ["CREATE", "LANGUAGE", ..] => no_effect(Inert::ObjectWithoutData, Missing),
+        ["ALTER", "SEQUENCE", ..] | ["CREATE", "SEQUENCE", ..] | ["DROP", "SEQUENCE", ..] => no_effect(Inert::Sequence, Missing),
+        ["CREATE", "SCHEMA", ..] => no_effect(Inert::Schema, Known),
+        ["NOTIFY", ..] | ["LISTEN", ..] => no_effect(Inert::Notification, Known),
+        ["PREPARE", ..] | ["EXECUTE", ..] => unmodelled(UnmodelledKind::DynamicSql, Missing),
+        ["DEALLOCATE", ..] => no_effect(Inert::Deallocate, Missing),
         _ => None,
     }
 }
@@ -552,7 +544,7 @@ mod tests {
     #[test]
     fn first_words_classify_what_sqlparser_cannot_read() {
         let (c, g) = classify_unparsed("COMMENT ON FUNCTION f(int) IS 'x'").unwrap();
-        assert_eq!((c, g), (Change::NoSchemaEffect { what: "COMMENT".into() }, Grammar::Missing));
+        assert_eq!((c, g), (Change::NoSchemaEffect { what: Inert::Comment }, Grammar::Missing));
         // The shape is wrong: sqlparser's grammar applies, so the statement is broken.
         assert_eq!(classify_unparsed("COMMENT ON t IS").unwrap().1, Grammar::Known);
         assert_eq!(classify_unparsed("SET LOCAL lock_timeout TO '5s'").unwrap().0, Change::Setting { setting: Setting::LockTimeout });

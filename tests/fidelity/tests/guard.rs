@@ -3,7 +3,8 @@
 //! `tests/guard-migrations`) on a scratch database that matches it, and on
 //! one where `payment_ref` was renamed by hand. PostgreSQL through
 //! tokio-postgres (skipped with a message when the server is unreachable,
-//! a failure under `CI`), SQLite through rusqlite.
+//! a failure under `CI`), MariaDB through the `mysql` crate, SQLite through
+//! rusqlite.
 
 mod common;
 
@@ -110,4 +111,129 @@ fn sqlite_starts_on_a_compatible_database_and_refuses_a_renamed_column() {
     let report = guard::rusqlite::verify(&conn).unwrap();
     assert_eq!(report.findings.len(), 1, "{report}");
     assert!(report.findings[0].message.contains("omits `total`, which is NOT NULL without a default"), "{report}");
+}
+
+const MYSQL_SCHEMA: &str = "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, customer_id BIGINT NOT NULL, payment_ref VARCHAR(64), status ENUM('pending', 'paid') NOT NULL DEFAULT 'pending');";
+
+/// This file's sites as a MySQL service would declare them (`?` parameters):
+/// this test binary's own footprint is PostgreSQL's (`$1`), checked at
+/// compile time against `tests/guard-migrations`, so MariaDB's catalog,
+/// read by the `mysql` driver, is checked against these instead.
+fn mysql_sites() -> Vec<migsafe_core::annotations::Site> {
+    use migsafe_core::annotations::{Decl, EnumDecl, EnumTarget, Site, SqlDecl, VariantDecl};
+    let lines = query_lines();
+    let query = |line: u32, sql: &str| Site {
+        file: "tests/guard.rs".into(),
+        line,
+        item: String::new(),
+        source: migsafe_core::sources::SourceId::Annotation,
+        decl: Decl::Query(SqlDecl { sql: sql.into(), row: None, schema_typed: false, offline: Vec::new() }),
+    };
+    let variants = ["pending", "paid"].iter().map(|v| VariantDecl { variant: v.to_string(), value: Some(v.to_string()), line: 20 }).collect();
+    vec![
+        query(lines[0], "SELECT id, payment_ref, status FROM orders WHERE status = 'paid'"),
+        query(lines[1], "INSERT INTO orders (customer_id, payment_ref) VALUES (?, ?)"),
+        Site {
+            file: "tests/guard.rs".into(),
+            line: 19,
+            item: "OrderStatus".into(),
+            source: migsafe_core::sources::SourceId::Annotation,
+            decl: Decl::SqlEnum(EnumDecl {
+                rust_name: "OrderStatus".into(),
+                target: EnumTarget::Column { table: "orders".into(), column: "status".into() },
+                variants,
+                has_other: false,
+            }),
+        },
+    ]
+}
+
+/// The `mysql` driver's catalog of `conn`, and `mysql_sites` checked against it.
+fn mysql_findings(conn: &mut mysql::Conn) -> Vec<migsafe_core::rules::Finding> {
+    let catalog = guard::mysql::read_catalog(conn).unwrap();
+    assert_eq!(catalog.dialect, Dialect::Mysql);
+    let schema = migsafe_core::live::schema_from_catalog(catalog.dialect, &catalog.columns, &catalog.enums);
+    migsafe_core::live::verify(&schema, &mysql_sites())
+}
+
+#[test]
+fn mariadb_catalog_read_by_the_mysql_driver_finds_a_renamed_column_and_an_undecodable_value() {
+    if !server_or_skip(Dialect::Mysql) {
+        return;
+    }
+    let mut db = Scratch::new(Dialect::Mysql);
+    db.apply(MYSQL_SCHEMA).unwrap();
+    let opts = mysql::OptsBuilder::new().ip_or_hostname(Some("127.0.0.1")).tcp_port(3306).user(Some("root")).pass(Some("")).db_name(Some(db.name()));
+    let mut conn = mysql::Conn::new(opts).unwrap();
+    let found = mysql_findings(&mut conn);
+    assert!(found.is_empty(), "{found:#?}");
+    let catalog = guard::mysql::read_catalog(&mut conn).unwrap();
+    let status = catalog.columns.iter().find(|c| c.column == "status").unwrap();
+    assert_eq!((status.data_type.as_str(), status.nullable, status.has_default), ("enum('pending','paid')", false, true));
+    assert!(catalog.columns.iter().find(|c| c.column == "id").unwrap().identity);
+
+    db.apply(RENAME).unwrap();
+    let found = mysql_findings(&mut conn);
+    let mut at: Vec<(Option<&str>, u32)> = found.iter().map(|f| (f.column.as_deref(), f.sites[0].line)).collect();
+    at.sort();
+    assert_eq!(at, query_lines().into_iter().map(|l| (Some("payment_ref"), l)).collect::<Vec<_>>(), "{found:#?}");
+    assert!(found[0].message.contains("no column `payment_ref` in table `orders`; did you mean `payment_reference`?"), "{found:#?}");
+
+    // A value of the inline ENUM the Rust enum cannot decode.
+    db.apply("ALTER TABLE orders RENAME COLUMN payment_reference TO payment_ref; ALTER TABLE orders MODIFY status ENUM('pending', 'paid', 'void') NOT NULL DEFAULT 'pending';")
+        .unwrap();
+    let found = mysql_findings(&mut conn);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("'void'"), "{found:#?}");
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+#[test]
+fn sqlx_postgres_starts_on_a_compatible_database_and_refuses_a_renamed_column() {
+    if !server_or_skip(Dialect::Postgres) {
+        return;
+    }
+    let mut db = Scratch::new(Dialect::Postgres);
+    db.apply(PG_SCHEMA).unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{}", db.name());
+    let guard_on = |policy| {
+        block_on(async {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            let r = guard::sqlx::postgres::guard(&pool, policy).await;
+            pool.close().await;
+            r
+        })
+    };
+    let report = guard_on(Policy::Fail).expect("compatible");
+    assert!(report.is_ok() && report.findings.is_empty() && report.sites == 3, "{report}");
+    db.apply(RENAME).unwrap();
+    match guard_on(Policy::Fail) {
+        Err(GuardError::Incompatible(report)) => assert_names_the_column_and_sites(&report),
+        other => panic!("expected the guard to refuse: {other:?}"),
+    }
+}
+
+#[test]
+fn sqlx_mysql_reads_the_same_catalog_as_the_mysql_driver() {
+    if !server_or_skip(Dialect::Mysql) {
+        return;
+    }
+    let mut db = Scratch::new(Dialect::Mysql);
+    db.apply(MYSQL_SCHEMA).unwrap();
+    db.apply("CREATE VIEW paid AS SELECT id, payment_ref FROM orders WHERE status = 'paid';").unwrap();
+    let opts = mysql::OptsBuilder::new().ip_or_hostname(Some("127.0.0.1")).tcp_port(3306).user(Some("root")).pass(Some("")).db_name(Some(db.name()));
+    let by_mysql = guard::mysql::read_catalog(&mut mysql::Conn::new(opts).unwrap()).unwrap();
+    let url = format!("mysql://root@127.0.0.1:3306/{}", db.name());
+    let by_sqlx = block_on(async {
+        let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
+        let c = guard::sqlx::mysql::read_catalog(&pool).await.unwrap();
+        pool.close().await;
+        c
+    });
+    assert_eq!(by_sqlx.columns, by_mysql.columns);
+    assert_eq!(by_sqlx.columns.len(), 6, "{:#?}", by_sqlx.columns);
+    assert!(by_sqlx.columns.iter().any(|c| c.view && c.table == "paid"), "{:#?}", by_sqlx.columns);
 }

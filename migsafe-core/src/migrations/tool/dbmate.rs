@@ -4,13 +4,12 @@
 //! in any folder of sqlx's names.
 
 use super::common::{Half, Section, TxCx};
-use super::{sqlx, Layout, MigrationTool, Tool, TxMode};
+use super::{sqlx, Layout, MigrationTool, TxMode};
 
 pub static DBMATE: MigrationTool = MigrationTool {
-    tool: Tool::Dbmate,
     id: "dbmate",
-    layout: Layout::Dbmate,
-    names: Tool::Sqlx,
+    layout: Layout("dbmate"),
+    names: "sqlx",
     claims_folder: sqlx::any_folder,
     claims_file,
     configurable: false,
@@ -89,7 +88,7 @@ mod tests {
         );
         let (m, d) = discover(&src);
         assert!(d.is_empty());
-        assert_eq!(m[0].layout, Layout::Dbmate);
+        assert_eq!(m[0].layout, Layout("dbmate"));
         assert_eq!(m[0].transaction, TxMode::Wrapped);
         assert_eq!(m[0].up.first_line, 2);
         let down = m[0].down.as_ref().unwrap();
@@ -109,7 +108,7 @@ mod tests {
         );
         let (m, d) = discover(&src);
         assert!(d.is_empty());
-        assert_eq!(m.iter().map(|m| (m.layout, m.transaction)).collect::<Vec<_>>(), [(Layout::Dbmate, TxMode::Outside), (Layout::Sqlx, TxMode::Wrapped)]);
+        assert_eq!(m.iter().map(|m| (m.layout, m.transaction)).collect::<Vec<_>>(), [(Layout("dbmate"), TxMode::Outside), (Layout("sqlx"), TxMode::Wrapped)]);
         assert!(m[0].down.is_none());
     }
 }

@@ -4,13 +4,12 @@
 //! nothing else in its folder.
 
 use super::common::{digits, Half, Key, Name, TxCx};
-use super::{Layout, MigrationTool, Tool, TxMode};
+use super::{Layout, MigrationTool, TxMode};
 
 pub static DIESEL: MigrationTool = MigrationTool {
-    tool: Tool::Diesel,
     id: "diesel",
-    layout: Layout::Diesel,
-    names: Tool::Diesel,
+    layout: Layout("diesel"),
+    names: "diesel",
     claims_folder,
     claims_file: super::no_file,
     configurable: true,

@@ -5,13 +5,12 @@
 //! ignores files not named so. refinery reads the same names.
 
 use super::common::{digits, Half, Key, Name, TxCx};
-use super::{Layout, MigrationTool, Tool, TxMode};
+use super::{Layout, MigrationTool, TxMode};
 
 pub static FLYWAY: MigrationTool = MigrationTool {
-    tool: Tool::Flyway,
     id: "flyway",
-    layout: Layout::Flyway,
-    names: Tool::Flyway,
+    layout: Layout("flyway"),
+    names: "flyway",
     claims_folder,
     claims_file: super::no_file,
     configurable: true,
@@ -86,7 +85,7 @@ fn transaction(cx: &TxCx) -> TxMode {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{errors, ids};
-    use crate::migrations::{discover, Layout, MigrationSource, SourceFile, Tool, TxMode};
+    use crate::migrations::{discover, Layout, MigrationSource, SourceFile, TxMode};
 
     #[test]
     fn flyway_orders_numerically_and_pairs_undo() {
@@ -119,8 +118,8 @@ mod tests {
     fn unnamed_the_transaction_mode_is_unknown() {
         let files = vec![SourceFile::new("V1__a.sql", "CREATE INDEX CONCURRENTLY i ON a (b);")];
         let (m, _) = discover(&MigrationSource::new("m", files.clone()));
-        assert_eq!((m[0].layout, m[0].transaction), (Layout::Flyway, TxMode::Unknown));
-        let (m, _) = discover(&MigrationSource::new("m", files).with_tool(Some(Tool::Flyway)));
-        assert_eq!((m[0].layout, m[0].transaction), (Layout::Flyway, TxMode::OutsideWhenAllNeedIt));
+        assert_eq!((m[0].layout, m[0].transaction), (Layout("flyway"), TxMode::Unknown));
+        let (m, _) = discover(&MigrationSource::new("m", files).with_tool(Some(super::FLYWAY.tool())));
+        assert_eq!((m[0].layout, m[0].transaction), (Layout("flyway"), TxMode::OutsideWhenAllNeedIt));
     }
 }

@@ -3,13 +3,12 @@
 //! database as one query.
 
 use super::common::TxCx;
-use super::{sqlx, Layout, MigrationTool, Tool, TxMode};
+use super::{sqlx, Layout, MigrationTool, TxMode};
 
 pub static GOLANG_MIGRATE: MigrationTool = MigrationTool {
-    tool: Tool::GolangMigrate,
     id: "golang-migrate",
-    layout: Layout::GolangMigrate,
-    names: Tool::Sqlx,
+    layout: Layout("golang-migrate"),
+    names: "sqlx",
     claims_folder: sqlx::any_folder,
     claims_file: super::no_file,
     configurable: true,
@@ -30,16 +29,16 @@ fn transaction(_: &TxCx) -> TxMode {
 
 #[cfg(test)]
 mod tests {
-    use crate::migrations::{discover, Layout, MigrationSource, SourceFile, Tool, TxMode};
+    use crate::migrations::{discover, Layout, MigrationSource, SourceFile, TxMode};
 
     #[test]
     fn only_the_configuration_tells_golang_migrate_from_sqlx() {
         let files = vec![SourceFile::new("1_a.up.sql", "CREATE TABLE a (id int);"), SourceFile::new("1_a.down.sql", "DROP TABLE a;")];
         let (m, _) = discover(&MigrationSource::new("m", files.clone()));
-        assert_eq!((m[0].layout, m[0].transaction), (Layout::Sqlx, TxMode::Wrapped));
-        let (m, d) = discover(&MigrationSource::new("m", files).with_tool(Some(Tool::GolangMigrate)));
+        assert_eq!((m[0].layout, m[0].transaction), (Layout("sqlx"), TxMode::Wrapped));
+        let (m, d) = discover(&MigrationSource::new("m", files).with_tool(Some(super::GOLANG_MIGRATE.tool())));
         assert!(d.is_empty());
-        assert_eq!((m[0].layout, m[0].transaction), (Layout::GolangMigrate, TxMode::OneQuery));
+        assert_eq!((m[0].layout, m[0].transaction), (Layout("golang-migrate"), TxMode::OneQuery));
         assert!(m[0].down.is_some());
     }
 }

@@ -8,8 +8,9 @@
 //! does the rest the same way for every tool: pairing up and down scripts,
 //! refusing duplicate versions, and reporting what fits no tool.
 //!
-//! Adding a tool: its file here, a `Tool` variant (the `tool = "…"` config
-//! value) and a line in [`TOOLS`]; the registry test checks the rest.
+//! Adding a tool: its file here (with its `mod` line) and a line in
+//! [`TOOLS`]; its id is the `tool = "…"` config value and its layout's
+//! name. The registry test checks the rest.
 
 mod common;
 mod dbmate;
@@ -25,57 +26,64 @@ use crate::diag::{Diagnostic, Location};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// The layout of a migration's files: which tool's names they are in.
+/// The layout of a migration's files: the name of the tool whose file names
+/// they are in (`sqlx`, `diesel`, `flyway`, `dbmate`, `golang-migrate`), as
+/// reports show it. Each tool's file sets its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Layout {
-    /// `<version>_<name>/up.sql` + `down.sql`.
-    Diesel,
-    /// `<version>_<name>.sql`, or `.up.sql` / `.down.sql` (sqlx and golang-migrate).
-    Sqlx,
-    /// `V<version>__<name>.sql` with Flyway's `U<version>__` undo and `R__` repeatables.
-    Flyway,
-    /// `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down` sections.
-    Dbmate,
-    /// `<version>_<name>.up.sql` / `.down.sql` run by golang-migrate (`tool = "golang-migrate"`).
-    GolangMigrate,
-}
+#[serde(transparent)]
+pub struct Layout(pub &'static str);
 
-/// The tool that runs a folder's migrations, when the configuration names it
-/// (`tool = "golang-migrate"`): the names of its files are shared by tools
-/// that run them differently. Each is one entry of [`TOOLS`]; messages list
-/// them in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tool {
-    Sqlx,
-    GolangMigrate,
-    Diesel,
-    Refinery,
-    Flyway,
-    Dbmate,
-}
+/// The tool that runs a folder's migrations: a handle on its entry in
+/// [`TOOLS`], compared by id. The configuration names it (`tool =
+/// "golang-migrate"`) where file names are shared by tools that run them
+/// differently.
+#[derive(Clone, Copy)]
+pub struct Tool(&'static MigrationTool);
 
 impl Tool {
     /// Its entry in [`TOOLS`].
     pub fn def(self) -> &'static MigrationTool {
-        // The registry test checks that every variant has its entry.
-        TOOLS.iter().copied().find(|t| t.tool == self).unwrap_or(&sqlx::SQLX)
+        self.0
     }
 
     /// The name the configuration gives it (`tool = "golang-migrate"`).
     pub fn id(self) -> &'static str {
-        self.def().id
+        self.0.id
+    }
+
+    /// The registered tool of this id (exactly as the registry spells it).
+    pub fn named(id: &str) -> Option<Tool> {
+        TOOLS.iter().copied().find(|t| t.id == id).map(MigrationTool::tool)
+    }
+}
+
+impl PartialEq for Tool {
+    fn eq(&self, other: &Tool) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for Tool {}
+
+impl std::fmt::Debug for Tool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tool({})", self.0.id)
+    }
+}
+
+impl Serialize for Tool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.id)
     }
 }
 
 impl std::str::FromStr for Tool {
     type Err = String;
     fn from_str(s: &str) -> Result<Tool, String> {
-        TOOLS.iter().find(|t| t.id.eq_ignore_ascii_case(s)).map(|t| t.tool).ok_or_else(|| {
-            let mut tools: Vec<Tool> = TOOLS.iter().map(|t| t.tool).collect();
-            tools.sort();
-            format!("unknown migration tool `{s}`: expected one of {}", tools.iter().map(|t| t.id()).collect::<Vec<_>>().join(", "))
+        TOOLS.iter().copied().find(|t| t.id.eq_ignore_ascii_case(s)).map(MigrationTool::tool).ok_or_else(|| {
+            let mut ids: Vec<&str> = TOOLS.iter().map(|t| t.id).collect();
+            ids.sort_unstable();
+            format!("unknown migration tool `{s}`: expected one of {}", ids.join(", "))
         })
     }
 }
@@ -103,15 +111,14 @@ pub enum TxMode {
 
 /// One migration tool: data plus functions, like a rule.
 pub struct MigrationTool {
-    pub tool: Tool,
     /// Its name in the configuration (`tool = "…"`) and in messages.
     pub id: &'static str,
     /// The layout its migrations are reported with.
     pub layout: Layout,
-    /// The tool whose file names it reads (itself, or the tool it shares them
-    /// with): a folder is read by the first tool in [`TOOLS`] that claims it,
-    /// or by the configured one among those that read the same names.
-    pub names: Tool,
+    /// The id of the tool whose file names it reads (its own, or the tool's
+    /// it shares them with): a folder is read by the first tool in [`TOOLS`]
+    /// that claims it, or by the configured one among those that read the same names.
+    pub names: &'static str,
     /// Whether a folder (the paths of its files, relative to it) is in its shape.
     pub claims_folder: fn(&[&str]) -> bool,
     /// Whether a file is its own whichever tool of its names the folder has
@@ -138,6 +145,13 @@ pub struct MigrationTool {
     pub example: &'static [(&'static str, &'static str)],
 }
 
+impl MigrationTool {
+    /// The handle on this registered tool.
+    pub fn tool(&'static self) -> Tool {
+        Tool(self)
+    }
+}
+
 /// Every migration tool, in the order they claim folders: a tool whose
 /// shape is more particular comes before one that takes any folder (sqlx).
 pub static TOOLS: &[&MigrationTool] = &[&diesel::DIESEL, &flyway::FLYWAY, &refinery::REFINERY, &sqlx::SQLX, &golang_migrate::GOLANG_MIGRATE, &dbmate::DBMATE];
@@ -156,7 +170,7 @@ pub(crate) fn no_file(_: &[&str], _: &str) -> bool {
 fn folder_tools(rels: &[&str], configured: Option<Tool>) -> (&'static MigrationTool, Vec<&'static MigrationTool>) {
     let first = TOOLS.iter().copied().find(|t| (t.claims_folder)(rels)).unwrap_or(&sqlx::SQLX);
     let family: Vec<&'static MigrationTool> = TOOLS.iter().copied().filter(|t| t.names == first.names).collect();
-    let tool = family.iter().copied().find(|t| Some(t.tool) == configured && t.configurable).unwrap_or(first);
+    let tool = family.iter().copied().find(|t| configured.is_some_and(|c| c.def().id == t.id) && t.configurable).unwrap_or(first);
     (tool, family)
 }
 
@@ -256,9 +270,9 @@ pub fn discover(src: &MigrationSource) -> (Vec<Migration>, Vec<Diagnostic>) {
     for p in pending {
         match p.up {
             Some(up) => {
-                let configured = family.len() == 1 || src.tool == Some(p.tool.tool);
+                let configured = family.len() == 1 || src.tool == Some(p.tool.tool());
                 let transaction = (p.tool.transaction)(&TxCx { up: &up.text, file: p.up_file, id: &p.id, configured, sibling: &sibling });
-                out.push(Migration { id: p.id, version: p.version, name: p.name, layout: p.tool.layout, tool: p.tool.tool, transaction, up, down: p.down })
+                out.push(Migration { id: p.id, version: p.version, name: p.name, layout: p.tool.layout, tool: p.tool.tool(), transaction, up, down: p.down })
             }
             None => {
                 let path = p.down.map(|d| d.path).unwrap_or_default();
@@ -297,41 +311,45 @@ pub(crate) mod tests {
 
     #[test]
     fn the_registry_holds_every_tool_once_and_each_reads_its_own_folder() {
-        let all = [Tool::Sqlx, Tool::GolangMigrate, Tool::Diesel, Tool::Refinery, Tool::Flyway, Tool::Dbmate];
-        // A new variant fails to compile here until it is listed above.
-        for t in all {
-            match t {
-                Tool::Sqlx | Tool::GolangMigrate | Tool::Diesel | Tool::Refinery | Tool::Flyway | Tool::Dbmate => {}
-            }
-            assert_eq!(TOOLS.iter().filter(|d| d.tool == t).count(), 1, "{t:?} is not registered once");
-            assert_eq!(t.id().parse::<Tool>(), Ok(t));
-        }
-        assert_eq!(TOOLS.len(), all.len());
+        // Every tool file of this folder is registered (its id is its file name, kebab-cased), once.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/migrations/tool");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|f| f.strip_suffix(".rs").map(|s| s.replace('_', "-")))
+            .filter(|f| f != "mod" && f != "common")
+            .collect();
+        files.sort();
         let mut ids: Vec<&str> = TOOLS.iter().map(|t| t.id).collect();
         ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), TOOLS.len(), "tool ids are not unique");
+        assert_eq!(ids, files, "each file of migrations/tool is one tool of TOOLS, named as its file");
         for t in TOOLS {
+            let tool = t.tool();
+            assert_eq!(t.id.parse::<Tool>(), Ok(tool));
+            assert_eq!(Tool::named(t.id), Some(tool));
+            assert!(std::ptr::eq(tool.def(), *t));
             let rels: Vec<&str> = t.example.iter().map(|(p, _)| *p).collect();
             assert!(!rels.is_empty() && (t.claims_folder)(&rels), "{} does not claim its example", t.id);
             // Detection: the first claimant reads the same names, so only the configuration tells them apart.
             let (first, family) = folder_tools(&rels, None);
             assert_eq!(first.names, t.names, "{}'s example is taken by {}", t.id, first.id);
-            assert!(family.iter().any(|f| f.tool == t.tool));
+            assert!(family.iter().any(|f| f.id == t.id));
             if t.configurable {
-                assert_eq!(folder_tools(&rels, Some(t.tool)).0.tool, t.tool, "{} cannot be configured for its example", t.id);
+                assert_eq!(folder_tools(&rels, Some(tool)).0.id, t.id, "{} cannot be configured for its example", t.id);
             }
-            // Its names' owner reads its own names.
-            assert_eq!(t.names.def().names, t.names, "{}", t.id);
+            // Its names' owner is registered and reads its own names; its layout is a registered tool's name.
+            let owner = Tool::named(t.names).unwrap_or_else(|| panic!("{}: names `{}` is no tool's", t.id, t.names));
+            assert_eq!(owner.def().names, t.names, "{}", t.id);
+            assert!(Tool::named(t.layout.0).is_some(), "{}: layout `{}` is no tool's name", t.id, t.layout.0);
             // Configured, it reads its example without a word, in its layout.
-            let (m, d) = example(t, Some(t.tool));
+            let (m, d) = example(t, Some(tool));
             assert!(d.is_empty(), "{}: {d:?}", t.id);
-            assert!(!m.is_empty() && m.iter().all(|m| m.layout == t.layout), "{}: {m:?}", t.id);
+            assert!(!m.is_empty() && m.iter().all(|m| m.layout == t.layout && m.tool == tool), "{}: {m:?}", t.id);
         }
-        assert_eq!("Flyway".parse::<Tool>(), Ok(Tool::Flyway));
+        assert_eq!("Flyway".parse::<Tool>(), Ok(Tool::named("flyway").unwrap()));
         assert_eq!(
             "liquibase".parse::<Tool>().unwrap_err(),
-            "unknown migration tool `liquibase`: expected one of sqlx, golang-migrate, diesel, refinery, flyway, dbmate"
+            "unknown migration tool `liquibase`: expected one of dbmate, diesel, flyway, golang-migrate, refinery, sqlx"
         );
     }
 

@@ -2,13 +2,12 @@
 //! told from Flyway only by `tool = "refinery"`; each migration in a transaction.
 
 use super::common::TxCx;
-use super::{flyway, Layout, MigrationTool, Tool, TxMode};
+use super::{flyway, Layout, MigrationTool, TxMode};
 
 pub static REFINERY: MigrationTool = MigrationTool {
-    tool: Tool::Refinery,
     id: "refinery",
-    layout: Layout::Flyway,
-    names: Tool::Flyway,
+    layout: Layout("flyway"),
+    names: "flyway",
     claims_folder: flyway::claims_folder,
     claims_file: super::no_file,
     configurable: true,
@@ -34,7 +33,7 @@ fn transaction(cx: &TxCx) -> TxMode {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{errors, ids};
-    use crate::migrations::{discover, Layout, MigrationSource, SourceFile, Tool, TxMode};
+    use crate::migrations::{discover, Layout, MigrationSource, SourceFile, TxMode};
 
     #[test]
     fn refinery_ignores_loose_files_and_says_so() {
@@ -45,8 +44,8 @@ mod tests {
 
     #[test]
     fn configured_each_migration_is_wrapped() {
-        let (m, d) = discover(&MigrationSource::new("m", vec![SourceFile::new("V1__a.sql", "x")]).with_tool(Some(Tool::Refinery)));
+        let (m, d) = discover(&MigrationSource::new("m", vec![SourceFile::new("V1__a.sql", "x")]).with_tool(Some(super::REFINERY.tool())));
         assert!(d.is_empty());
-        assert_eq!((m[0].layout, m[0].transaction), (Layout::Flyway, TxMode::Wrapped));
+        assert_eq!((m[0].layout, m[0].transaction), (Layout("flyway"), TxMode::Wrapped));
     }
 }

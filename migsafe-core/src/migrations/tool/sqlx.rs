@@ -4,13 +4,12 @@
 //! golang-migrate and dbmate read the same names.
 
 use super::common::{digits, Half, Key, Name, TxCx};
-use super::{Layout, MigrationTool, Tool, TxMode};
+use super::{Layout, MigrationTool, TxMode};
 
 pub static SQLX: MigrationTool = MigrationTool {
-    tool: Tool::Sqlx,
     id: "sqlx",
-    layout: Layout::Sqlx,
-    names: Tool::Sqlx,
+    layout: Layout("sqlx"),
+    names: "sqlx",
     claims_folder: any_folder,
     claims_file: super::no_file,
     configurable: true,

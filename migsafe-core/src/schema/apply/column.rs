@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::ident::ident;
 use crate::schema::types::{normalize, Family};
-use crate::schema::{Change, CheckConstraint, Column, ForeignKey, Removal, SqlType};
+use crate::schema::{Change, CheckConstraint, Column, ForeignKey, Inert, Removal, SqlType};
 use crate::Dialect;
 use sqlparser::ast::{AlterColumnOperation, ColumnDef, ColumnOption, DataType, Expr, GeneratedAs, Ident};
 use sqlparser::tokenizer::Token;
@@ -307,9 +307,9 @@ impl Ctx<'_> {
             AlterColumnOperation::AddGenerated { .. } => {
                 col.identity = true;
                 col.nullable = false;
-                Change::NoSchemaEffect { what: "identity".into() }
+                Change::NoSchemaEffect { what: Inert::Other("identity".into()) }
             }
-            AlterColumnOperation::GenericOptions { .. } => Change::NoSchemaEffect { what: "foreign table column options".into() },
+            AlterColumnOperation::GenericOptions { .. } => Change::NoSchemaEffect { what: Inert::Other("foreign table column options".into()) },
         };
         col.changed = Some(at);
         self.changes.push(change);

@@ -18,12 +18,12 @@ mod routine;
 mod table;
 mod view;
 
-use super::events::{Setting, TxControl};
+use super::events::{Inert, Setting, TxControl, UnmodelledKind};
 use super::{Change, Event, Schema};
 use crate::diag::{Diagnostic, Location};
 use crate::ident::object_name;
 use crate::migrations::{discover, Migration, MigrationSource, Script};
-use crate::sql::recover::{self, classify_unparsed, named_objects, sqlite_type_spans, DeclaredType, Grammar, WHY_FUNCTION, WHY_SELECT, WHY_TRIGGER};
+use crate::sql::recover::{self, classify_unparsed, named_objects, sqlite_type_spans, DeclaredType, Grammar};
 use crate::sql::{for_each_statement, StatementBody};
 use crate::Dialect;
 use dialect::{semantics, Semantics};
@@ -111,7 +111,8 @@ pub fn apply_script(schema: &mut Schema, script: &Script) -> (Vec<Event>, Vec<Di
 
 fn change_what(c: &Change) -> String {
     match c {
-        Change::NoSchemaEffect { what } | Change::Unmodelled { what, .. } => what.clone(),
+        Change::NoSchemaEffect { what } => what.label().to_string(),
+        Change::Unmodelled { what: kind } => kind.label().to_string(),
         _ => String::new(),
     }
 }
@@ -159,12 +160,23 @@ impl Ctx<'_> {
         self.diags.push(Diagnostic::warning(self.at.clone(), msg));
     }
 
+    /// A no-op the model decides, described (`CREATE TABLE IF NOT EXISTS` on an existing table).
     fn no_effect(&mut self, what: &str) {
-        self.changes.push(Change::NoSchemaEffect { what: what.to_string() });
+        self.inert(Inert::Other(what.to_string()));
     }
 
+    /// A kind of statement that changes nothing the model holds.
+    fn inert(&mut self, what: Inert) {
+        self.changes.push(Change::NoSchemaEffect { what });
+    }
+
+    /// Something the model cannot follow, with why.
     fn unmodelled(&mut self, what: &str, reason: &str) {
-        self.changes.push(Change::Unmodelled { what: what.to_string(), reason: reason.to_string() });
+        self.unmodelled_kind(UnmodelledKind::Other { what: what.to_string(), reason: reason.to_string() });
+    }
+
+    fn unmodelled_kind(&mut self, kind: UnmodelledKind) {
+        self.changes.push(Change::Unmodelled { what: kind });
     }
 
     fn statement(&mut self, s: &Statement) {
@@ -194,29 +206,27 @@ impl Ctx<'_> {
                 }
             }
             Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => self.data(s),
-            Statement::Query(_) => self.unmodelled("SELECT", WHY_SELECT),
+            Statement::Query(_) => self.unmodelled_kind(UnmodelledKind::Select),
             Statement::CreateFunction(cf) => {
                 self.create_function(cf);
-                self.unmodelled("function", WHY_FUNCTION)
+                self.unmodelled_kind(UnmodelledKind::Function)
             }
             Statement::DropFunction(df) => {
                 self.drop_function(df);
-                self.unmodelled("function", WHY_FUNCTION)
+                self.unmodelled_kind(UnmodelledKind::Function)
             }
             Statement::CreateTrigger(ct) => {
                 self.create_trigger(ct);
-                self.unmodelled("trigger", WHY_TRIGGER)
+                self.unmodelled_kind(UnmodelledKind::Trigger)
             }
             Statement::DropTrigger(dt) => {
                 self.drop_trigger(dt);
-                self.unmodelled("trigger", WHY_TRIGGER)
+                self.unmodelled_kind(UnmodelledKind::Trigger)
             }
-            Statement::CreateProcedure { .. } | Statement::DropProcedure { .. } | Statement::AlterFunction(_) => self.unmodelled("function", WHY_FUNCTION),
-            Statement::CreatePolicy(_) | Statement::DropPolicy(_) | Statement::AlterPolicy(_) => {
-                self.unmodelled("policy", "row-level policies are not modelled: they can change which rows and writes succeed")
-            }
-            Statement::Comment { .. } => self.no_effect("COMMENT"),
-            Statement::Grant(_) | Statement::Revoke(_) => self.no_effect("privileges"),
+            Statement::CreateProcedure { .. } | Statement::DropProcedure { .. } | Statement::AlterFunction(_) => self.unmodelled_kind(UnmodelledKind::Function),
+            Statement::CreatePolicy(_) | Statement::DropPolicy(_) | Statement::AlterPolicy(_) => self.unmodelled_kind(UnmodelledKind::RuleOrPolicy),
+            Statement::Comment { .. } => self.inert(Inert::Comment),
+            Statement::Grant(_) | Statement::Revoke(_) => self.inert(Inert::Privileges),
             Statement::StartTransaction { .. } => self.changes.push(Change::Transaction { control: TxControl::Begin }),
             Statement::Commit { .. } => self.changes.push(Change::Transaction { control: TxControl::Commit }),
             Statement::Rollback { savepoint: Some(_), .. } | Statement::Savepoint { .. } | Statement::ReleaseSavepoint { .. } => {
@@ -235,10 +245,18 @@ impl Ctx<'_> {
                 }
             },
             Statement::Pragma { .. } => self.changes.push(Change::Setting { setting: Setting::Pragma }),
-            Statement::CreateSchema { .. } => self.no_effect("schema"),
-            Statement::CreateSequence { .. } => self.no_effect("sequence"),
-            Statement::Analyze(_) | Statement::Vacuum(_) => self.no_effect("maintenance"),
+            Statement::CreateSchema { .. } => self.inert(Inert::Schema),
+            Statement::CreateSequence { .. } => self.inert(Inert::Sequence),
+            Statement::Analyze(_) | Statement::Vacuum(_) => self.inert(Inert::Maintenance),
             Statement::Truncate(t) => self.truncate(t),
+            Statement::CreateExtension(_) | Statement::DropExtension(_) => self.inert(Inert::Extension),
+            Statement::CreateOperator(_) | Statement::CreateOperatorFamily(_) | Statement::CreateOperatorClass(_) => self.inert(Inert::ObjectWithoutData),
+            Statement::RefreshMaterializedView(_) => self.inert(Inert::RefreshView),
+            Statement::LISTEN { .. } | Statement::UNLISTEN { .. } | Statement::NOTIFY { .. } => self.inert(Inert::Notification),
+            Statement::Prepare { .. } | Statement::Execute { .. } => self.unmodelled_kind(UnmodelledKind::DynamicSql),
+            Statement::Deallocate { .. } => self.inert(Inert::Deallocate),
+            // The statements above and the first words of an unparsed one name kinds through the same
+            // `Inert` / `UnmodelledKind`, so the labels agree; what else parses is classified by its words.
             other => {
                 let text = other.to_string();
                 match classify_unparsed(&text) {
@@ -342,6 +360,24 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_is_labelled_the_same_whether_or_not_sqlparser_parses_it() {
+        let kinds = |sql: &str| -> Vec<Change> {
+            let mut s = Schema::new(Dialect::Postgres);
+            let (events, _) = apply_script(&mut s, &Script { path: "m.sql".into(), text: sql.into(), first_line: 1 });
+            events.into_iter().map(|e| e.change).collect()
+        };
+        // Parsed (COMMENT ON TABLE) and recovered from the first words (COMMENT ON FUNCTION f(int)).
+        assert_eq!(kinds("COMMENT ON TABLE t IS 'x'; COMMENT ON FUNCTION f(int) IS 'x';"), vec![Change::NoSchemaEffect { what: Inert::Comment }; 2]);
+        // A policy sqlparser reads and a rule it does not: one kind, one label and reason.
+        let c = kinds("CREATE TABLE t (id int); CREATE POLICY p ON t USING (true); CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING;");
+        assert_eq!(c[1..], [Change::Unmodelled { what: UnmodelledKind::RuleOrPolicy }, Change::Unmodelled { what: UnmodelledKind::RuleOrPolicy }], "{c:?}");
+        assert_eq!(
+            kinds("CREATE EXTENSION IF NOT EXISTS pgcrypto; ALTER EXTENSION pgcrypto UPDATE;"),
+            vec![Change::NoSchemaEffect { what: Inert::Extension }; 2]
+        );
+    }
+
+    #[test]
     fn a_statement_nothing_reads_is_an_unparsed_event_naming_what_its_tokens_show() {
         let c = changes(
             Dialect::Postgres,
@@ -361,7 +397,7 @@ mod tests {
         let c = changes(Dialect::Postgres, "COMMENT ON TABLE t IS;\nGRANT ALL ON;\nCREATE TRIGGER x AFTER INSERT ON t EXECUTE PROCEDURE f(;");
         assert!(matches!(&c[0], Change::Unparsed { what, .. } if what == "COMMENT"), "{c:?}");
         assert!(matches!(&c[1], Change::Unparsed { what, .. } if what == "privileges"), "{c:?}");
-        assert!(matches!(&c[2], Change::Unmodelled { what, .. } if what == "trigger"), "{c:?}");
+        assert!(matches!(&c[2], Change::Unmodelled { what: UnmodelledKind::Trigger }), "{c:?}");
         // Valid PostgreSQL that sqlparser's COMMENT, GRANT, SET and VACUUM grammars miss is what it says.
         let c = changes(
             Dialect::Postgres,

@@ -8,10 +8,12 @@
 //!   from `[workspace.dependencies]`; renamed ones (`package = "…"`) by
 //!   their crate name.
 //!
-//! The migrations folder is found by `migsafe_core::folder`, shared with the
-//! macros. Everything here takes text and returns values (no IO).
+//! The macros (when the settings name no dialect) and `cargo migsafe` both
+//! choose with [`choose`], so they never read one folder in two dialects.
+//! The migrations folder is found by [`crate::folder`], shared the same way.
+//! Everything here takes text and returns values (no IO).
 
-use migsafe_core::Dialect;
+use crate::Dialect;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How surely a dependency is in the build.

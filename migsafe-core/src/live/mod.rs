@@ -1,11 +1,16 @@
 //! A live database's catalog as a [`Schema`], and a binary's footprint
-//! checked against it: the analysis behind `migsafe_runtime::verify`.
+//! checked against it: the analysis behind `migsafe_runtime::guard` and
+//! `cargo migsafe verify`.
 //!
-//! The runtime reads the catalog (one query for every column of every table,
-//! one for every enum value) and hands the rows here as plain data; this
-//! module builds the same [`Schema`] the migrations build and resolves each
-//! site with [`resolve_site`], so the findings carry `check`'s rule id
-//! (`head-schema-mismatch`) and the macros' wording. No IO.
+//! The runtime and the CLI send the catalog queries of [`queries`] (one per
+//! kind of object, never one per site or table) and hand the rows here as
+//! plain data; this module builds the same [`Schema`] the migrations build
+//! and resolves each site with [`resolve_site`], so the findings carry
+//! `check`'s rule id (`head-schema-mismatch`) and the macros' wording;
+//! [`drift`] compares the schema the migrations build with the catalog. No IO.
+
+pub mod drift;
+pub mod queries;
 
 use crate::annotations::{Decl, Site};
 use crate::check::{Revision, SiteRef, SiteUse};
@@ -48,6 +53,49 @@ pub struct CatalogEnumValue {
     pub value: String,
 }
 
+/// One index of a table, as the catalog shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogIndex {
+    /// The table's schema (PostgreSQL); empty for MySQL and SQLite.
+    pub schema: String,
+    pub table: String,
+    pub name: String,
+    /// The key columns in order (an expression's place left out).
+    pub columns: Vec<String>,
+    pub unique: bool,
+    /// The primary key's index.
+    pub primary: bool,
+}
+
+/// One column's default, as the database prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogDefault {
+    pub schema: String,
+    pub table: String,
+    pub column: String,
+    pub expression: String,
+}
+
+/// Everything `cargo migsafe verify` reads of a live database.
+#[derive(Debug, Clone)]
+pub struct LiveCatalog {
+    pub dialect: Dialect,
+    pub columns: Vec<CatalogColumn>,
+    pub enums: Vec<CatalogEnumValue>,
+    pub indexes: Vec<CatalogIndex>,
+    pub defaults: Vec<CatalogDefault>,
+}
+
+/// A table or type's key in the schema model: `name`, or `schema.name`
+/// outside the dialect's default schema.
+pub(crate) fn key(dialect: Dialect, schema: &str, name: &str) -> String {
+    if schema.is_empty() {
+        name.to_string()
+    } else {
+        qualify(dialect, &[schema.to_string(), name.to_string()])
+    }
+}
+
 /// Where the live schema "came from", for findings and messages.
 fn live_location() -> Location {
     Location { file: "<live database>".into(), line: 0, column: 0 }
@@ -56,7 +104,7 @@ fn live_location() -> Location {
 /// The [`Schema`] a live database's catalog describes (rows in catalog order).
 pub fn schema_from_catalog(dialect: Dialect, columns: &[CatalogColumn], enums: &[CatalogEnumValue]) -> Schema {
     let mut schema = Schema::new(dialect);
-    let key = |s: &str, name: &str| if s.is_empty() { name.to_string() } else { qualify(dialect, &[s.to_string(), name.to_string()]) };
+    let key = |s: &str, name: &str| key(dialect, s, name);
     for v in enums {
         let k = key(&v.schema, &v.type_name);
         schema.enums.entry(k.clone()).or_insert_with(|| EnumType { name: k, values: Vec::new(), created: live_location() }).values.push(v.value.clone());
@@ -114,6 +162,12 @@ pub fn schema_from_catalog(dialect: Dialect, columns: &[CatalogColumn], enums: &
 /// findings (what `check` reports for N on the schema the pending
 /// migrations build), in site order.
 pub fn verify(schema: &Schema, sites: &[Site]) -> Vec<Finding> {
+    verify_as(schema, sites, "this binary")
+}
+
+/// [`verify`] for code that is not the running binary: `who` names it in
+/// the messages (`cargo migsafe verify`: "the code of the working tree").
+pub fn verify_as(schema: &Schema, sites: &[Site], who: &str) -> Vec<Finding> {
     let enums: Vec<_> = sites.iter().filter_map(|s| if let Decl::SqlEnum(e) = &s.decl { Some(e) } else { None }).collect();
     let mut out = Vec::new();
     for site in sites {
@@ -123,7 +177,7 @@ pub fn verify(schema: &Schema, sites: &[Site]) -> Vec<Finding> {
             let f = Finding::new(&HEAD_SCHEMA_MISMATCH, table, p.column.as_deref())
                 .sites(vec![SiteRef::new(Revision::Head, &site.file, site.line, &site.item, SiteUse::Declares)])
                 .message(format!(
-                    "this binary does not work on the live database: {}",
+                    "{who} does not work on the live database: {}",
                     p.message.replace("in the schema the migrations build", "in the live database")
                 ))
                 .help("make the code and the database agree: deploy the migrations this binary was built against, or a binary built against this database");

@@ -1,0 +1,164 @@
+//! What the rehearsal runs and leaves behind: child processes (`cargo test`,
+//! `git worktree`) each in a process group of its own, the signal handler
+//! that stops that group on Ctrl-C / SIGTERM / SIGHUP, and the temporary git
+//! worktree, removed on drop. The scratch database is `scratch`'s; the guards
+//! are dropped on every way out of `run`, an interrupt included, because the
+//! handler only records it and stops the child: the main thread unwinds.
+
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// The process group of the running child (0: none).
+static CHILD_GROUP: AtomicI32 = AtomicI32::new(0);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    #[error("interrupted: the drill stopped, and what it made (scratch database, worktree) is removed")]
+    Interrupted,
+    #[error("cannot run `{command}`: {message}")]
+    Spawn { command: String, message: String },
+    #[error("`{command}` failed ({status}): {stderr}")]
+    Failed { command: String, status: String, stderr: String },
+    #[error("cannot install the signal handler: {0}")]
+    Handler(String),
+}
+
+/// Record SIGINT, SIGTERM and SIGHUP instead of dying, and stop the running
+/// child's process group (SIGTERM; a second signal sends SIGKILL).
+pub fn install_handler() -> Result<(), ProcessError> {
+    ctrlc::set_handler(|| {
+        let again = INTERRUPTED.swap(true, Ordering::SeqCst);
+        let signal = if again { Signal::SIGKILL } else { Signal::SIGTERM };
+        kill_child_group(signal);
+    })
+    .map_err(|e| ProcessError::Handler(e.to_string()))
+}
+
+fn kill_child_group(signal: Signal) {
+    let group = CHILD_GROUP.load(Ordering::SeqCst);
+    if group > 0 {
+        let _ = killpg(Pid::from_raw(group), signal);
+    }
+}
+
+/// Whether an interrupt arrived: the caller stops at its next step.
+pub fn check_interrupt() -> Result<(), ProcessError> {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        Err(ProcessError::Interrupted)
+    } else {
+        Ok(())
+    }
+}
+
+/// A finished child: its status and what it printed.
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `cmd` in a process group of its own, echoing its output to our stderr
+/// when `echo` is set, and collect it. Interrupted: the group is stopped and
+/// this returns [`ProcessError::Interrupted`].
+pub fn run(mut cmd: Command, echo: bool) -> Result<Output, ProcessError> {
+    let shown = format!("{cmd:?}");
+    check_interrupt()?;
+    cmd.process_group(0).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| ProcessError::Spawn { command: shown.clone(), message: e.to_string() })?;
+    let group = i32::try_from(child.id()).unwrap_or(0);
+    CHILD_GROUP.store(group, Ordering::SeqCst);
+    // A signal between the spawn and the store found no group to stop.
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        kill_child_group(Signal::SIGTERM);
+    }
+    let out = child.stdout.take().map(|s| std::thread::spawn(move || collect(s, echo)));
+    let err = child.stderr.take().map(|s| std::thread::spawn(move || collect(s, echo)));
+    let status = child.wait();
+    CHILD_GROUP.store(0, Ordering::SeqCst);
+    // Whatever of the group outlived cargo (a test binary after an
+    // interrupt, a server a test started): none of it may hold the database.
+    if group > 0 {
+        let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+    }
+    let stdout = out.and_then(|h| h.join().ok()).unwrap_or_default();
+    let stderr = err.and_then(|h| h.join().ok()).unwrap_or_default();
+    check_interrupt()?;
+    let status = status.map_err(|e| ProcessError::Spawn { command: shown, message: e.to_string() })?;
+    Ok(Output { status, stdout, stderr })
+}
+
+fn collect(stream: impl Read, echo: bool) -> String {
+    let mut all = String::new();
+    for line in BufReader::new(stream).lines() {
+        let Ok(line) = line else { break };
+        if echo {
+            eprintln!("    {line}");
+        }
+        all.push_str(&line);
+        all.push('\n');
+    }
+    all
+}
+
+/// Run `git` in `repo`; its failure is an error with git's message.
+pub fn git(repo: &Path, args: &[&str]) -> Result<String, ProcessError> {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(repo).args(args);
+    let shown = format!("git {}", args.join(" "));
+    let out = run(cmd, false)?;
+    if !out.status.success() {
+        return Err(ProcessError::Failed { command: shown, status: out.status.to_string(), stderr: out.stderr.trim().to_string() });
+    }
+    Ok(out.stdout)
+}
+
+/// A temporary folder holding N-1's git worktree (and anything else the
+/// rehearsal puts beside it); the worktree is unregistered and the folder
+/// deleted on drop.
+pub struct Workspace {
+    repo: PathBuf,
+    pub dir: PathBuf,
+    pub worktree: Option<PathBuf>,
+}
+
+impl Workspace {
+    pub fn create(repo: &Path, name: &str) -> std::io::Result<Workspace> {
+        let dir = std::env::temp_dir().join(name);
+        std::fs::create_dir(&dir)?;
+        Ok(Workspace { repo: repo.to_path_buf(), dir, worktree: None })
+    }
+
+    /// Check `sha` out in `<dir>/worktree`, detached.
+    pub fn add_worktree(&mut self, sha: &str) -> Result<PathBuf, ProcessError> {
+        let path = self.dir.join("worktree");
+        // Registered before it exists: an interrupt during `git worktree add` is still cleaned up.
+        self.worktree = Some(path.clone());
+        git(&self.repo, &["worktree", "add", "--detach", "--quiet", &path.to_string_lossy(), sha])?;
+        Ok(path)
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        // Not through `run`: an interrupt must not stop the cleanup.
+        let git = |args: &[&str]| Command::new("git").arg("-C").arg(&self.repo).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        if let Some(w) = &self.worktree {
+            let _ = git(&["worktree", "remove", "--force", "--force", &w.to_string_lossy()]);
+        }
+        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                eprintln!("error: could not remove {}: {e}", self.dir.display());
+            }
+        }
+        if self.worktree.is_some() {
+            let _ = git(&["worktree", "prune"]);
+            eprintln!("removed the worktree {}", self.dir.join("worktree").display());
+        }
+    }
+}
