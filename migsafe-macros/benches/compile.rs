@@ -30,6 +30,10 @@
 //!   before it gets only the new one applied, and every site is resolved
 //!   again against the result.
 //!
+//! The annotated crates use migsafe-runtime's default features (the checks
+//! only); one more, warm, enables `footprint`, which also records every site
+//! in the binary (what `footprint()` and the start-up guard read).
+//!
 //! The medians and the differences to the plain crate are printed; the target
 //! is ≤ 0.25 s.
 
@@ -69,11 +73,16 @@ fn main() -> ExitCode {
     let plain = root.join("plain");
     let macros = root.join("macros");
     let macros_opt = root.join("macros-opt");
+    let macros_fp = root.join("macros-footprint");
     let (plain_src, macro_src) = generate(&schema, sites);
-    let crates =
-        [(&plain, &plain_src, "bench-plain", false), (&macros, &macro_src, "bench-macros", false), (&macros_opt, &macro_src, "bench-macros-opt", true)];
-    for (dir, modules, name, opt) in crates {
-        if let Err(e) = write_crate(dir, name, &runtime, &corpus, modules, opt) {
+    let crates = [
+        (&plain, &plain_src, "bench-plain", false, false),
+        (&macros, &macro_src, "bench-macros", false, false),
+        (&macros_opt, &macro_src, "bench-macros-opt", true, false),
+        (&macros_fp, &macro_src, "bench-macros-footprint", false, true),
+    ];
+    for (dir, modules, name, opt, footprint) in crates {
+        if let Err(e) = write_crate(dir, name, &runtime, &corpus, modules, opt, footprint) {
             eprintln!("compile bench: cannot write {}: {e}", dir.display());
             return ExitCode::from(2);
         }
@@ -92,6 +101,7 @@ fn main() -> ExitCode {
         (&macros_opt, "opt 3, cold", true, false),
         (&macros, "macros, added", false, true),
         (&macros_opt, "opt 3, added", false, true),
+        (&macros_fp, "footprint, warm", false, false),
     ];
     for (dir, what, cold, add) in configs {
         // The first build compiles the dependencies (shared target dir) and the
@@ -135,6 +145,7 @@ fn main() -> ExitCode {
         (4, "build-override opt-level = 3, cold (schema built)"),
         (5, "default dev profile, a migration added (applied to the cached schema, every site checked again)"),
         (6, "build-override opt-level = 3, a migration added"),
+        (7, "feature `footprint` (each site also recorded in the binary, for footprint() and the guard), warm cache"),
     ] {
         let diff = medians[k].as_secs_f64() - medians[0].as_secs_f64();
         println!("macros add {diff:+.3} s per check of a crate with {sites} sites: {label} (target: <= 0.250 s)");
@@ -249,14 +260,15 @@ fn generate(schema: &Schema, sites: usize) -> (Vec<String>, Vec<String>) {
 }
 
 /// `opt`: build the proc macro and its dependencies optimized, as sqlx recommends for its macros.
-fn write_crate(dir: &Path, name: &str, runtime: &Path, corpus: &Path, modules: &[String], opt: bool) -> std::io::Result<()> {
+fn write_crate(dir: &Path, name: &str, runtime: &Path, corpus: &Path, modules: &[String], opt: bool, footprint: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("src"))?;
     let toml_path = |p: &Path| p.display().to_string().replace('\\', "/");
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\nmigsafe-runtime = {{ path = \"{}\" }}\n\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n{}",
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\nmigsafe-runtime = {{ path = \"{}\"{} }}\n\n[package.metadata.migsafe]\nmigrations = \"migrations\"\ndialect = \"postgres\"\n{}",
             toml_path(runtime),
+            if footprint { ", features = [\"footprint\"]" } else { "" },
             if opt { "\n[profile.dev.build-override]\nopt-level = 3\n" } else { "" }
         ),
     )?;
