@@ -43,7 +43,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The version of the cache's layout: the first bytes of every `.schema` file,
 /// and hashed into every key. Bump it whenever what is stored changes meaning
 /// (the build identity in the key changes anyway with every build).
-const FORMAT: &[u8] = b"migsafe-schema-cache 3 postcard\n";
+const FORMAT: &[u8] = b"migsafe-schema-cache 4 postcard\n";
 const MAX_AGE: Duration = Duration::from_secs(14 * 24 * 3600);
 /// A `.passed` file larger than this (a million annotations) starts over.
 const MAX_PASSED: u64 = 16 << 20;
@@ -152,21 +152,28 @@ impl Disk {
         read_checked(&self.prefix_path)
     }
 
-    /// Stores the folder's latest schema with the migrations it was built from.
+    /// Stores the folder's latest schema with the migrations it was built
+    /// from, and this entry's `.passed` file (which holds the annotations that
+    /// pass against that schema).
     pub fn write_prefix(&self, migrations: &[[u8; 32]], schema: &Schema) {
-        // Borrowed, encoded as postcard encodes [`Prefix`]'s two fields: no copy of the schema.
-        write_checked(&self.prefix_path, &(migrations, schema));
+        let passed = self.passed_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // Borrowed, encoded as postcard encodes [`Prefix`]'s fields: no copy of the schema.
+        write_checked(&self.prefix_path, &(migrations, schema, passed));
+    }
+
+    /// The annotations that passed against a prefix's schema (its `.passed` file, beside this entry's).
+    pub fn read_passed_of(&self, prefix: &Prefix) -> HashSet<u128> {
+        let file = std::path::Path::new(&prefix.passed);
+        match (self.passed_path.parent(), file.file_name()) {
+            // Only a bare file name of this folder (the prefix file is ours, but never trusted with a path).
+            (Some(folder), Some(name)) if name == file.as_os_str() => read_passed_file(&folder.join(name)),
+            _ => HashSet::new(),
+        }
     }
 
     /// The hashes of the annotations that passed against this schema.
     pub fn read_passed(&self) -> HashSet<u128> {
-        let Ok(bytes) = std::fs::read(&self.passed_path) else { return HashSet::new() };
-        if bytes.len() as u64 > MAX_PASSED {
-            let _ = std::fs::remove_file(&self.passed_path);
-            return HashSet::new();
-        }
-        // A torn last record (a concurrent append) is left out.
-        bytes.chunks_exact(16).map(|c| u128::from_le_bytes(c.try_into().unwrap_or_default())).collect()
+        read_passed_file(&self.passed_path)
     }
 
     /// Records that an annotation passed (one `write` of 16 bytes in append mode).
@@ -189,6 +196,19 @@ pub struct Prefix {
     /// Per migration: SHA-256 of its up script's path, first line and text.
     pub migrations: Vec<[u8; 32]>,
     pub schema: Schema,
+    /// The `.passed` file (a name in the cache folder) of the annotations that pass against `schema`.
+    pub passed: String,
+}
+
+/// The annotation hashes of a `.passed` file.
+fn read_passed_file(path: &Path) -> HashSet<u128> {
+    let Ok(bytes) = std::fs::read(path) else { return HashSet::new() };
+    if bytes.len() as u64 > MAX_PASSED {
+        let _ = std::fs::remove_file(path);
+        return HashSet::new();
+    }
+    // A torn last record (a concurrent append) is left out.
+    bytes.chunks_exact(16).map(|c| u128::from_le_bytes(c.try_into().unwrap_or_default())).collect()
 }
 
 /// What identifies a migration's effect on the schema: its up script.

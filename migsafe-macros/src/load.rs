@@ -35,6 +35,9 @@ pub struct Loaded {
     fingerprint: Fingerprint,
     disk: Option<Disk>,
     schema: OnceLock<Result<Schema, LoadError>>,
+    /// When the schema was built from the cached one of fewer migrations: the
+    /// annotations that passed against that one, and what the new migrations changed.
+    carry: OnceLock<crate::carry::Carry>,
     /// Hashes of the annotations that passed against this schema (from the disk cache, and this process).
     passed: Mutex<HashSet<u128>>,
     /// The files were `include_bytes!`d already (see [`Loaded::first_mention`]).
@@ -51,6 +54,7 @@ impl Loaded {
             fingerprint,
             disk,
             schema: OnceLock::new(),
+            carry: OnceLock::new(),
             passed: Mutex::new(passed),
             mentioned: AtomicBool::new(false),
         }
@@ -62,7 +66,12 @@ impl Loaded {
             if let Some(s) = self.disk.as_ref().and_then(|d| d.read_schema()) {
                 return Ok(s);
             }
-            let built = build(&self.located, &self.fingerprint, self.disk.as_ref()).map(|(schema, _)| schema);
+            let built = build(&self.located, &self.fingerprint, self.disk.as_ref()).map(|(schema, _, carry)| {
+                if let Some(c) = carry {
+                    let _ = self.carry.set(c);
+                }
+                schema
+            });
             if let (Ok(s), Some(d)) = (&built, &self.disk) {
                 d.write_schema(s);
             }
@@ -73,6 +82,17 @@ impl Loaded {
     /// Whether this annotation (see [`crate::cache::decl_key`]) already passed against this schema.
     pub fn passed(&self, key: u128) -> bool {
         self.passed.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
+    }
+
+    /// Whether this annotation passed against the schema before the added
+    /// migrations and names nothing they changed (see [`crate::carry`]): then it
+    /// passes now, and is recorded so. Call after [`Loaded::schema`].
+    pub fn carried(&self, key: u128, decl: &migsafe_core::annotations::Decl) -> bool {
+        let kept = self.carry.get().is_some_and(|c| c.keeps(key, decl));
+        if kept {
+            self.record_pass(key);
+        }
+        kept
     }
 
     /// Records that an annotation resolved without a problem against [`Loaded::schema`].
@@ -327,7 +347,7 @@ fn missing_folder(l: &Located) -> String {
 /// when the disk cache holds the folder's schema after migrations that are,
 /// in order and byte for byte, the first ones of the folder (a migration was
 /// added), only the others are applied to it.
-fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schema, usize), LoadError> {
+fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schema, usize, Option<crate::carry::Carry>), LoadError> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
     for (path, _, _) in files {
@@ -355,9 +375,11 @@ fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schem
     let stamps: Vec<[u8; 32]> = migrations.iter().map(|m| crate::cache::stamp(&m.up)).collect();
     let cached =
         disk.and_then(|d| d.read_prefix()).filter(|p| !found.iter().any(|d| d.severity == migsafe_core::Severity::Error) && stamps.starts_with(&p.migrations));
-    let (schema, applied) = match cached {
+    let (schema, applied, carry) = match cached {
         Some(prefix) => {
             let done = prefix.migrations.len();
+            let passed = disk.map(|d| d.read_passed_of(&prefix)).unwrap_or_default();
+            let old = (!passed.is_empty() && done < migrations.len()).then(|| prefix.schema.clone());
             let mut schema = prefix.schema;
             let mut errors = Vec::new();
             for m in &migrations[done..] {
@@ -367,7 +389,8 @@ fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schem
             if !errors.is_empty() {
                 return Err(errors);
             }
-            (schema, migrations.len() - done)
+            let carry = old.and_then(|old| crate::carry::changed(&old, &schema)).map(|changed| crate::carry::Carry { passed, changed });
+            (schema, migrations.len() - done, carry)
         }
         None => {
             let history = analyze(l.dialect, &src);
@@ -375,13 +398,13 @@ fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schem
             if !errors.is_empty() {
                 return Err(errors);
             }
-            (history.schema, migrations.len())
+            (history.schema, migrations.len(), None)
         }
     };
     if let Some(d) = disk {
         d.write_prefix(&stamps, &schema);
     }
-    Ok((schema, applied))
+    Ok((schema, applied, carry))
 }
 
 /// Whether this is the first annotation in this compiler process (one crate)
@@ -528,12 +551,12 @@ mod tests {
         let write = |name: &str, text: &str| std::fs::write(migs.join(name), text).unwrap();
         let full = || {
             let fp = list(&migs).unwrap();
-            let (schema, applied) = build(&located, &fp, None).unwrap();
+            let (schema, applied, _) = build(&located, &fp, None).unwrap();
             assert_eq!(applied, fp.len());
             format!("{schema:?}")
         };
         let cached = || {
-            let (schema, applied) = build(&located, &list(&migs).unwrap(), Some(&disk)).unwrap();
+            let (schema, applied, _) = build(&located, &list(&migs).unwrap(), Some(&disk)).unwrap();
             (format!("{schema:?}"), applied)
         };
         write("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY, s TEXT);");

@@ -1,0 +1,170 @@
+//! Passes carried over an added migration.
+//!
+//! After a migration is added, the schema is the cached one with only the new
+//! migration applied ([`crate::cache::Prefix`]), but the annotations that
+//! passed against the old schema would all be resolved again. An annotation's
+//! check reads only the relations it names (their columns, the enum types of
+//! those columns, their unique indexes), so one that passed against the old
+//! schema and names none of the relations the new migration changed passes
+//! against the new one too. This module says which changed, conservatively:
+//! anything it cannot scope to relations (functions, triggers, domains,
+//! statements the parser could not read) carries nothing over.
+
+use migsafe_core::annotations::Decl;
+use migsafe_core::schema::Schema;
+use std::collections::{BTreeMap, HashSet};
+
+/// What the old passes and the schema change allow.
+#[derive(Debug)]
+pub struct Carry {
+    /// The annotations that passed against the old schema.
+    pub passed: HashSet<u128>,
+    /// The words of the names of every relation (and enum type) that changed, lowercased.
+    pub changed: HashSet<String>,
+}
+
+impl Carry {
+    /// Whether the annotation `key` (`decl`) passed before and names nothing that changed.
+    pub fn keeps(&self, key: u128, decl: &Decl) -> bool {
+        if !self.passed.contains(&key) {
+            return false;
+        }
+        // Every word of the declaration (the SQL text, table, column and type names, field types),
+        // lowercased: a superset of the relations its check reads.
+        let Ok(json) = serde_json::to_string(decl) else { return false };
+        let mentions = words(&json).any(|w| self.changed.contains(&w));
+        !mentions
+    }
+}
+
+/// The identifier-like words of `text`, lowercased (`"Orders".id` → `orders`, `id`).
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// Whether two values serialize alike (the model's types have no `PartialEq`).
+fn same<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    matches!((postcard::to_allocvec(a), postcard::to_allocvec(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The names of the map's entries that differ (added, dropped or changed).
+fn differing<'a, T: serde::Serialize>(a: &'a BTreeMap<String, T>, b: &'a BTreeMap<String, T>) -> impl Iterator<Item = &'a String> {
+    a.keys().chain(b.keys()).filter(move |k| match (a.get(*k), b.get(*k)) {
+        (Some(x), Some(y)) => !same(x, y),
+        _ => true,
+    })
+}
+
+/// The words of every relation and enum type that differs between `old` and
+/// `new`; `None` when something else differs, so that no pass carries over.
+pub fn changed(old: &Schema, new: &Schema) -> Option<HashSet<String>> {
+    if old.dialect != new.dialect
+        || !same(&old.domains, &new.domains)
+        || !same(&old.functions, &new.functions)
+        || !same(&old.insert_triggers, &new.insert_triggers)
+        || old.unread != new.unread
+    {
+        return None;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    names.extend(differing(&old.tables, &new.tables).map(String::as_str));
+    names.extend(differing(&old.views, &new.views).map(String::as_str));
+    let enums: Vec<&String> = differing(&old.enums, &new.enums).collect();
+    for e in &enums {
+        names.push(e);
+        // The tables with a column of that type, in either schema.
+        for schema in [old, new] {
+            for (t, table) in &schema.tables {
+                if table.columns.iter().any(|c| c.ty.user_type.as_deref() == Some(e.as_str())) {
+                    names.push(t);
+                }
+            }
+        }
+    }
+    // An index (unique ones decide ON CONFLICT) belongs to its table.
+    for schema in [old, new] {
+        for i in differing(&old.indexes, &new.indexes) {
+            if let Some(index) = schema.indexes.get(i) {
+                names.push(&index.table);
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    for n in names {
+        let before = out.len();
+        out.extend(words(n));
+        if out.len() == before && words(n).next().is_none() {
+            // A name with no word in it could hide in any text: nothing carries over.
+            return None;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migsafe_core::annotations::{Decl, SqlDecl};
+    use migsafe_core::migrations::Script;
+    use migsafe_core::schema::apply_script;
+    use migsafe_core::Dialect;
+
+    fn schema(sql: &str) -> Schema {
+        let mut s = Schema::new(Dialect::Postgres);
+        let (_, d) = apply_script(&mut s, &Script { path: "m.sql".into(), text: sql.into(), first_line: 1 });
+        assert!(d.is_empty(), "{d:?}");
+        s
+    }
+
+    fn after(old: &Schema, sql: &str) -> Schema {
+        let mut s = old.clone();
+        apply_script(&mut s, &Script { path: "n.sql".into(), text: sql.into(), first_line: 1 });
+        s
+    }
+
+    fn query(sql: &str) -> Decl {
+        Decl::Query(SqlDecl { sql: sql.into(), row: None, schema_typed: false, offline: Vec::new() })
+    }
+
+    const BASE: &str = "CREATE TYPE status AS ENUM ('a', 'b');
+        CREATE TABLE orders (id int PRIMARY KEY, status status NOT NULL, note text);
+        CREATE TABLE \"Users\" (id int PRIMARY KEY, name text);
+        CREATE TABLE logs (id int);";
+
+    #[test]
+    fn only_annotations_naming_a_changed_relation_are_checked_again() {
+        let old = schema(BASE);
+        let (q_orders, q_users, q_logs) =
+            (query("SELECT id, note FROM orders"), query("SELECT name FROM \"Users\" WHERE id = $1"), query("INSERT INTO logs (id) VALUES (1)"));
+        let carry = |new: &Schema| Carry { passed: HashSet::from([1, 2, 3]), changed: changed(&old, new).expect("scoped to relations") };
+        // A column dropped from orders: only the query on orders is checked again.
+        let c = carry(&after(&old, "ALTER TABLE orders DROP COLUMN note;"));
+        assert!(!c.keeps(1, &q_orders) && c.keeps(2, &q_users) && c.keeps(3, &q_logs));
+        // A quoted, mixed-case table: matched however it is written.
+        let c = carry(&after(&old, "ALTER TABLE \"Users\" ADD COLUMN email text;"));
+        assert!(c.keeps(1, &q_orders) && !c.keeps(2, &q_users));
+        // An enum value added: the tables with a column of that type are changed too.
+        let c = carry(&after(&old, "ALTER TYPE status ADD VALUE 'c';"));
+        assert!(!c.keeps(1, &q_orders) && c.keeps(2, &q_users));
+        // A new table of the same unqualified name in another schema may shadow it.
+        let c = carry(&after(&old, "CREATE SCHEMA audit; CREATE TABLE audit.logs (id int, at timestamptz NOT NULL);"));
+        assert!(!c.keeps(3, &q_logs) && c.keeps(1, &q_orders));
+        // A unique index (ON CONFLICT needs one) changes its table.
+        let c = carry(&after(&old, "CREATE UNIQUE INDEX logs_id ON logs (id);"));
+        assert!(!c.keeps(3, &q_logs) && c.keeps(2, &q_users));
+        // An annotation that had not passed is never kept.
+        assert!(!carry(&after(&old, "CREATE TABLE other (id int);")).keeps(4, &q_orders));
+    }
+
+    #[test]
+    fn what_is_not_scoped_to_relations_carries_nothing_over() {
+        let old = schema(BASE);
+        let trigger = "CREATE FUNCTION fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.note := 'x'; RETURN NEW; END $$;
+            CREATE TRIGGER t BEFORE INSERT ON logs FOR EACH ROW EXECUTE FUNCTION fill();";
+        assert!(changed(&old, &after(&old, trigger)).is_none());
+        assert!(changed(&old, &after(&old, "ALTER TABLE orders FROB COLUMN note;")).is_none(), "an unreadable statement");
+        assert!(changed(&old, &after(&old, "CREATE DOMAIN cents AS bigint;")).is_none());
+        // Nothing changed: nothing to check again.
+        assert_eq!(changed(&old, &after(&old, "COMMENT ON TABLE orders IS 'x';")), Some(HashSet::new()));
+    }
+}
