@@ -27,8 +27,12 @@
 //!   migration changed, before the prefix cache);
 //! - added: the cache on, and before each check a new migration after every
 //!   other (as a release adds one): the cached schema of the migrations
-//!   before it gets only the new one applied, and every site is resolved
-//!   again against the result.
+//!   before it gets only the new one applied; an annotation that passed and
+//!   names nothing the migration changed passes again without being
+//!   resolved. "added" adds a table (no site names it); "altered" adds a
+//!   column to lemmy's `person`, so the sites that name it are resolved again.
+//!
+//! Runs are interleaved: each round times every configuration once.
 //!
 //! The annotated crates use migsafe-runtime's default features (the checks
 //! only); one more, warm, enables `footprint`, which also records every site
@@ -74,11 +78,15 @@ fn main() -> ExitCode {
     let macros = root.join("macros");
     let macros_opt = root.join("macros-opt");
     let macros_fp = root.join("macros-footprint");
+    let (added, added_opt, altered) = (root.join("macros-added"), root.join("macros-opt-added"), root.join("macros-altered"));
     let (plain_src, macro_src) = generate(&schema, sites);
     let crates = [
         (&plain, &plain_src, "bench-plain", false, false),
         (&macros, &macro_src, "bench-macros", false, false),
         (&macros_opt, &macro_src, "bench-macros-opt", true, false),
+        (&added, &macro_src, "bench-macros-added", false, false),
+        (&added_opt, &macro_src, "bench-macros-opt-added", true, false),
+        (&altered, &macro_src, "bench-macros-altered", false, false),
         (&macros_fp, &macro_src, "bench-macros-footprint", false, true),
     ];
     for (dir, modules, name, opt, footprint) in crates {
@@ -92,49 +100,51 @@ fn main() -> ExitCode {
     println!("lemmy schema: {} tables; parsing its migrations takes {:.3} s in this (optimized) process", schema.tables.len(), analyzed.as_secs_f64());
     println!("generated {sites} sites in {MODULES} modules under {}", root.display());
 
-    let mut medians = Vec::new();
+    // (crate, label, cold, the migration each run adds: none, a new table, or a column of a table the sites use)
     let configs = [
-        (&plain, "plain literals", false, false),
-        (&macros, "macros, warm", false, false),
-        (&macros, "macros, cold", true, false),
-        (&macros_opt, "opt 3, warm", false, false),
-        (&macros_opt, "opt 3, cold", true, false),
-        (&macros, "macros, added", false, true),
-        (&macros_opt, "opt 3, added", false, true),
-        (&macros_fp, "footprint, warm", false, false),
+        (&plain, "plain literals", false, Added::None),
+        (&macros, "macros, warm", false, Added::None),
+        (&macros, "macros, cold", true, Added::None),
+        (&macros_opt, "opt 3, warm", false, Added::None),
+        (&macros_opt, "opt 3, cold", true, Added::None),
+        (&added, "macros, added", false, Added::Table),
+        (&added_opt, "opt 3, added", false, Added::Table),
+        (&macros_fp, "footprint, warm", false, Added::None),
+        (&altered, "macros, altered", false, Added::Column),
     ];
-    for (dir, what, cold, add) in configs {
-        // The first build compiles the dependencies (shared target dir) and the
-        // proc macro, and (warm) fills the macros' disk cache.
+    // The first build of each compiles the dependencies (shared target dir) and
+    // the proc macro, and (warm) fills the macros' disk cache.
+    for (dir, what, cold, _) in configs {
         if let Err(e) = check(dir, &target, cold) {
             eprintln!("compile bench: the {what} crate does not build:\n{e}");
             return ExitCode::FAILURE;
         }
-        let mut times = Vec::new();
-        for i in 0..runs {
+    }
+    // Runs interleaved (each round times every configuration once), so a
+    // change in the machine's load falls on all of them alike.
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); configs.len()];
+    for i in 0..runs {
+        for (k, (dir, what, cold, add)) in configs.iter().enumerate() {
             let file = dir.join("src").join(format!("m{}.rs", i % MODULES));
-            if add {
-                // A new migration (after every other), as a release adds one.
-                let m = dir.join("migrations").join(format!("9999-12-31-{:06}_bench_added", i + 100_000 * usize::from(dir == &macros_opt)));
-                let _ = std::fs::create_dir_all(&m);
-                let _ = std::fs::write(m.join("up.sql"), format!("CREATE TABLE bench_added_{i} (id INT PRIMARY KEY, note TEXT);\n"));
-                let _ = std::fs::write(m.join("down.sql"), format!("DROP TABLE bench_added_{i};\n"));
-            }
+            add.write(dir, i);
             touch(&file);
             let t = Instant::now();
-            if let Err(e) = check(dir, &target, cold) {
+            if let Err(e) = check(dir, &target, *cold) {
                 eprintln!("compile bench: {what}: {e}");
                 return ExitCode::FAILURE;
             }
-            times.push(t.elapsed());
+            times[k].push(t.elapsed());
         }
-        times.sort();
-        let median = times[times.len() / 2];
+    }
+    let mut medians = Vec::new();
+    for ((_, what, _, _), mut t) in configs.iter().zip(times) {
+        t.sort();
+        let median = t[t.len() / 2];
         println!(
             "{what:>15}: median {:.3} s over {runs} runs of touch + cargo check (min {:.3} s, max {:.3} s)",
             median.as_secs_f64(),
-            times[0].as_secs_f64(),
-            times[times.len() - 1].as_secs_f64()
+            t[0].as_secs_f64(),
+            t[t.len() - 1].as_secs_f64()
         );
         medians.push(median);
     }
@@ -143,9 +153,10 @@ fn main() -> ExitCode {
         (2, "default dev profile, cold (schema built)"),
         (3, "build-override opt-level = 3, warm cache"),
         (4, "build-override opt-level = 3, cold (schema built)"),
-        (5, "default dev profile, a migration added (applied to the cached schema, every site checked again)"),
-        (6, "build-override opt-level = 3, a migration added"),
+        (5, "default dev profile, a migration adding a table (applied to the cached schema; passes carried over)"),
+        (6, "build-override opt-level = 3, a migration adding a table"),
         (7, "feature `footprint` (each site also recorded in the binary, for footprint() and the guard), warm cache"),
+        (8, "default dev profile, a migration adding a column to `person` (the sites naming it checked again)"),
     ] {
         let diff = medians[k].as_secs_f64() - medians[0].as_secs_f64();
         println!("macros add {diff:+.3} s per check of a crate with {sites} sites: {label} (target: <= 0.250 s)");
@@ -282,6 +293,30 @@ fn write_crate(dir: &Path, name: &str, runtime: &Path, corpus: &Path, modules: &
     // The plain crate still depends on migsafe-runtime, so both check the same dependency graph.
     lib.push_str("#[allow(unused_imports)]\nuse migsafe_runtime as _;\n");
     std::fs::write(dir.join("src/lib.rs"), lib)
+}
+
+/// The migration a run adds before it checks (as a release adds one, after every other).
+#[derive(Clone, Copy)]
+enum Added {
+    None,
+    /// A new table: no site names it, so every pass carries over.
+    Table,
+    /// A column of lemmy's `person`: the sites that name `person` are checked again.
+    Column,
+}
+
+impl Added {
+    fn write(self, dir: &Path, i: usize) {
+        let (up, down) = match self {
+            Added::None => return,
+            Added::Table => (format!("CREATE TABLE bench_added_{i} (id INT PRIMARY KEY, note TEXT);\n"), format!("DROP TABLE bench_added_{i};\n")),
+            Added::Column => (format!("ALTER TABLE person ADD COLUMN bench_added_{i} TEXT;\n"), format!("ALTER TABLE person DROP COLUMN bench_added_{i};\n")),
+        };
+        let m = dir.join("migrations").join(format!("9999-12-31-{i:06}_bench_added"));
+        let _ = std::fs::create_dir_all(&m);
+        let _ = std::fs::write(m.join("up.sql"), up);
+        let _ = std::fs::write(m.join("down.sql"), down);
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
