@@ -167,23 +167,8 @@ fn mysql_catalog(url: &DbUrl) -> Result<LiveCatalog, DbError> {
     let opts = mysql::OptsBuilder::from_opts(opts).tcp_connect_timeout(Some(TIMEOUT));
     let mut conn = mysql::Conn::new(opts).map_err(|e| DbError::Connect { url: url.shown.clone(), why: chain(&e) })?;
     let err = |what: &'static str| move |e: mysql::Error| DbError::Query { url: url.shown.clone(), what, why: chain(&e) };
-    type ColumnRow = (String, String, i64, String, String, i64, i64, i64, i64);
-    let rows: Vec<ColumnRow> = conn.query(q::MYSQL_COLUMNS).map_err(err("columns"))?;
-    let columns = rows
-        .into_iter()
-        .map(|(schema, table, view, column, data_type, nullable, has_default, identity, generated)| CatalogColumn {
-            schema,
-            table,
-            view: view != 0,
-            column,
-            data_type,
-            enum_type: None,
-            nullable: nullable != 0,
-            has_default: has_default != 0,
-            identity: identity != 0,
-            generated: generated != 0,
-        })
-        .collect();
+    let rows: Vec<q::MysqlColumnRow> = conn.query(q::MYSQL_COLUMNS).map_err(err("columns"))?;
+    let columns = rows.into_iter().map(q::mysql_column).collect();
     let rows: Vec<(String, String, i64, String)> = conn.query(q::MYSQL_INDEXES).map_err(err("indexes"))?;
     let indexes = group_indexes(rows.into_iter().map(|(t, i, u, c)| {
         let primary = i == "PRIMARY";
@@ -218,22 +203,7 @@ fn sqlite_catalog(url: &DbUrl) -> Result<LiveCatalog, DbError> {
     let err = |what: &'static str| move |e: rusqlite::Error| DbError::Query { url: url.shown.clone(), what, why: chain(&e) };
     let mut stmt = conn.prepare(q::SQLITE_COLUMNS).map_err(err("columns"))?;
     let columns = stmt
-        .query_map([], |r| {
-            let data_type: String = r.get(3)?;
-            let (pk, hidden, pk_width): (i64, i64, i64) = (r.get(6)?, r.get(7)?, r.get(8)?);
-            Ok(CatalogColumn {
-                schema: String::new(),
-                table: r.get(0)?,
-                view: r.get(1)?,
-                column: r.get(2)?,
-                identity: q::sqlite_rowid(&data_type, pk, pk_width),
-                data_type,
-                enum_type: None,
-                nullable: !r.get::<_, bool>(4)?,
-                has_default: r.get(5)?,
-                generated: hidden == 2 || hidden == 3,
-            })
-        })
+        .query_map([], |r| Ok(q::sqlite_column((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))))
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(err("columns"))?;
     let mut stmt = conn.prepare(q::SQLITE_INDEXES).map_err(err("indexes"))?;

@@ -140,6 +140,46 @@ FROM sqlite_master m JOIN pragma_table_info(m.name) p
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND p.dflt_value IS NOT NULL
 ORDER BY m.name, p.cid";
 
+/// A row of [`MYSQL_COLUMNS`], as every driver reads it.
+pub type MysqlColumnRow = (String, String, i64, String, String, i64, i64, i64, i64);
+
+/// The column a row of [`MYSQL_COLUMNS`] describes (one decoding for the CLI's and the runtime's drivers).
+pub fn mysql_column((schema, table, view, column, data_type, nullable, has_default, identity, generated): MysqlColumnRow) -> super::CatalogColumn {
+    super::CatalogColumn {
+        schema,
+        table,
+        view: view != 0,
+        column,
+        data_type,
+        enum_type: None,
+        nullable: nullable != 0,
+        has_default: has_default != 0,
+        identity: identity != 0,
+        generated: generated != 0,
+    }
+}
+
+/// A row of [`SQLITE_COLUMNS`]: table, is view, column, declared type, not null, has default, pk position,
+/// hidden, primary-key width.
+pub type SqliteColumnRow = (String, bool, String, String, bool, bool, i64, i64, i64);
+
+/// The column a row of [`SQLITE_COLUMNS`] describes.
+pub fn sqlite_column((table, view, column, data_type, not_null, has_default, pk, hidden, pk_width): SqliteColumnRow) -> super::CatalogColumn {
+    super::CatalogColumn {
+        schema: String::new(),
+        table,
+        view,
+        column,
+        identity: sqlite_rowid(&data_type, pk, pk_width),
+        data_type,
+        enum_type: None,
+        nullable: !not_null,
+        has_default,
+        // 2, 3: a generated column (virtual, stored).
+        generated: hidden == 2 || hidden == 3,
+    }
+}
+
 /// A SQLite column of `pk` position in a key `pk_width` wide, declared
 /// `data_type`: the rowid alias.
 pub fn sqlite_rowid(data_type: &str, pk: i64, pk_width: i64) -> bool {

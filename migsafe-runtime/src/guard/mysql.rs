@@ -8,7 +8,7 @@
 //! # Ok(()) }
 //! ```
 
-use super::{enforce, sql, verify_catalog, Catalog, CatalogColumn, Dialect, GuardError, Policy, Report, VerifyError};
+use super::{enforce, sql, verify_catalog, Catalog, Dialect, GuardError, Policy, Report, VerifyError};
 use ::mysql::prelude::Queryable;
 
 fn error(e: ::mysql::Error) -> VerifyError {
@@ -19,23 +19,8 @@ fn error(e: ::mysql::Error) -> VerifyError {
 /// (`information_schema.COLUMNS`; an inline `ENUM(...)` keeps its values in
 /// the column's type, so there is no enum query).
 pub fn read_catalog(conn: &mut impl Queryable) -> Result<Catalog, VerifyError> {
-    type Row = (String, String, i64, String, String, i64, i64, i64, i64);
-    let rows: Vec<Row> = conn.query(sql::MYSQL_COLUMNS).map_err(error)?;
-    let columns = rows
-        .into_iter()
-        .map(|(schema, table, view, column, data_type, nullable, has_default, identity, generated)| CatalogColumn {
-            schema,
-            table,
-            view: view != 0,
-            column,
-            data_type,
-            enum_type: None,
-            nullable: nullable != 0,
-            has_default: has_default != 0,
-            identity: identity != 0,
-            generated: generated != 0,
-        })
-        .collect();
+    let rows: Vec<sql::MysqlColumnRow> = conn.query(sql::MYSQL_COLUMNS).map_err(error)?;
+    let columns = rows.into_iter().map(sql::mysql_column).collect();
     Ok(Catalog { dialect: Dialect::Mysql, columns, enums: Vec::new() })
 }
 

@@ -7,7 +7,7 @@
 //! # Ok(()) }
 //! ```
 
-use super::{enforce, sql, verify_catalog, Catalog, CatalogColumn, Dialect, GuardError, Policy, Report, VerifyError};
+use super::{enforce, sql, verify_catalog, Catalog, Dialect, GuardError, Policy, Report, VerifyError};
 use ::rusqlite::Connection;
 
 fn error(e: ::rusqlite::Error) -> VerifyError {
@@ -17,22 +17,8 @@ fn error(e: ::rusqlite::Error) -> VerifyError {
 /// The catalog of `conn`'s main database: one query (SQLite has no enum types).
 pub fn read_catalog(conn: &Connection) -> Result<Catalog, VerifyError> {
     let mut stmt = conn.prepare(sql::SQLITE_COLUMNS).map_err(error)?;
-    let rows = stmt.query_map([], |r| {
-        let data_type: String = r.get(3)?;
-        let (pk, hidden, pk_width): (i64, i64, i64) = (r.get(6)?, r.get(7)?, r.get(8)?);
-        Ok(CatalogColumn {
-            schema: String::new(),
-            table: r.get(0)?,
-            view: r.get(1)?,
-            column: r.get(2)?,
-            identity: sql::sqlite_rowid(&data_type, pk, pk_width),
-            data_type,
-            enum_type: None,
-            nullable: !r.get::<_, bool>(4)?,
-            has_default: r.get(5)?,
-            generated: hidden == 2 || hidden == 3,
-        })
-    });
+    let rows =
+        stmt.query_map([], |r| Ok(sql::sqlite_column((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))));
     let columns = rows.map_err(error)?.collect::<Result<Vec<_>, _>>().map_err(error)?;
     Ok(Catalog { dialect: Dialect::Sqlite, columns, enums: Vec::new() })
 }

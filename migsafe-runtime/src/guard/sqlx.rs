@@ -64,31 +64,15 @@ pub mod postgres {
 /// MySQL / MariaDB through a `sqlx::MySqlPool` (feature `sqlx-mysql`).
 #[cfg(feature = "sqlx-mysql")]
 pub mod mysql {
-    use super::super::{enforce, sql, verify_catalog, Catalog, CatalogColumn, Dialect, GuardError, Policy, Report, VerifyError};
+    use super::super::{enforce, sql, verify_catalog, Catalog, Dialect, GuardError, Policy, Report, VerifyError};
     use super::error;
     use ::sqlx::MySqlPool;
-
-    type ColumnRow = (String, String, i64, String, String, i64, i64, i64, i64);
 
     /// The catalog of the pool's database: one query (an inline `ENUM(...)`
     /// keeps its values in the column's type).
     pub async fn read_catalog(pool: &MySqlPool) -> Result<Catalog, VerifyError> {
-        let rows: Vec<ColumnRow> = ::sqlx::query_as(sql::MYSQL_COLUMNS).fetch_all(pool).await.map_err(error("columns"))?;
-        let columns = rows
-            .into_iter()
-            .map(|(schema, table, view, column, data_type, nullable, has_default, identity, generated)| CatalogColumn {
-                schema,
-                table,
-                view: view != 0,
-                column,
-                data_type,
-                enum_type: None,
-                nullable: nullable != 0,
-                has_default: has_default != 0,
-                identity: identity != 0,
-                generated: generated != 0,
-            })
-            .collect();
+        let rows: Vec<sql::MysqlColumnRow> = ::sqlx::query_as(sql::MYSQL_COLUMNS).fetch_all(pool).await.map_err(error("columns"))?;
+        let columns = rows.into_iter().map(sql::mysql_column).collect();
         Ok(Catalog { dialect: Dialect::Mysql, columns, enums: Vec::new() })
     }
 
