@@ -36,12 +36,21 @@ fn is_shallow(root: &Path) -> bool {
     repo::open(root).is_ok_and(|r| r.is_shallow())
 }
 
-/// The commit `rev` names, if it names one that this clone has. A revision
-/// expression gix does not read (`@{upstream}`, reflog entries) is asked of
-/// `git`, so every name git accepts still works.
+/// Revision syntax that gix may not read as git does (`@{upstream}`, reflog
+/// entries, `:/message` searches): only such an expression is asked of `git`
+/// when gix finds nothing, so a plain name that is simply missing (the
+/// default-branch probe tries four) spawns no process.
+fn git_only_syntax(rev: &str) -> bool {
+    rev.contains("@{") || rev.contains(":/") || rev.contains("^{/")
+}
+
+/// The commit `rev` names, if it names one that this clone has.
 fn commit_of(root: &Path, rev: &str) -> Option<String> {
     if let Some(sha) = repo::open(root).ok().and_then(|r| repo::commit_of(&r, rev)) {
         return Some(sha);
+    }
+    if !git_only_syntax(rev) {
+        return None;
     }
     git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }

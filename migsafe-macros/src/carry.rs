@@ -91,9 +91,12 @@ pub fn changed(old: &Schema, new: &Schema) -> Option<HashSet<String>> {
     }
     let mut out = HashSet::new();
     for n in names {
-        let before = out.len();
-        out.extend(words(n));
-        if out.len() == before && words(n).next().is_none() {
+        let mut any = false;
+        for w in words(n) {
+            out.insert(w);
+            any = true;
+        }
+        if !any {
             // A name with no word in it could hide in any text: nothing carries over.
             return None;
         }

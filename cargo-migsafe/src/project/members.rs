@@ -17,10 +17,6 @@ pub(super) fn rel_to(root: &str, dir: &str) -> String {
     }
 }
 
-pub(super) fn matches_any(manifest: &str, globs: &[String], rel: &str) -> Result<bool, ProjectError> {
-    Ok(migsafe_core::config::matches_any(manifest, globs, rel)?)
-}
-
 /// Mark the packages `selection` picks, as cargo would: `--workspace`,
 /// `-p NAME`, else at a workspace root its `default-members` (or the root
 /// package, or every member of a virtual manifest), else the manifest's package.
@@ -58,7 +54,7 @@ pub(super) fn select(
             if let Some(dm) = ws_manifest.and_then(|m| m.default_members.as_ref()) {
                 let root = join(wdir, "Cargo.toml").unwrap_or_default();
                 for p in pkgs.iter_mut() {
-                    p.selected = matches_any(&root, dm, &rel_to(wdir, &p.package.dir))?;
+                    p.selected = migsafe_core::config::matches_any(&root, dm, &rel_to(wdir, &p.package.dir))?;
                 }
             } else if wdecl.package_name.is_some() {
                 for p in pkgs.iter_mut() {
