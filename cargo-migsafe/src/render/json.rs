@@ -128,7 +128,8 @@ pub mod v1 {
         }
     }
 
-    fn finding(f: &migsafe_core::rules::Finding) -> Finding<'_> {
+    /// A finding as every command's JSON writes it (`check`'s report, `verify`'s).
+    pub(crate) fn finding(f: &migsafe_core::rules::Finding) -> Finding<'_> {
         Finding {
             rule: f.rule,
             severity: f.severity.to_string(),

@@ -99,7 +99,7 @@ pub fn run(a: VerifyArgs) -> Result<u8> {
     };
     match a.format {
         SimpleFormat::Human => human(&outcome, &rev, &url.shown, &database.migrations),
-        SimpleFormat::Json => outln!("{}", serde_json::to_string_pretty(&json(&outcome, &rev, &url))?),
+        SimpleFormat::Json => outln!("{}", serde_json::to_string_pretty(&json(&outcome, &rev, &url)?)?),
     }
     let fails = outcome.drift.iter().chain(&outcome.footprint).any(|f| f.severity == Severity::Error);
     Ok(u8::from(fails))
@@ -132,29 +132,21 @@ fn human(o: &Outcome, rev: &str, url: &str, folder: &str) {
     );
 }
 
-fn finding_json(f: &Finding) -> serde_json::Value {
-    serde_json::json!({
-        "rule": f.rule,
-        "severity": f.severity,
-        "table": f.table,
-        "column": f.column,
-        "migration": f.migration.as_ref().map(|m| serde_json::json!({"file": m.file, "line": m.line})),
-        "sites": f.sites.iter().map(|s| serde_json::json!({"file": s.file, "line": s.line, "item": s.item})).collect::<Vec<_>>(),
-        "message": f.message,
-        "help": f.help,
-    })
+/// A finding in `check`'s wire form (`render::json::v1`): one JSON shape for a finding in every command.
+fn finding_json(f: &Finding) -> serde_json::Result<serde_json::Value> {
+    serde_json::to_value(crate::render::json::v1::finding(f))
 }
 
-fn json(o: &Outcome, rev: &str, url: &db::DbUrl) -> serde_json::Value {
-    serde_json::json!({
+fn json(o: &Outcome, rev: &str, url: &db::DbUrl) -> serde_json::Result<serde_json::Value> {
+    Ok(serde_json::json!({
         "database": url.shown,
         "dialect": url.dialect,
         "revision": rev,
         "migrations": o.migrations,
-        "drift": o.drift.iter().map(finding_json).collect::<Vec<_>>(),
-        "footprint": o.footprint.iter().map(finding_json).collect::<Vec<_>>(),
+        "drift": o.drift.iter().map(finding_json).collect::<Result<Vec<_>, _>>()?,
+        "footprint": o.footprint.iter().map(finding_json).collect::<Result<Vec<_>, _>>()?,
         "sites": o.sites,
         "unseen": o.unseen,
         "fails": o.drift.iter().chain(&o.footprint).any(|f| f.severity == Severity::Error),
-    })
+    }))
 }
