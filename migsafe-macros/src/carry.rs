@@ -29,17 +29,50 @@ impl Carry {
         if !self.passed.contains(&key) {
             return false;
         }
+        if self.changed.is_empty() {
+            return true;
+        }
         // Every word of the declaration (the SQL text, table, column and type names, field types),
-        // lowercased: a superset of the relations its check reads.
+        // lowercased: a superset of the relations its check reads. The text is searched for each
+        // changed word (there are few), rather than split into words that each need a lookup.
         let Ok(json) = serde_json::to_string(decl) else { return false };
-        let mentions = words(&json).any(|w| self.changed.contains(&w));
-        !mentions
+        let text = fold(&json);
+        !self.changed.iter().any(|w| mentions(&text, w))
     }
 }
 
-/// The identifier-like words of `text`, lowercased (`"Orders".id` → `orders`, `id`).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).filter(|w| !w.is_empty()).map(str::to_lowercase)
+/// Whether a character belongs to an identifier-like word.
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Lowercased, the same way for a whole text and for a name alone: `str::to_lowercase`
+/// writes a final capital sigma as `ς` depending on what follows it, so `ς` is folded to `σ`.
+fn fold(text: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.contains('ς') {
+        lower.replace('ς', "σ")
+    } else {
+        lower
+    }
+}
+
+/// Whether `word` occurs in `text` as a whole word (not inside a longer one).
+fn mentions(text: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let (at, end) = (from + i, from + i + word.len());
+        if !text[..at].chars().next_back().is_some_and(word_char) && !text[end..].chars().next().is_some_and(word_char) {
+            return true;
+        }
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// The identifier-like words of `text`, folded (`"Orders".id` → `orders`, `id`).
+fn words(text: &str) -> Vec<String> {
+    fold(text).split(|c: char| !word_char(c)).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// Whether two values serialize alike (the model's types have no `PartialEq`).
@@ -157,6 +190,22 @@ mod tests {
         assert!(!c.keeps(3, &q_logs) && c.keeps(2, &q_users));
         // An annotation that had not passed is never kept.
         assert!(!carry(&after(&old, "CREATE TABLE other (id int);")).keeps(4, &q_orders));
+    }
+
+    #[test]
+    fn a_changed_name_is_found_as_a_whole_word_however_it_is_cased() {
+        assert!(mentions("select id from orders", "orders"));
+        assert!(mentions("\"orders\".id", "orders") && mentions("orders", "orders") && mentions("x.orders", "orders"));
+        // Not inside a longer identifier, but after one that is not the word.
+        assert!(!mentions("select id from orders_archive", "orders") && !mentions("old_orders", "orders"));
+        assert!(mentions("from orders_archive, orders", "orders"));
+        assert!(!mentions("$orders", "orders") && !mentions("ordersé", "orders"));
+        // Folded alike whether the name stands alone or inside a text, where a final sigma may be followed by `.`.
+        let name = words("ΟΔΟΣ");
+        assert_eq!(name, vec!["οδοσ".to_string()]);
+        assert_eq!("ΟΔΟΣ.Α".to_lowercase(), "οδοσ.α", "std lowercases a sigma before `.` and a letter as non-final");
+        assert!(mentions(&fold("SELECT ΟΔΟΣ.Α FROM ΟΔΟΣ.Α"), &name[0]));
+        assert!(mentions(&fold("{\"sql\":\"SELECT * FROM Orders\"}"), &words("ORDERS")[0]));
     }
 
     #[test]

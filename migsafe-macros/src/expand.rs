@@ -30,9 +30,10 @@ fn load_errors(messages: &[String]) -> Option<syn::Error> {
 }
 
 /// The validate phase: the declaration against the schema of the crate's
-/// migrations. Returns the problems as errors on their spans, and the
-/// `include_bytes!` items that make cargo rebuild when a migration changes.
-fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) {
+/// migrations. `key` is the annotation's [`crate::cache::annotation_key`].
+/// Returns the problems as errors on their spans, and the `include_bytes!`
+/// items that make cargo rebuild when a migration changes.
+fn validate<T>(parsed: &Parsed<T>, decl: &Decl, key: u128) -> (Option<syn::Error>, String) {
     let loaded = load::schema();
     let loaded = match &*loaded {
         Ok(l) => l,
@@ -41,21 +42,20 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
     };
     // An annotation that passed against this very schema before (in an
     // earlier compiler process) passes again without being resolved.
-    let key = crate::cache::decl_key(decl);
-    let problems = if key.is_some_and(|k| loaded.passed(k)) {
+    let problems = if loaded.passed(key) {
         Vec::new()
     } else {
         let schema = match loaded.schema() {
             Ok(s) => s,
             Err(messages) => return (load_errors(messages), String::new()),
         };
-        if key.is_some_and(|k| loaded.carried(k, decl)) {
+        if loaded.carried(key, decl) {
             // Passed before a migration was added, and names nothing it changed.
             Vec::new()
         } else {
             let site = resolve_site(schema, decl, &[]);
-            if let (true, Some(k)) = (site.problems.is_empty(), key) {
-                loaded.record_pass(k);
+            if site.problems.is_empty() {
+                loaded.record_pass(key);
             }
             site.problems
         }
@@ -89,7 +89,18 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl) -> (Option<syn::Error>, String) 
 /// The site is one string (encoded by `migsafe_site`, which the runtime
 /// decodes it with), submitted by the runtime's `site!` to one inventory registry: far
 /// cheaper for rustc than a `#[distributed_slice]` static of nested structs.
+///
+/// Only with the `footprint` feature, which migsafe-runtime's `footprint`
+/// turns on: without it nothing reads the sites, and the expansion holds only
+/// the tracking (on the crate's first annotation), so rustc has no item per
+/// annotation to expand and check.
 fn register(track: String, item: &str, decl: &site::Decl<'_>) -> TokenStream {
+    if !cfg!(feature = "footprint") {
+        if track.is_empty() {
+            return TokenStream::new();
+        }
+        return parse_text(&format!("const _: () = {{ {track} }};"));
+    }
     let head = site::encode_head(item, decl);
     // Where the annotation is, as `file!()` and `line!()` would say, written
     // as text: two built-in macro expansions fewer per site. A compiler that
@@ -103,8 +114,11 @@ fn register(track: String, item: &str, decl: &site::Decl<'_>) -> TokenStream {
     };
     // Written as text and parsed by the compiler's lexer: much cheaper than
     // building the tokens one by one (this runs once per annotation).
-    let text = format!("const _: () = {{ {track} ::migsafe_runtime::__private::site!({head:?}{rest}); }};");
-    // proc_macro's own `parse` (proc_macro2's would first lex the text again, unoptimized, to validate it).
+    parse_text(&format!("const _: () = {{ {track} ::migsafe_runtime::__private::site!({head:?}{rest}); }};"))
+}
+
+/// Tokens from text, lexed by the compiler: proc_macro's own `parse` (proc_macro2's would first lex the text again, unoptimized, to validate it).
+fn parse_text(text: &str) -> TokenStream {
     match text.parse::<proc_macro::TokenStream>() {
         Ok(tokens) => tokens.into(),
         Err(e) => syn::Error::new(Span::call_site(), format!("migsafe: internal error: {e}")).to_compile_error(),
@@ -112,6 +126,7 @@ fn register(track: String, item: &str, decl: &site::Decl<'_>) -> TokenStream {
 }
 
 pub fn sql(input: TokenStream) -> TokenStream {
+    let key = crate::cache::annotation_key("sql", &input.to_string());
     let parsed = match parse_sql(input.clone()) {
         Ok(p) => p,
         Err(errors) => {
@@ -122,7 +137,7 @@ pub fn sql(input: TokenStream) -> TokenStream {
     // parse_sql accepted the input: it is exactly one string literal, which is the expansion's value.
     let lit = input;
     let decl = Decl::Query(parsed.decl.clone());
-    let (errors, track) = validate(&parsed, &decl);
+    let (errors, track) = validate(&parsed, &decl, key);
     if let Some(e) = errors {
         let e = e.to_compile_error();
         return quote!({ #e #lit });
@@ -132,6 +147,7 @@ pub fn sql(input: TokenStream) -> TokenStream {
 }
 
 pub fn table(input: TokenStream) -> TokenStream {
+    let key = crate::cache::annotation_key("Table", &input.to_string());
     let di: DeriveInput = match syn::parse2(input) {
         Ok(d) => d,
         Err(e) => return e.to_compile_error(),
@@ -158,7 +174,7 @@ pub fn table(input: TokenStream) -> TokenStream {
     let columns: Vec<String> = parsed.decl.fields.iter().map(|f| f.column.clone()).collect();
     let imp = impl_table(&parsed.decl.table, &columns);
     let decl = Decl::Table(parsed.decl.clone());
-    let (errors, track) = validate(&parsed, &decl);
+    let (errors, track) = validate(&parsed, &decl, key);
     if let Some(e) = errors {
         let e = e.to_compile_error();
         return quote!(#e #imp);
@@ -169,6 +185,7 @@ pub fn table(input: TokenStream) -> TokenStream {
 }
 
 pub fn sql_enum(input: TokenStream) -> TokenStream {
+    let key = crate::cache::annotation_key("SqlEnum", &input.to_string());
     let di: DeriveInput = match syn::parse2(input) {
         Ok(d) => d,
         Err(e) => return e.to_compile_error(),
@@ -232,7 +249,7 @@ pub fn sql_enum(input: TokenStream) -> TokenStream {
         }
     };
     let decl = Decl::SqlEnum(parsed.decl.clone());
-    let (errors, track) = validate(&parsed, &decl);
+    let (errors, track) = validate(&parsed, &decl, key);
     if let Some(err) = errors {
         let err = err.to_compile_error();
         return quote!(#err #imp);
@@ -247,6 +264,7 @@ pub fn sql_enum(input: TokenStream) -> TokenStream {
 }
 
 pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
+    let key = crate::cache::annotation_key("touches", &args.to_string());
     let parsed = match parse_touches(args) {
         Ok(p) => p,
         Err(errors) => {
@@ -255,10 +273,14 @@ pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let decl = Decl::Touches(parsed.decl.clone());
-    let (errors, track) = validate(&parsed, &decl);
+    let (errors, track) = validate(&parsed, &decl, key);
     if let Some(e) = errors {
         let e = e.to_compile_error();
         return quote!(#e #item);
+    }
+    if !cfg!(feature = "footprint") && track.is_empty() {
+        // Nothing to register, nothing to track: the item as it was.
+        return item;
     }
     let columns = parsed.decl.refs.iter().map(|r| site::Touch { access: r.access, table: &r.table, column: &r.column });
     let decl = site::Decl::Touches { columns: columns.collect() };

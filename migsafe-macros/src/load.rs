@@ -372,7 +372,7 @@ fn build(l: &Located, files: &Fingerprint, disk: Option<&Disk>) -> Result<(Schem
     let src = MigrationSource::new(l.shown.clone(), sources);
     let message = |d: &migsafe_core::Diagnostic| format!("{}:{}: {}", d.location.file, d.location.line, d.message);
     let (migrations, found) = discover(&src);
-    let stamps: Vec<[u8; 32]> = migrations.iter().map(|m| crate::cache::stamp(&m.up)).collect();
+    let stamps: Vec<u128> = migrations.iter().map(|m| crate::cache::stamp(&m.up)).collect();
     let cached =
         disk.and_then(|d| d.read_prefix()).filter(|p| !found.iter().any(|d| d.severity == migsafe_core::Severity::Error) && stamps.starts_with(&p.migrations));
     let (schema, applied, carry) = match cached {
