@@ -60,14 +60,7 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl, key: u128) -> (Option<syn::Error
             site.problems
         }
     };
-    let mut track = String::new();
-    if loaded.first_mention() {
-        for f in &loaded.files {
-            if let Some(path) = f.to_str() {
-                track.push_str(&format!("const _: &[u8] = ::core::include_bytes!({path:?});"));
-            }
-        }
-    }
+    let track = tracking(loaded);
     let errors = problems.iter().map(|p| match p.target {
         Target::Target => syn::Error::new(parsed.target, &p.message),
         Target::Item => syn::Error::new(parsed.item, &p.message),
@@ -82,6 +75,34 @@ fn validate<T>(parsed: &Parsed<T>, decl: &Decl, key: u128) -> (Option<syn::Error
         },
     });
     (combine(errors), track)
+}
+
+/// The `include_bytes!` items that make cargo rebuild when a migration
+/// changes, on the first annotation of the crate (empty on the others).
+fn tracking(loaded: &load::Loaded) -> String {
+    let mut track = String::new();
+    if loaded.first_mention() {
+        for f in &loaded.files {
+            if let Some(path) = f.to_str() {
+                track.push_str(&format!("const _: &[u8] = ::core::include_bytes!({path:?});"));
+            }
+        }
+    }
+    track
+}
+
+/// Without the `footprint` feature, an annotation whose expansion is its input
+/// (a `sql!` literal, a `#[touches]` item) and that passed against this schema
+/// before needs neither its parse nor its validate phase: the parse was the
+/// same (the key is the input's text) and found nothing. Returns the tracking
+/// to emit with it.
+fn passed_before(key: u128) -> Option<String> {
+    if cfg!(feature = "footprint") {
+        return None;
+    }
+    let loaded = load::schema();
+    let loaded = (*loaded).as_ref().ok()?;
+    loaded.passed(key).then(|| tracking(loaded))
 }
 
 /// `const _: () = { <tracking> migsafe_runtime::__private::site!(…); };`
@@ -127,6 +148,10 @@ fn parse_text(text: &str) -> TokenStream {
 
 pub fn sql(input: TokenStream) -> TokenStream {
     let key = crate::cache::annotation_key("sql", &input.to_string());
+    if let Some(track) = passed_before(key) {
+        let reg = register(track, "", &site::Decl::Query { sql: "" });
+        return quote!({ #reg #input });
+    }
     let parsed = match parse_sql(input.clone()) {
         Ok(p) => p,
         Err(errors) => {
@@ -265,6 +290,9 @@ pub fn sql_enum(input: TokenStream) -> TokenStream {
 
 pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
     let key = crate::cache::annotation_key("touches", &args.to_string());
+    if let Some(track) = passed_before(key) {
+        return place(track, Vec::new(), item);
+    }
     let parsed = match parse_touches(args) {
         Ok(p) => p,
         Err(errors) => {
@@ -278,14 +306,19 @@ pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
         let e = e.to_compile_error();
         return quote!(#e #item);
     }
+    let columns = parsed.decl.refs.iter().map(|r| site::Touch { access: r.access, table: &r.table, column: &r.column });
+    place(track, columns.collect(), item)
+}
+
+/// A `#[touches]` item with its registration (and tracking), where an item may
+/// stand: inside a function's body (methods included, as an impl block takes
+/// no free items), after any other item.
+fn place(track: String, columns: Vec<site::Touch<'_>>, item: TokenStream) -> TokenStream {
     if !cfg!(feature = "footprint") && track.is_empty() {
         // Nothing to register, nothing to track: the item as it was.
         return item;
     }
-    let columns = parsed.decl.refs.iter().map(|r| site::Touch { access: r.access, table: &r.table, column: &r.column });
-    let decl = site::Decl::Touches { columns: columns.collect() };
-    // The registration goes where an item may stand: inside a function's body
-    // (methods included, as an impl block takes no free items), after any other item.
+    let decl = site::Decl::Touches { columns };
     if let Ok(mut f) = syn::parse2::<syn::ItemFn>(item.clone()) {
         let reg = register(track, &f.sig.ident.to_string(), &decl);
         match syn::parse2::<syn::Stmt>(reg) {

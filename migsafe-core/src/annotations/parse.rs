@@ -42,7 +42,7 @@ fn migsafe_attrs(attrs: &[Attribute], errors: &mut Errors, mut f: impl FnMut(&sy
     let mut seen: Vec<String> = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("migsafe")) {
         let res = attr.parse_nested_meta(|meta| {
-            let value = if meta.input.peek(Token![=]) { Some(meta.value()?.parse::<Expr>()?) } else { None };
+            let value = if meta.input.peek(Token![=]) { Some(value_expr(meta.value()?)?) } else { None };
             let key = key_name(&meta.path);
             if seen.contains(&key) {
                 errors.push(syn::Error::new(meta.path.span(), format!("duplicate migsafe attribute `{key}`")));
@@ -56,6 +56,24 @@ fn migsafe_attrs(attrs: &[Attribute], errors: &mut Errors, mut f: impl FnMut(&sy
             errors.push(e);
         }
     }
+}
+
+/// A `key = value` value. Almost every value is one literal: read as one,
+/// without syn's whole expression grammar, which is costly in a proc macro
+/// built without optimization (as the dev profile builds it); anything else
+/// is read as an expression, as before.
+fn value_expr(input: syn::parse::ParseStream<'_>) -> syn::Result<Expr> {
+    use syn::parse::discouraged::Speculative;
+    if input.peek(Lit) {
+        let fork = input.fork();
+        if let Ok(lit) = fork.parse::<Lit>() {
+            if fork.is_empty() || fork.peek(Token![,]) {
+                input.advance_to(&fork);
+                return Ok(Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit }));
+            }
+        }
+    }
+    input.parse::<Expr>()
 }
 
 fn key_name(p: &syn::Path) -> String {
