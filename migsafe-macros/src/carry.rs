@@ -29,16 +29,67 @@ impl Carry {
         if !self.passed.contains(&key) {
             return false;
         }
-        if self.changed.is_empty() {
-            return true;
-        }
         // Every word of the declaration (the SQL text, table, column and type names, field types),
         // lowercased: a superset of the relations its check reads. The text is searched for each
         // changed word (there are few), rather than split into words that each need a lookup.
-        let Ok(json) = serde_json::to_string(decl) else { return false };
-        let text = fold(&json);
+        // The strings themselves, not JSON text: JSON writes a newline as `\n`, which glued an `n`
+        // to the next word (`FROM\norders` hid `orders`).
+        let Ok(value) = serde_json::to_value(decl) else { return false };
+        let mut text = String::new();
+        strings(&value, &mut text);
+        self.names_nothing_changed(&text)
+    }
+
+    /// [`Carry::keeps`] for a `sql!` from the source text of its string literal,
+    /// without parsing it: `None` when that text's words may differ from its value's.
+    pub fn keeps_literal(&self, key: u128, literal: &str) -> Option<bool> {
+        let literal = same_words_as_value(literal)?;
+        Some(self.passed.contains(&key) && self.names_nothing_changed(literal))
+    }
+
+    fn names_nothing_changed(&self, text: &str) -> bool {
+        if self.changed.is_empty() {
+            return true;
+        }
+        let text = fold(text);
         !self.changed.iter().any(|w| mentions(&text, w))
     }
+}
+
+/// Every string and key of `value`, each followed by a space.
+fn strings(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push(' ');
+        }
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push_str(k);
+                out.push(' ');
+                strings(v, out);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// A string literal's source text, when its words are its value's words (and
+/// perhaps more): its only escapes are `\"`, `\'` and `\\`, each of which is
+/// one non-word character in the value and two in the text, so the words are
+/// the same; the quotes and a raw string's `r#` add words, never remove one.
+/// Any other escape (`\n` would glue an `n` to the next word, `\u{…}` hides
+/// letters, a line continuation joins two words) gives `None`.
+fn same_words_as_value(literal: &str) -> Option<&str> {
+    let mut chars = literal.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && !matches!(chars.next(), Some('"' | '\'' | '\\')) {
+            return None;
+        }
+    }
+    Some(literal)
 }
 
 /// Whether a character belongs to an identifier-like word.
@@ -206,6 +257,29 @@ mod tests {
         assert_eq!("ΟΔΟΣ.Α".to_lowercase(), "οδοσ.α", "std lowercases a sigma before `.` and a letter as non-final");
         assert!(mentions(&fold("SELECT ΟΔΟΣ.Α FROM ΟΔΟΣ.Α"), &name[0]));
         assert!(mentions(&fold("{\"sql\":\"SELECT * FROM Orders\"}"), &words("ORDERS")[0]));
+    }
+
+    #[test]
+    fn a_literal_is_judged_from_its_text_only_when_its_words_are_its_values() {
+        let old = schema(BASE);
+        let carry = Carry { passed: HashSet::from([1, 2]), changed: changed(&old, &after(&old, "ALTER TABLE orders DROP COLUMN note;")).unwrap() };
+        // As the declaration says, from the text: quoted identifiers, an escaped backslash, a raw string.
+        for (text, value) in [
+            (r#""SELECT \"note\" FROM \"Orders\"""#, "SELECT \"note\" FROM \"Orders\""),
+            (r#""SELECT name FROM users WHERE x = '\\'""#, "SELECT name FROM users WHERE x = '\\'"),
+            ("r#\"SELECT id FROM orders\"#", "SELECT id FROM orders"),
+        ] {
+            assert_eq!(carry.keeps_literal(1, text), Some(carry.keeps(1, &query(value))), "{text}");
+        }
+        assert_eq!(carry.keeps_literal(2, r#""SELECT name FROM users""#), Some(true));
+        assert_eq!(carry.keeps_literal(3, r#""SELECT name FROM users""#), Some(false), "not passed before");
+        // `\n` before a name would hide it in the text (`norders`): the declaration decides,
+        // from its strings (before, from its JSON text, where the same `\n` hid it too).
+        assert_eq!(carry.keeps_literal(1, r#""SELECT id FROM\norders""#), None);
+        assert!(!carry.keeps(1, &query("SELECT id FROM\norders")) && !carry.keeps(1, &query("SELECT id FROM\torders\u{1}")));
+        assert!(carry.keeps(2, &query("SELECT name\nFROM users")));
+        assert_eq!(carry.keeps_literal(1, r#""SELECT id FROM \u{6f}rders""#), None);
+        assert_eq!(carry.keeps_literal(1, "\"SELECT id FROM ord\\\n    ers\""), None, "a line continuation");
     }
 
     #[test]

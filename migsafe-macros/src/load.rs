@@ -95,6 +95,17 @@ impl Loaded {
         kept
     }
 
+    /// [`Loaded::carried`] for a `sql!` judged from its literal's source text
+    /// (see [`crate::carry::Carry::keeps_literal`]), without parsing it: `None`
+    /// when the text cannot tell. Call after [`Loaded::schema`].
+    pub fn carried_literal(&self, key: u128, literal: &str) -> Option<bool> {
+        let kept = self.carry.get()?.keeps_literal(key, literal)?;
+        if kept {
+            self.record_pass(key);
+        }
+        Some(kept)
+    }
+
     /// Records that an annotation resolved without a problem against [`Loaded::schema`].
     pub fn record_pass(&self, key: u128) {
         if self.passed.lock().unwrap_or_else(|e| e.into_inner()).insert(key) {
