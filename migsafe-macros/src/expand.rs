@@ -92,30 +92,20 @@ fn tracking(loaded: &load::Loaded) -> String {
 }
 
 /// Without the `footprint` feature, an annotation whose expansion is its input
-/// (a `sql!` literal, a `#[touches]` item) and that passed against this schema
-/// before needs neither its parse nor its validate phase: the parse was the
-/// same (the key is the input's text) and found nothing. Returns the tracking
+/// (a `sql!` literal, a `#[touches]` item) needs neither its parse nor its
+/// validate phase when it passed against this schema before (the parse was the
+/// same: the key is the input's text) or, for a `sql!` (`literal`: its source
+/// text), when it passed before the added migrations and its text names nothing
+/// they changed (see [`load::Loaded::carried_literal`]). Returns the tracking
 /// to emit with it.
-fn passed_before(key: u128) -> Option<String> {
+fn passed_before(key: u128, literal: Option<&str>) -> Option<String> {
     if cfg!(feature = "footprint") {
         return None;
     }
     let loaded = load::schema();
     let loaded = (*loaded).as_ref().ok()?;
-    loaded.passed(key).then(|| tracking(loaded))
-}
-
-/// Without the `footprint` feature, a `sql!` that passed against the schema
-/// before the added migrations, whose literal's text names nothing they changed
-/// (see [`load::Loaded::carried_literal`]), needs no parse either.
-fn carried_before(key: u128, literal: &str) -> Option<String> {
-    if cfg!(feature = "footprint") {
-        return None;
-    }
-    let loaded = load::schema();
-    let loaded = (*loaded).as_ref().ok()?;
-    loaded.schema().as_ref().ok()?;
-    loaded.carried_literal(key, literal)?.then(|| tracking(loaded))
+    let carried = || literal.is_some_and(|text| loaded.schema().is_ok() && loaded.carried_literal(key, text) == Some(true));
+    (loaded.passed(key) || carried()).then(|| tracking(loaded))
 }
 
 /// `const _: () = { <tracking> migsafe_runtime::__private::site!(…); };`
@@ -162,7 +152,7 @@ fn parse_text(text: &str) -> TokenStream {
 pub fn sql(input: TokenStream) -> TokenStream {
     let text = input.to_string();
     let key = crate::cache::annotation_key("sql", &text);
-    if let Some(track) = passed_before(key).or_else(|| carried_before(key, &text)) {
+    if let Some(track) = passed_before(key, Some(&text)) {
         let reg = register(track, "", &site::Decl::Query { sql: "" });
         return quote!({ #reg #input });
     }
@@ -304,7 +294,7 @@ pub fn sql_enum(input: TokenStream) -> TokenStream {
 
 pub fn touches(args: TokenStream, item: TokenStream) -> TokenStream {
     let key = crate::cache::annotation_key("touches", &args.to_string());
-    if let Some(track) = passed_before(key) {
+    if let Some(track) = passed_before(key, None) {
         return place(track, Vec::new(), item);
     }
     let parsed = match parse_touches(args) {

@@ -79,7 +79,7 @@ impl Loaded {
         })
     }
 
-    /// Whether this annotation (see [`crate::cache::decl_key`]) already passed against this schema.
+    /// Whether this annotation (see [`crate::cache::annotation_key`]) already passed against this schema.
     pub fn passed(&self, key: u128) -> bool {
         self.passed.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
     }
