@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::load::{load, load_both, migrations, Loaded, Side};
+use crate::load::{load, load_both, migrations, Side};
 use crate::project::{discover, Project, Selection};
 use crate::render::{self, Sources};
 use crate::report::{merge, Outcome};
@@ -214,7 +214,10 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     // Each database is loaded and checked on its own; a workspace's
     // databases are spread over the cores (results kept in order, so output
     // and the first error are the same as one after the other).
-    let one = |db: &crate::project::Database| -> Result<(Loaded, Loaded, migsafe_core::check::Report)> {
+    // Each database's result is its report, its warnings and the texts its
+    // snippets quote: the histories and sites are dropped as soon as the
+    // report is made, not held until the last database is checked.
+    let one = |db: &crate::project::Database| -> Result<Checked> {
         let base_db = base_project.databases.iter().find(|b| b.migrations == db.migrations).cloned().unwrap_or_else(|| {
             // Same packages, no migrations yet: everything is pending.
             let mut d = db.clone();
@@ -236,21 +239,26 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         // `allow = [...]` in this database's packages' config, `--deny` from the command line.
         let policy = Policy { allow: db.allow.clone(), deny };
         let report = check_with(&base.input, &head.input, &policy);
-        Ok((head, base, report))
+        // What is read on regardless (a test file that does not parse, …) is said, not dropped.
+        let warnings = [("N", &head), ("N-1", &base)]
+            .into_iter()
+            .flat_map(|(who, l)| {
+                l.diagnostics.iter().filter(|d| d.severity == Severity::Warning).map(move |w| format!("warning: {who}: {}: {}", w.location, w.message))
+            })
+            .collect();
+        let (head_texts, base_texts) = render::quoted(&report.findings, head.texts, base.texts);
+        Ok(Checked { report, warnings, head_texts, base_texts })
     };
     let mut reports = Vec::new();
     let mut sources = Sources::default();
     for result in crate::par::map_in_order(&head_project.databases, one) {
-        let (head, base, report) = result?;
-        // What is read on regardless (a test file that does not parse, …) is said, not dropped.
-        for (who, l) in [("N", &head), ("N-1", &base)] {
-            for w in l.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
-                eprintln!("warning: {who}: {}: {}", w.location, w.message);
-            }
+        let Checked { report, warnings, head_texts, base_texts } = result?;
+        for w in warnings {
+            eprintln!("{w}");
         }
         reports.push(report);
-        sources.head.extend(head.texts);
-        sources.base.extend(base.texts);
+        sources.head.extend(head_texts);
+        sources.base.extend(base_texts);
     }
     let report = merge(reports).ok_or_else(|| anyhow!("no database to check"))?;
     let out = Outcome { base_sha: base_sha.clone(), base_ref, report };
@@ -275,6 +283,15 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         return Ok(2);
     }
     Ok(if out.report.fails() { 1 } else { 0 })
+}
+
+/// What `check` keeps of one database: its report, the warnings its
+/// revisions' input gave, and the texts of the files its findings quote.
+struct Checked {
+    report: migsafe_core::check::Report,
+    warnings: Vec<String>,
+    head_texts: std::collections::HashMap<String, String>,
+    base_texts: std::collections::HashMap<String, String>,
 }
 
 /// Each database of a revision with its applied migrations.

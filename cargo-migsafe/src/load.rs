@@ -84,14 +84,15 @@ pub fn load(tree: &Tree, project: &Project, db: &Database, sha: Option<String>, 
     // sources (on two cores the scan costs next to nothing on top).
     let (history, scanned) = on_a_second_thread(|| analyze(db.dialect, &src), || scan_packages(tree, project, db, cache));
     let side = Side { tree, project, db, sha, must_exist };
-    assemble(&side, &src, diagnostics, history, scanned)
+    assemble(&side, src, diagnostics, history, scanned)
 }
 
-/// One revision's load from its parts: its migrations' texts (for snippets)
-/// and diagnostics, the history, and the scan of its sources.
+/// One revision's load from its parts: its migrations' texts (for snippets,
+/// moved, not copied: the history holds its own) and diagnostics, the
+/// history, and the scan of its sources.
 fn assemble(
     side: &Side,
-    src: &MigrationSource,
+    mut src: MigrationSource,
     mut diagnostics: Vec<Diagnostic>,
     history: History,
     scanned: Result<Scanned, String>,
@@ -99,7 +100,10 @@ fn assemble(
     if side.must_exist && history.migrations.is_empty() && !history.has_errors() {
         return Err(no_migrations(side.db));
     }
-    let mut texts: HashMap<String, String> = src.files.iter().map(|f| (src.display_path(&f.path), f.text.clone())).collect();
+    let mut texts: HashMap<String, String> = HashMap::with_capacity(src.files.len());
+    for f in std::mem::take(&mut src.files) {
+        texts.insert(src.display_path(&f.path), f.text);
+    }
     diagnostics.extend(history.diagnostics.iter().cloned());
     let scanned = scanned?;
     texts.extend(scanned.texts);
@@ -141,9 +145,9 @@ pub fn load_both(head: Side, base: Side, cache: &ScanCache) -> Result<(Loaded, R
         },
     );
     let (head_history, base_history) = histories;
-    let n = assemble(&head, &head_src, head_diags, head_history, head_scan)?;
+    let n = assemble(&head, head_src, head_diags, head_history, head_scan)?;
     let n_1 = match (base_src, base_history, base_scan) {
-        (Ok((src, diags)), Some(history), Some(scan)) => assemble(&base, &src, diags, history, scan),
+        (Ok((src, diags)), Some(history), Some(scan)) => assemble(&base, src, diags, history, scan),
         (Err(e), _, _) => Err(e),
         _ => Err("internal error: N-1 was not loaded".to_string()),
     };

@@ -491,7 +491,7 @@ fn classify(cx: &Context, idx: usize) -> MigrationClass {
     let m = cx.migration(idx);
     let mut reasons = Vec::new();
     let mut irreversible = false;
-    for e in &cx.head.history.events[idx].events {
+    for e in cx.head.history.events[idx].events.iter() {
         let line = e.at.line;
         let reason = match &e.change {
             Change::ColumnDropped { table, column } => Some(format!("line {line}: dropping `{table}.{column}` destroys its data")),

@@ -263,7 +263,7 @@ fn default_finding(table: &str, c: &Column, model: Option<String>, live: Option<
 
 /// Where the migrations add enum value `value` to `ty`: the ALTER TYPE … ADD VALUE, else the type's CREATE.
 fn value_added<'a>(history: &'a History, ty: &str, value: &str) -> Option<&'a Location> {
-    history.events.iter().flat_map(|m| &m.events).find_map(|e| match &e.change {
+    history.events.iter().flat_map(|m| m.events.iter()).find_map(|e| match &e.change {
         Change::EnumValueAdded { ty: t, value: v } if t == ty && v == value => Some(&e.at),
         _ => None,
     })

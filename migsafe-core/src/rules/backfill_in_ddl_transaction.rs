@@ -47,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let events = &cx.head.history.events[idx].events;
         let ddl: Vec<&Event> = events.iter().filter(|e| is_ddl(&e.change) && e.change.table().is_some_and(|t| existed_at(cx, t, e))).collect();
         let Some(first_ddl) = ddl.first() else { continue };
-        for e in events {
+        for e in events.iter() {
             let Change::DataChange { table, verb, whole_table: true, .. } = &e.change else { continue };
             if matches!(verb, DataVerb::Insert | DataVerb::Truncate) || !existed_at(cx, table, e) {
                 continue;

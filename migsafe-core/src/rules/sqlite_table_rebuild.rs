@@ -35,7 +35,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let created = |t: &str| events.iter().find(|e| matches!(&e.change, Change::TableCreated { table } if table == t));
         let dropped = |t: &str| events.iter().find(|e| matches!(&e.change, Change::TableDropped { table } if table == t));
         let mut seen: Vec<String> = Vec::new();
-        for e in events {
+        for e in events.iter() {
             let Change::TableRenamed { from, to } = &e.change else { continue };
             let n = e.statement_index;
             // The rebuilt table and the statement that starts the rebuild.

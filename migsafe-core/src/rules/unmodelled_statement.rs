@@ -46,7 +46,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if cx.pending.contains(&i) {
             continue;
         }
-        for e in &evs.events {
+        for e in evs.events.iter() {
             let Change::Unparsed { message, names, .. } = &e.change else { continue };
             let used: Vec<&String> =
                 names.iter().filter(|n| !cx.base_sites_touching(n, None, any).is_empty() || !cx.head_sites_touching(n, None, any).is_empty()).collect();

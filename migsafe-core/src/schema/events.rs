@@ -9,9 +9,10 @@ use serde::Serialize;
 pub struct Event {
     pub change: Change,
     pub at: Provenance,
-    /// The statement's text (for hazard rules and reports).
+    /// The statement's text (for hazard rules and reports), one copy shared
+    /// by the events of one statement.
     #[serde(skip)]
-    pub statement: String,
+    pub statement: std::sync::Arc<str>,
     /// Index of the statement in its script (0-based).
     pub statement_index: usize,
     /// `-- migsafe:allow(rule) reason` comments just before the statement.
