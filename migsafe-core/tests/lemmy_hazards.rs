@@ -49,7 +49,7 @@ fn run_history(dialect: Dialect, src: &MigrationSource) -> Vec<(String, Vec<Find
     let mut events = Vec::new();
     for (i, m) in migrations.iter().enumerate() {
         let (ev, _) = apply_script(&mut schema, &m.up);
-        events.push(MigrationEvents { migration: i, events: ev.into() });
+        events.push(MigrationEvents { migration: i, events: std::sync::Arc::new(ev) });
         snapshots.push(schema.clone());
     }
     let rev = |n: usize| RevisionInput {

@@ -32,7 +32,7 @@ pub fn analyze_both(dialect: Dialect, head: &MigrationSource, base: &MigrationSo
             base_diags.extend(diags.iter().cloned());
         }
         head_diags.extend(diags);
-        events.push(MigrationEvents { migration: i, events: ev.into() });
+        events.push(MigrationEvents { migration: i, events: std::sync::Arc::new(ev) });
         if i + 1 == shared {
             base_schema = Some(schema.clone());
         }

@@ -176,7 +176,7 @@ impl Ctx<'_> {
         self.changes.push(Change::ColumnAdded {
             table: key.to_string(),
             column: name,
-            ty: col.ty.clone(),
+            ty: Box::new(col.ty.clone()),
             nullable: col.nullable,
             default: col.default.clone(),
             volatile_default: volatile,
@@ -241,7 +241,13 @@ impl Ctx<'_> {
             nullable = false;
         }
         if old.ty != new_ty {
-            self.changes.push(Change::ColumnTypeChanged { table: key.into(), column: name.into(), from: old.ty.clone(), to: new_ty.clone(), using: false });
+            self.changes.push(Change::ColumnTypeChanged {
+                table: key.into(),
+                column: name.into(),
+                from: Box::new(old.ty.clone()),
+                to: Box::new(new_ty.clone()),
+                using: false,
+            });
         }
         if old.nullable && !nullable {
             self.changes.push(Change::SetNotNull { table: key.into(), column: name.into() });
@@ -302,7 +308,7 @@ impl Ctx<'_> {
                 let to = new_ty.unwrap_or_else(|| col.ty.clone());
                 let from = std::mem::replace(&mut col.ty, to.clone());
                 let using = using.as_ref().is_some_and(|e| !is_column_or_its_cast(d, e, name));
-                Change::ColumnTypeChanged { table: key.into(), column: name.into(), from, to, using }
+                Change::ColumnTypeChanged { table: key.into(), column: name.into(), from: Box::new(from), to: Box::new(to), using }
             }
             AlterColumnOperation::AddGenerated { .. } => {
                 col.identity = true;

@@ -45,7 +45,7 @@ pub struct MigrationEvents {
     /// Shared, not copied, when N-1's history is N's after its applied
     /// migrations (see [`super::pair`]): at 2,500 migrations a copy was
     /// ~13 MB of the run's peak.
-    pub events: std::sync::Arc<[Event]>,
+    pub events: std::sync::Arc<Vec<Event>>,
 }
 
 impl History {
@@ -71,7 +71,7 @@ pub(crate) fn apply_migrations(dialect: Dialect, migrations: Vec<Migration>, mut
     for (i, m) in migrations.iter().enumerate() {
         let (ev, diags) = apply_script(&mut schema, &m.up);
         diagnostics.extend(diags);
-        events.push(MigrationEvents { migration: i, events: ev.into() });
+        events.push(MigrationEvents { migration: i, events: std::sync::Arc::new(ev) });
     }
     History { migrations, schema, events, diagnostics }
 }
