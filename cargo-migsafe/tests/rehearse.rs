@@ -276,3 +276,66 @@ fn a_failing_pending_migration_stops_the_drill_naming_file_and_line() {
     assert!(stderr.contains("dropped the scratch database"), "{stderr}");
     assert_nothing_left(repo.path(), pid);
 }
+
+/// A test of N that waits on a lock forever (another session of its own
+/// holds the table): `--timeout` stops the suite, names the test, and the
+/// drill still ends with nothing left behind.
+#[test]
+fn a_suite_past_its_timeout_is_stopped_and_named() {
+    let repo = demo_repo();
+    std::fs::write(
+        repo.path().join("tests/hang.rs"),
+        r#"#[test]
+fn waits_on_a_lock_forever() {
+    let url = std::env::var("DATABASE_URL").unwrap();
+    let mut holder = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE").unwrap();
+    let mut waiter = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    waiter.batch_execute("SELECT count(*) FROM orders").unwrap();
+}
+"#,
+    )
+    .unwrap();
+    // Built beforehand, so that the limit falls on the test, not on a cold build.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rehearse-target");
+    let built = Command::new(env!("CARGO"))
+        .args(["test", "--no-run", "--test", "hang"])
+        .current_dir(repo.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_BUILD_JOBS", "1")
+        .env_remove("MIGSAFE_MIGRATIONS_DIR")
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let started = Instant::now();
+    // One test thread: libtest names a test as it starts it.
+    let child = rehearse(repo.path(), "json")
+        .args(["--timeout", "20s", "--cargo-test-arg", "--test", "--cargo-test-arg", "hang"])
+        .env("RUST_TEST_THREADS", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}\nstdout:\n{}", String::from_utf8_lossy(&out.stdout));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["head"]["outcome"], "timed-out", "{r:#}");
+    assert_eq!(r["head"]["timed_out"], serde_json::json!({"after": "20s", "building": false, "running": ["waits_on_a_lock_forever"]}), "{r:#}");
+    // N-1 has no such test binary: its suite does not build, and says why.
+    assert_eq!(r["base_tests"]["outcome"], "build-failed", "{r:#}");
+    assert!(started.elapsed() < Duration::from_secs(300), "took {:?}", started.elapsed());
+    assert_nothing_left(repo.path(), pid);
+}
+
+#[test]
+fn a_timeout_must_be_a_duration() {
+    for (bad, says) in [("soon", "write a duration such as"), ("0s", "a timeout of zero")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cargo-migsafe")).args(["migsafe", "rehearse", "--database-url", SERVER, "--timeout", bad]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("--timeout") && stderr.contains(says), "{stderr}");
+    }
+}

@@ -77,6 +77,30 @@ pub fn parse(stdout: &str, stderr: &str) -> Suite {
     suite
 }
 
+/// The tests that had started and not finished when the output ends (a
+/// suite stopped at `--timeout`): libtest names a test that runs alone as
+/// `test NAME ... ` before its result, and one of several that runs long as
+/// `test NAME has been running for over 60 seconds`. A test that started
+/// among several and ran less than that is not named anywhere.
+pub fn running(stdout: &str) -> Vec<String> {
+    let mut running: Vec<String> = Vec::new();
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("test ") else { continue };
+        if let Some(name) = rest.strip_suffix(" seconds").and_then(|r| r.rsplit_once(" has been running for over ")).map(|(n, _)| n) {
+            if !running.iter().any(|r| r == name) {
+                running.push(name.to_string());
+            }
+        } else if let Some((name, outcome)) = rest.rsplit_once(" ...") {
+            let name = name.trim_end();
+            running.retain(|r| r != name);
+            if outcome.trim().is_empty() {
+                running.push(name.to_string());
+            }
+        }
+    }
+    running
+}
+
 /// The compiler's errors, when the suite did not build: each `error…` line
 /// with the `-->` location after it.
 pub fn build_errors(stderr: &str) -> Vec<String> {
@@ -147,6 +171,16 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
                 ],
             }]
         );
+    }
+
+    #[test]
+    fn a_stopped_suite_names_the_tests_that_had_not_finished() {
+        // One thread: the name comes before the result, on the same line.
+        assert_eq!(running("running 2 tests\ntest a ... ok\ntest b ... "), ["b"]);
+        // Several: only a long test is named before it ends.
+        let out = "running 3 tests\ntest a ... ok\ntest slow has been running for over 60 seconds\ntest hung has been running for over 60 seconds\ntest slow ... ok\n";
+        assert_eq!(running(out), ["hung"]);
+        assert!(running("running 1 test\ntest a ... FAILED\n").is_empty());
     }
 
     #[test]

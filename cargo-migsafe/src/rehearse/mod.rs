@@ -49,6 +49,18 @@ pub struct RehearseArgs {
     /// Arguments given to both `cargo test` runs (before a `--`, e.g. `--test db`)
     #[arg(long = "cargo-test-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub cargo_test_args: Vec<String>,
+    /// How long each `cargo test` (its build included) may run before it is stopped and reported as timed out: `90s`, `15m`, `1h`
+    #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = parse_timeout)]
+    pub timeout: std::time::Duration,
+}
+
+/// A `--timeout`: a duration as humantime reads it (`90s`, `15m`, `1h 30m`), more than zero.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("a timeout of zero would stop every suite before it starts".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("{e} (write a duration such as `90s`, `15m` or `1h`)")),
+    }
 }
 
 pub fn run(a: RehearseArgs) -> Result<u8> {
@@ -99,7 +111,7 @@ pub fn run(a: RehearseArgs) -> Result<u8> {
     let manifest = p.root.join(&p.manifest);
     let target_dir = target_dir(&p.root, &manifest);
     eprintln!("    Running N's tests (working tree) against {}", scratch.name());
-    let head = run_suite(&manifest, &scratch.url, &target_dir, None, &a.cargo_test_args)?;
+    let head = run_suite(&manifest, &scratch.url, &target_dir, None, &a.cargo_test_args, a.timeout)?;
 
     let mut ws = Workspace::create(&p.root, &unique).context("cannot create the temporary folder for N-1's worktree")?;
     let wt = ws.add_worktree(&base_sha)?;
@@ -110,7 +122,7 @@ pub fn run(a: RehearseArgs) -> Result<u8> {
     let folder = &base_db.as_ref().unwrap_or(&db).migrations;
     swap_migrations(&p.root, &wt, folder, &db.migrations, &own)?;
     eprintln!("    Running N-1's tests ({}, with N's migrations) against {}", short_sha(&base_sha, 7), scratch.name());
-    let base = run_suite(&wt.join(&p.manifest), &scratch.url, &target_dir, Some(&own), &a.cargo_test_args)?;
+    let base = run_suite(&wt.join(&p.manifest), &scratch.url, &target_dir, Some(&own), &a.cargo_test_args, a.timeout)?;
 
     let r = Rehearsal {
         base: base_sha.clone(),
@@ -197,8 +209,9 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `cargo test --no-fail-fast` on `manifest` with `DATABASE_URL` set; its outcome.
-fn run_suite(manifest: &Path, url: &str, target: &Path, own_migrations: Option<&Path>, extra: &[String]) -> Result<SuiteRun> {
+/// `cargo test --no-fail-fast` on `manifest` with `DATABASE_URL` set, stopped
+/// past `limit`; its outcome.
+fn run_suite(manifest: &Path, url: &str, target: &Path, own_migrations: Option<&Path>, extra: &[String], limit: std::time::Duration) -> Result<SuiteRun> {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.arg("test").arg("--no-fail-fast").arg("--manifest-path").arg(manifest).args(extra).args(["--", "--color", "never"]);
     cmd.env("DATABASE_URL", url).env("CARGO_TARGET_DIR", target).env("CARGO_TERM_COLOR", "never");
@@ -214,10 +227,13 @@ fn run_suite(manifest: &Path, url: &str, target: &Path, own_migrations: Option<&
     if own_migrations.is_some() {
         cmd.env("SQLX_OFFLINE", "true");
     }
-    let out = process::run(cmd, true)?;
+    let out = process::run_for(cmd, true, Some(limit))?;
     let suite = libtest::parse(&out.stdout, &out.stderr);
     let built = out.stderr.lines().any(|l| l.trim_start().starts_with("Running ") || l.trim_start().starts_with("Doc-tests "));
-    let outcome = if out.status.success() {
+    let outcome = if out.timed_out {
+        // Stopped whatever it was doing: what it passed and failed until then is kept.
+        Outcome::TimedOut { after: humantime::format_duration(limit).to_string(), building: !built, running: libtest::running(&out.stdout) }
+    } else if out.status.success() {
         Outcome::Passed
     } else if !built {
         Outcome::BuildFailed { errors: libtest::build_errors(&out.stderr) }

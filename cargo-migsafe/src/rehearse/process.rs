@@ -10,8 +10,9 @@ use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::time::{Duration, Instant};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// The process group of the running child (0: none).
@@ -61,12 +62,25 @@ pub struct Output {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
+    /// The child was stopped because it ran past its time limit.
+    pub timed_out: bool,
 }
+
+/// How long a group stopped with SIGTERM (at an interrupt or past its time)
+/// has to end before it gets SIGKILL.
+const GRACE: Duration = Duration::from_secs(5);
 
 /// Run `cmd` in a process group of its own, echoing its output to our stderr
 /// when `echo` is set, and collect it. Interrupted: the group is stopped and
 /// this returns [`ProcessError::Interrupted`].
-pub fn run(mut cmd: Command, echo: bool) -> Result<Output, ProcessError> {
+pub fn run(cmd: Command, echo: bool) -> Result<Output, ProcessError> {
+    run_for(cmd, echo, None)
+}
+
+/// [`run`], stopping the child's group (SIGTERM, then SIGKILL after
+/// [`GRACE`]) once it has run for `limit`: what it printed until then is
+/// returned, with `timed_out` set.
+pub fn run_for(mut cmd: Command, echo: bool, limit: Option<Duration>) -> Result<Output, ProcessError> {
     let shown = format!("{cmd:?}");
     check_interrupt()?;
     cmd.process_group(0).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -79,7 +93,7 @@ pub fn run(mut cmd: Command, echo: bool) -> Result<Output, ProcessError> {
     }
     let out = child.stdout.take().map(|s| std::thread::spawn(move || collect(s, echo)));
     let err = child.stderr.take().map(|s| std::thread::spawn(move || collect(s, echo)));
-    let status = child.wait();
+    let (status, timed_out) = wait(&mut child, group, limit);
     CHILD_GROUP.store(0, Ordering::SeqCst);
     // Whatever of the group outlived cargo (a test binary after an
     // interrupt, a server a test started): none of it may hold the database.
@@ -90,7 +104,38 @@ pub fn run(mut cmd: Command, echo: bool) -> Result<Output, ProcessError> {
     let stderr = err.and_then(|h| h.join().ok()).unwrap_or_default();
     check_interrupt()?;
     let status = status.map_err(|e| ProcessError::Spawn { command: shown, message: e.to_string() })?;
-    Ok(Output { status, stdout, stderr })
+    Ok(Output { status, stdout, stderr, timed_out })
+}
+
+/// Wait for `child`; past `limit`, stop its group and say so.
+fn wait(child: &mut Child, group: i32, limit: Option<Duration>) -> (std::io::Result<ExitStatus>, bool) {
+    let Some(limit) = limit else { return (child.wait(), false) };
+    let started = Instant::now();
+    let mut stopped: Option<Instant> = None;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return (Ok(status), stopped.is_some()),
+            Ok(None) => {}
+            Err(e) => return (Err(e), stopped.is_some()),
+        }
+        match stopped {
+            None if started.elapsed() >= limit => {
+                if group > 0 {
+                    let _ = killpg(Pid::from_raw(group), Signal::SIGTERM);
+                }
+                stopped = Some(Instant::now());
+            }
+            Some(at) if at.elapsed() >= GRACE => {
+                if group > 0 {
+                    let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+                }
+                let _ = child.kill();
+                return (child.wait(), true);
+            }
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn collect(stream: impl Read, echo: bool) -> String {
@@ -160,5 +205,66 @@ impl Drop for Workspace {
             let _ = git(&["worktree", "prune"]);
             eprintln!("removed the worktree {}", self.dir.join("worktree").display());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether process `pid` is gone (or a zombie waiting for its parent).
+    fn gone(pid: &str) -> bool {
+        let started = Instant::now();
+        loop {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // The state is the first field after the `(command)`.
+            let state = stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next());
+            if matches!(state, None | Some('Z' | 'X')) {
+                return true;
+            }
+            if started.elapsed() > Duration::from_secs(5) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Past its limit a child's whole group is stopped, what it printed is
+    /// kept, and the run says it timed out.
+    #[test]
+    fn a_child_past_its_limit_is_stopped_with_its_group() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo before; sleep 300 & echo $!; wait"]);
+        let started = Instant::now();
+        let out = run_for(cmd, false, Some(Duration::from_millis(500))).unwrap();
+        assert!(out.timed_out);
+        assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+        let mut lines = out.stdout.lines();
+        assert_eq!(lines.next(), Some("before"));
+        let background = lines.next().expect("the background sleep's pid");
+        assert!(gone(background), "the group's background process {background} still runs");
+    }
+
+    /// A child that ignores SIGTERM gets SIGKILL after the grace period.
+    #[test]
+    fn a_child_that_ignores_sigterm_is_killed() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "trap '' TERM; sleep 300"]);
+        let started = Instant::now();
+        let out = run_for(cmd, false, Some(Duration::from_millis(200))).unwrap();
+        assert!(out.timed_out);
+        let took = started.elapsed();
+        assert!(took >= GRACE && took < GRACE + Duration::from_secs(5), "took {took:?}");
+    }
+
+    /// Within its limit a child runs to its end as with no limit.
+    #[test]
+    fn a_child_within_its_limit_is_not_stopped() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo done; exit 3"]);
+        let out = run_for(cmd, false, Some(Duration::from_secs(60))).unwrap();
+        assert!(!out.timed_out);
+        assert_eq!(out.status.code(), Some(3));
+        assert_eq!(out.stdout, "done\n");
     }
 }

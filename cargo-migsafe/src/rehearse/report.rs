@@ -18,6 +18,17 @@ pub enum Outcome {
     Crashed {
         status: String,
     },
+    /// `cargo test` ran past `--timeout` and was stopped: a test waiting on
+    /// a lock, or on a server that never answers, would otherwise hold the
+    /// drill (and its scratch database) forever.
+    TimedOut {
+        /// The limit, as `--timeout` took it (`1h`, `90s`).
+        after: String,
+        /// It was still building: no test binary had started.
+        building: bool,
+        /// The tests libtest had started and not finished.
+        running: Vec<String>,
+    },
 }
 
 impl Outcome {
@@ -27,6 +38,7 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::BuildFailed { .. } => "build-failed",
             Outcome::Crashed { .. } => "crashed",
+            Outcome::TimedOut { .. } => "timed-out",
         }
     }
 }
@@ -49,10 +61,11 @@ pub struct Rehearsal {
 
 impl Rehearsal {
     /// 0: both suites pass on the new schema; 1: a test of N-1 or N fails on
-    /// it; 2: a suite could not run (it does not build, or a test binary crashed).
+    /// it; 2: a suite could not run (it does not build, a test binary
+    /// crashed, or it ran past `--timeout`).
     pub fn exit_code(&self) -> u8 {
         let runs = [&self.head.outcome, &self.base_tests.outcome];
-        if runs.iter().any(|o| matches!(o, Outcome::BuildFailed { .. } | Outcome::Crashed { .. })) {
+        if runs.iter().any(|o| matches!(o, Outcome::BuildFailed { .. } | Outcome::Crashed { .. } | Outcome::TimedOut { .. })) {
             2
         } else if runs.contains(&&Outcome::Failed) {
             1
@@ -98,6 +111,13 @@ fn suite(title: &str, s: &SuiteRun) {
             }
         }
         Outcome::Crashed { status } => outln!("{title}: `cargo test` failed ({status}) without naming a failing test ({counts})"),
+        Outcome::TimedOut { after, building: true, .. } => outln!("{title}: stopped after {after} (--timeout) while still building the tests"),
+        Outcome::TimedOut { after, running, .. } => {
+            outln!("{title}: stopped after {after} (--timeout): a test never finished ({counts} before it was stopped)");
+            for t in running {
+                outln!("  still running: {t}");
+            }
+        }
     }
     for f in &s.suite.failed {
         outln!("  FAILED {} ({})", f.test, f.binary);
@@ -129,6 +149,7 @@ fn suite_json(s: &SuiteRun) -> Value {
     match &s.outcome {
         Outcome::BuildFailed { errors } => v["build_errors"] = json!(errors),
         Outcome::Crashed { status } => v["status"] = json!(status),
+        Outcome::TimedOut { after, building, running } => v["timed_out"] = json!({"after": after, "building": building, "running": running}),
         _ => {}
     }
     v
@@ -154,6 +175,9 @@ mod tests {
         assert_eq!(rehearsal(run(Outcome::Failed, 1), run(Outcome::Passed, 0)).exit_code(), 1);
         let broken = Outcome::BuildFailed { errors: vec!["error".into()] };
         assert_eq!(rehearsal(run(Outcome::Passed, 0), run(broken, 0)).exit_code(), 2);
+        // A suite stopped at its time limit proves nothing, even beside a failure.
+        let stopped = Outcome::TimedOut { after: "1h".into(), building: false, running: vec!["waits".into()] };
+        assert_eq!(rehearsal(run(stopped, 0), run(Outcome::Failed, 1)).exit_code(), 2);
     }
 
     #[test]
