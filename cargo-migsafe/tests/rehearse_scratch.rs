@@ -129,6 +129,46 @@ fn sqlite_scratch_file() {
     drill("sqlite://app.db", "lite");
 }
 
+/// `__diesel_schema_migrations`: the versions recorded, in order.
+fn diesel_versions(dialect: Dialect, url: &str) -> Vec<String> {
+    let q = "SELECT version FROM __diesel_schema_migrations ORDER BY version";
+    match dialect {
+        Dialect::Postgres => postgres::Client::connect(url, postgres::NoTls).unwrap().query(q, &[]).unwrap().iter().map(|r| r.get(0)).collect(),
+        Dialect::Mysql => mysql::Conn::new(mysql::Opts::from_url(url).unwrap()).unwrap().query(q).unwrap(),
+        Dialect::Sqlite => {
+            let c = rusqlite::Connection::open(url.trim_start_matches("sqlite://")).unwrap();
+            let mut s = c.prepare(q).unwrap();
+            let rows = s.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            rows
+        }
+    }
+}
+
+/// diesel's migrations are recorded as diesel's harness records them, so a
+/// test that runs `run_pending_migrations` on the scratch database finds
+/// nothing pending; on every engine.
+#[test]
+fn diesel_migrations_are_recorded_as_diesel_records_them() {
+    for (server, engine) in [(PG, "pgdiesel"), (MY, "mydiesel"), ("sqlite://app.db", "litediesel")] {
+        let url = DbUrl::parse(server).unwrap();
+        let dialect = url.dialect;
+        let mut s = Scratch::create(&url, &name(engine)).unwrap();
+        let scratch_url = s.url.clone();
+        let ms = migrations(&[
+            ("00000000000000_diesel_initial_setup/up.sql", "CREATE TABLE setup_done (id INT);"),
+            ("2023-11-02-101500_orders/up.sql", "CREATE TABLE orders (id INT PRIMARY KEY, label TEXT);"),
+            ("2023-11-02-101500_orders/down.sql", "DROP TABLE orders;"),
+        ]);
+        assert!(ms.iter().all(|m| m.tool.id() == "diesel"), "{ms:?}");
+        for m in &ms {
+            s.apply(dialect, m).unwrap();
+        }
+        s.disconnect();
+        assert_eq!(diesel_versions(dialect, &scratch_url), ["00000000000000", "20231102101500"], "{engine}");
+        assert_eq!(tables(dialect, &scratch_url), ["__diesel_schema_migrations", "orders", "setup_done"], "{engine}");
+    }
+}
+
 #[test]
 fn a_no_transaction_migration_runs_outside_one() {
     let url = DbUrl::parse(PG).unwrap();

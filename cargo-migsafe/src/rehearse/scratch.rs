@@ -86,14 +86,14 @@ pub struct Scratch {
     pub url: String,
     sqlite_path: Option<PathBuf>,
     conn: Option<Conn>,
-    /// Whether sqlx's `_sqlx_migrations` exists yet.
-    sqlx_table: bool,
+    /// The tools' record tables made so far (`bookkeeping`).
+    record_tables: Vec<&'static str>,
 }
 
 impl Scratch {
     /// Create `name` on `server`'s server and connect to it.
     pub fn create(server: &DbUrl, name: &str) -> Result<Scratch, ScratchError> {
-        let mut s = Scratch { server: server.clone(), name: name.to_string(), url: String::new(), sqlite_path: None, conn: None, sqlx_table: false };
+        let mut s = Scratch { server: server.clone(), name: name.to_string(), url: String::new(), sqlite_path: None, conn: None, record_tables: Vec::new() };
         let create_err = |message: String| ScratchError::Create { name: name.to_string(), message };
         match server.dialect {
             Dialect::Postgres => {
@@ -129,17 +129,17 @@ impl Scratch {
     pub fn apply(&mut self, dialect: Dialect, m: &Migration) -> Result<(), ScratchError> {
         let started = std::time::Instant::now();
         self.run_script(dialect, m)?;
-        if let Some(insert) = bookkeeping::sqlx_record(dialect, m, started.elapsed().as_nanos()) {
+        if let Some(record) = bookkeeping::record(dialect, m, started.elapsed().as_nanos()) {
             let err = |message: String| ScratchError::Apply {
                 file: m.up.path.clone(),
                 line: m.up.first_line,
-                message: format!("recording it in _sqlx_migrations: {message}"),
+                message: format!("recording it in {}: {message}", record.table),
             };
-            if !self.sqlx_table {
-                self.batch(bookkeeping::sqlx_table(dialect)).map_err(err)?;
-                self.sqlx_table = true;
+            if !self.record_tables.contains(&record.table) {
+                self.batch(record.create).map_err(err)?;
+                self.record_tables.push(record.table);
             }
-            self.batch(&insert).map_err(err)?;
+            self.batch(&record.insert).map_err(err)?;
         }
         Ok(())
     }
