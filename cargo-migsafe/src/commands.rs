@@ -260,6 +260,28 @@ fn run_check(a: CheckArgs) -> Result<u8> {
         sources.head.extend(head_texts);
         sources.base.extend(base_texts);
     }
+    // Packages without migrations: their event and payload contracts, which
+    // other services decode (a field renamed there breaks a consumer on
+    // N-1 as surely as a column renamed here).
+    for standalone in &head_project.without_migrations {
+        let pkg = &standalone.package;
+        let head = crate::load::contracts_only(&head_tree, &head_project, Some(pkg), None).map_err(|e| anyhow!(e))?;
+        let base_pkg = base_project.members.iter().find(|b| b.name == pkg.name);
+        let base = crate::load::contracts_only(&base_tree, &base_project, base_pkg, Some(base_sha.clone())).map_err(|e| anyhow!(e))?;
+        if head.input.contracts.is_empty() && base.input.contracts.is_empty() {
+            continue;
+        }
+        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
+        fail_on_errors(
+            &base.diagnostics,
+            &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),
+        )?;
+        let report = check_with(&base.input, &head.input, &Policy { allow: standalone.allow.clone(), deny });
+        let (head_texts, base_texts) = render::quoted(&report.findings, head.texts, base.texts);
+        reports.push(report);
+        sources.head.extend(head_texts);
+        sources.base.extend(base_texts);
+    }
     let report = merge(reports).ok_or_else(|| anyhow!("no database to check"))?;
     let out = Outcome { base_sha: base_sha.clone(), base_ref, report };
     let text = match a.format {

@@ -205,6 +205,34 @@ fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCach
     Ok(Scanned { sites, texts, diagnostics, contracts })
 }
 
+/// A package without a migrations folder, in one revision (`None`: not
+/// there): only its event and payload contracts, and the files that declare
+/// them, for the snippets. Its database queries are not read: there is no
+/// schema to read them against.
+pub fn contracts_only(tree: &Tree, project: &Project, pkg: Option<&crate::project::Package>, sha: Option<String>) -> Result<Loaded, String> {
+    let mut diagnostics = Vec::new();
+    let mut read = Vec::new();
+    if let Some(pkg) = pkg {
+        for (path, text) in tree.read_lossy(&project.sources(tree, pkg)).map_err(|e| e.to_string())? {
+            match text {
+                Some(t) => read.push((path, t)),
+                None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
+            }
+        }
+    }
+    let contracts = migsafe_core::contract::read_crate(&read);
+    let declares = |path: &str| contracts.iter().any(|c| c.types.values().any(|t| t.at.file == path));
+    let texts = read.into_iter().filter(|(path, _)| declares(path)).collect();
+    // No migrations: an empty history (its dialect is never read: no query is checked).
+    let history = History {
+        migrations: Vec::new(),
+        schema: migsafe_core::schema::Schema::new(migsafe_core::Dialect::Postgres),
+        events: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    Ok(Loaded { input: RevisionInput { sha, history, sites: Vec::new(), contracts }, texts, diagnostics })
+}
+
 /// The revision's other files (`include_str!`, `query_file!`), for the
 /// footprint sources; it remembers what was read, for the [`ScanCache`].
 struct TreeFiles<'t> {

@@ -444,7 +444,7 @@ fn a_virtual_manifest_reads_every_member() {
     let (code, out, err) = r.run(&["check", "--format", "json"]);
     assert_eq!(code, 1, "{err}");
     assert_eq!(errors(&json(&out)), ["dropped-column-in-use t.a", "dropped-column-in-use t.b"]);
-    assert_eq!(packages_line(&err).trim(), "Packages api, tools, worker (all 3 members of the workspace at Cargo.toml; no migrations folder for tools)");
+    assert_eq!(packages_line(&err).trim(), "Packages api, tools, worker (all 3 members of the workspace at Cargo.toml; no migrations folder for tools: only its event and payload contracts are read)");
     assert!(
         reading_line(&err).contains("Reading migrations/ for api, worker (postgres: api: sqlx feature \"postgres\" (from [workspace.dependencies]), worker: sqlx feature \"postgres\" (from [workspace.dependencies]); folder beside the workspace's Cargo.toml)"),
         "{err}"

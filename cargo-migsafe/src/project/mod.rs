@@ -146,8 +146,17 @@ pub struct Project {
     pub members: Vec<Package>,
     /// The workspace root's manifest, inside a workspace.
     pub workspace: Option<String>,
-    /// Selected packages for which no migrations folder was found.
-    pub without_migrations: Vec<String>,
+    /// Selected packages for which no migrations folder was found: only
+    /// their event and payload contracts are checked.
+    pub without_migrations: Vec<Standalone>,
+}
+
+/// A selected package with no migrations folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standalone {
+    pub package: Package,
+    /// Rule ids allowed by `allow = [...]` in its (or the workspace's) settings.
+    pub allow: Vec<String>,
 }
 
 /// Join and normalise `/`-separated relative paths; `None` if it climbs out of the root.
@@ -282,7 +291,9 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
             continue;
         }
         match &folders[i] {
-            None => project.without_migrations.push(p.package.name.clone()),
+            None => {
+                project.without_migrations.push(Standalone { package: p.package.clone(), allow: allow_list(p.declared.package.as_ref(), ws_partial.as_ref()) })
+            }
             Some(f) => {
                 if project.databases.iter().any(|d| d.migrations == f.path) {
                     continue;
@@ -400,7 +411,9 @@ impl Project {
             Some(ws) => format!("{} of {} members of the workspace at {ws}; --workspace reads all", self.selected.len(), self.members.len()),
         };
         if !self.without_migrations.is_empty() {
-            scope.push_str(&format!("; no migrations folder for {}", self.without_migrations.join(", ")));
+            let names: Vec<&str> = self.without_migrations.iter().map(|s| s.package.name.as_str()).collect();
+            let their = if names.len() == 1 { "its" } else { "their" };
+            scope.push_str(&format!("; no migrations folder for {}: only {their} event and payload contracts are read", names.join(", ")));
         }
         lines.push(format!("{word} {} ({scope})", names(&self.selected)));
         for db in &self.databases {
@@ -539,7 +552,7 @@ mod tests {
         assert_eq!(db.migrations, "db/migrations");
         assert_eq!(names(&db.packages), ["api", "schema"]);
         assert_eq!(db.folder_reason, "embed_migrations!(\"../../db/migrations\") in crates/schema/src/lib.rs:1");
-        assert_eq!(p.without_migrations, ["cli"]);
+        assert_eq!(p.without_migrations.iter().map(|s| s.package.name.as_str()).collect::<Vec<_>>(), ["cli"]);
         let p = discover(&t, "crates/api/Cargo.toml", &Selection::default()).unwrap();
         assert_eq!(p.databases[0].folder_reason, "[migrations_directory] in the workspace's diesel.toml");
     }
