@@ -285,7 +285,10 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
         folders[i] = f;
     }
 
-    // One database per folder that a selected package uses.
+    // One database per folder that a selected package uses (a folder as
+    // found, before it narrows to its subfolder for the dialect: the next
+    // package that finds it must not make a second database of it).
+    let mut made: Vec<&str> = Vec::new();
     for (i, p) in pkgs.iter().enumerate() {
         if !p.selected {
             continue;
@@ -295,9 +298,10 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
                 project.without_migrations.push(Standalone { package: p.package.clone(), allow: allow_list(p.declared.package.as_ref(), ws_partial.as_ref()) })
             }
             Some(f) => {
-                if project.databases.iter().any(|d| d.migrations == f.path) {
+                if made.contains(&f.path.as_str()) || project.databases.iter().any(|d| d.migrations == f.path) {
                     continue;
                 }
+                made.push(&f.path);
                 let users: Vec<usize> = (0..pkgs.len()).filter(|&j| folders[j].as_ref().is_some_and(|g| g.path == f.path)).collect();
                 // The folder's reason: the first package that names it itself.
                 let namer = users.iter().copied().find(|&j| folders[j].as_ref().is_some_and(|g| g.own) && pkgs[j].selected).unwrap_or(i);
@@ -493,6 +497,25 @@ mod tests {
         assert_eq!(p.databases[0].dialect, Dialect::Postgres);
         assert_eq!(p.databases[0].dialect_reason, "dependency tokio-postgres");
         assert_eq!(p.databases[0].migrations, "api/migrations");
+    }
+
+    /// Packages that share a folder with one subfolder per dialect (Plume's
+    /// plume, plume-cli and plume-models) make one database, not one each:
+    /// each of them made its own, and every finding was reported once per
+    /// package.
+    #[test]
+    fn a_shared_folder_narrowed_to_its_dialect_is_one_database() {
+        let (_d, t) = tree(&[
+            ("Cargo.toml", &*format!("[package]\nname = \"app\"\n{PG}[workspace]\nmembers = [\"cli\", \"models\"]\n")),
+            ("cli/Cargo.toml", &*format!("[package]\nname = \"cli\"\n{PG}")),
+            ("models/Cargo.toml", &*format!("[package]\nname = \"models\"\n{PG}")),
+            ("migrations/postgres/1_a/up.sql", "CREATE TABLE a (id INT);"),
+            ("migrations/sqlite/1_a/up.sql", "CREATE TABLE a (id INTEGER);"),
+        ]);
+        let p = discover(&t, "Cargo.toml", &Selection { workspace: true, ..Default::default() }).unwrap();
+        assert_eq!(p.databases.len(), 1, "{:?}", p.databases);
+        assert_eq!(p.databases[0].migrations, "migrations/postgres");
+        assert_eq!(names(&p.databases[0].packages), ["app", "cli", "models"]);
     }
 
     #[test]
