@@ -81,6 +81,8 @@ impl Resolver<'_> {
                 if cols.iter().any(|c| c == col) {
                     let t = t.clone();
                     self.use_col(&t, col, access, values);
+                } else if super::is_system_column(self.d, col) {
+                    // The engine's own (a rowid): there whatever the migrations do.
                 } else {
                     let suggestion = did_you_mean(col, cols.iter().map(|s| s.as_str()));
                     let removed = self.catalog.removal(t, Some(col)).cloned();
@@ -143,6 +145,10 @@ impl Resolver<'_> {
         if aliases.iter().any(|a| a == col) {
             return;
         }
+        // A system column of a table in scope (SQLite's rowid, PostgreSQL's ctid).
+        if super::is_system_column(self.d, col) && scopes.iter().flatten().any(|r| matches!(r.kind, RelKind::Table(_))) {
+            return;
+        }
         let candidates: Vec<(String, Vec<String>)> = scopes
             .iter()
             .flatten()
@@ -178,5 +184,29 @@ mod tests {
         let fp = analyze_sql(Dialect::Postgres, &s, "SELECT 1 FROM ordrs").unwrap();
         assert!(fp.issues[0].message().contains("did you mean `orders`"));
         assert!(analyze_sql(Dialect::Postgres, &s, "SELEC 1").is_err());
+    }
+
+    /// The columns the engine gives every table: SQLite's rowid (atuin's
+    /// `ORDER BY created_at ASC, rowid ASC`) and PostgreSQL's system
+    /// columns are there; in MySQL, or for a column no engine has, the
+    /// reference is still an issue.
+    #[test]
+    fn an_engines_system_columns_are_there() {
+        let s = schema(S);
+        for (d, sql) in [
+            (Dialect::Sqlite, "SELECT id FROM orders ORDER BY total ASC, rowid ASC"),
+            (Dialect::Sqlite, "SELECT o.oid, o._rowid_ FROM orders o WHERE o.ROWID > ?"),
+            (Dialect::Postgres, "SELECT ctid, xmin FROM orders WHERE id = $1"),
+            (Dialect::Postgres, "DELETE FROM orders o WHERE o.ctid = $1"),
+        ] {
+            let fp = analyze_sql(d, &s, sql).unwrap();
+            assert!(fp.issues.is_empty(), "{d}: {sql}: {:?}", fp.issues);
+        }
+        for (d, sql) in
+            [(Dialect::Mysql, "SELECT rowid FROM orders"), (Dialect::Postgres, "SELECT rowid FROM orders"), (Dialect::Sqlite, "SELECT ctid FROM orders")]
+        {
+            let fp = analyze_sql(d, &s, sql).unwrap();
+            assert_eq!(fp.issues.len(), 1, "{d}: {sql}: {:?}", fp.issues);
+        }
     }
 }

@@ -141,6 +141,19 @@ pub(crate) fn is_system_relation(d: Dialect, key: &str) -> bool {
     }
 }
 
+/// A column every table of the engine has without declaring it: SQLite's
+/// rowid and its aliases (`ORDER BY rowid`), PostgreSQL's system columns
+/// (`ctid`, `xmin`, …). MySQL's `_rowid` names an integer primary key, which
+/// is declared, so it is not one.
+pub(crate) fn is_system_column(d: Dialect, col: &str) -> bool {
+    let col = col.to_ascii_lowercase();
+    match d {
+        Dialect::Sqlite => matches!(col.as_str(), "rowid" | "oid" | "_rowid_"),
+        Dialect::Postgres => matches!(col.as_str(), "ctid" | "xmin" | "xmax" | "cmin" | "cmax" | "tableoid"),
+        Dialect::Mysql => false,
+    }
+}
+
 fn last_ident(name: &ObjectName) -> Option<&Ident> {
     name.0.iter().rev().find_map(|p| match p {
         ObjectNamePart::Identifier(i) => Some(i),
