@@ -9,7 +9,9 @@
 //! - `#[derive(Selectable)]` / `QueryableByName` with a `table_name` read
 //!   their fields' columns; `Insertable` inserts exactly its fields (so a new
 //!   NOT NULL column without a default that it lacks breaks it);
-//!   `AsChangeset` writes its fields. `column_name` is followed. Their field
+//!   `AsChangeset` writes its fields. `column_name` is followed, and so are
+//!   the SQL names the crate's `table!` gives the table and its columns
+//!   (`#[sql_name]`, a schema: `follow_sql_names`). Their field
 //!   types are checked by diesel against `table!` at compile time, so the
 //!   `table!` site carries the types.
 //! - `insert_into(t).values((t::a.eq(x), b.eq(y)))` inserts exactly those
@@ -184,6 +186,43 @@ impl Source for Diesel {
                 SourceId::Diesel,
                 Decl::Table(TableDecl { rust_name: item.ident.to_string(), table: table.clone(), fields, role, decoding: SourceId::Diesel.decoding() }),
             );
+        }
+    }
+}
+
+/// diesel's derives and column-by-column statements name a table and its
+/// columns by their `table!` identifiers, and `table!` can give them other
+/// SQL names (`#[sql_name = "type"] type_ -> Int4`, a schema:
+/// `billing.invoices`). Once a crate is read, each such site is renamed to
+/// the SQL names of the crate's `table!` of that identifier (when the crate
+/// has exactly one: `table!`s in another crate, or two of one name, leave
+/// the names as written).
+pub(super) fn follow_sql_names(sites: &mut [crate::annotations::Site]) {
+    use std::collections::HashMap;
+    // A table!'s SQL name, and its columns' identifier -> SQL name.
+    type Names = (String, HashMap<String, String>);
+    // By the table!'s identifier.
+    let mut tables: HashMap<String, Vec<Names>> = HashMap::new();
+    for site in sites.iter().filter(|s| s.source == SourceId::Diesel) {
+        let Decl::Table(t) = &site.decl else { continue };
+        let Some(ident) = t.rust_name.strip_prefix("table!(").and_then(|r| r.strip_suffix(')')) else { continue };
+        let columns = t.fields.iter().filter(|f| f.field != f.column).map(|f| (f.field.clone(), f.column.clone())).collect();
+        tables.entry(ident.to_string()).or_default().push((t.table.clone(), columns));
+    }
+    if tables.is_empty() {
+        return;
+    }
+    for site in sites.iter_mut().filter(|s| s.source == SourceId::Diesel) {
+        let Decl::Table(t) = &mut site.decl else { continue };
+        if t.rust_name.starts_with("table!(") {
+            continue;
+        }
+        let Some([(table, columns)]) = tables.get(&t.table).map(Vec::as_slice) else { continue };
+        t.table = table.clone();
+        for f in &mut t.fields {
+            if let Some(sql) = columns.get(&f.column) {
+                f.column = sql.clone();
+            }
         }
     }
 }
@@ -499,6 +538,48 @@ diesel::table! {
 }
 "#;
         assert_eq!(scan(src), ["13:Read posts [id:i32 title:String body?:String status type:i64]", "25:Read billing.invoices [id:i64 paid_at?:DateTime]"]);
+    }
+
+    /// Plume's `lists`: `#[sql_name = "type"] type_ -> Int4` in `table!`, and
+    /// `NewList { type_: i32 }`, which inserts `type`; a table in a schema.
+    #[test]
+    fn derives_and_statements_take_the_sql_names_table_gives() {
+        let src = r#"
+use diesel::prelude::*;
+table! {
+    lists (id) {
+        id -> Int4,
+        #[sql_name = "type"]
+        type_ -> Int4,
+    }
+}
+table! {
+    billing.invoices (id) {
+        id -> Int8,
+    }
+}
+#[derive(Insertable)]
+#[diesel(table_name = lists)]
+pub struct NewList { pub type_: i32 }
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = billing::invoices)]
+pub struct Invoice { pub id: i64 }
+
+fn kind(c: &mut PgConnection) {
+    diesel::update(lists::table).set(lists::type_.eq(2)).execute(c).unwrap();
+}
+"#;
+        assert_eq!(
+            scan(src),
+            [
+                "4:Read lists [id:i32 type:i32]",
+                "11:Read billing.invoices [id:i64]",
+                "17:Insert lists [type?]",
+                "21:Read billing.invoices [id?]",
+                "24:Update lists [type?]"
+            ]
+        );
     }
 
     #[test]

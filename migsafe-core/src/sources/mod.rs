@@ -263,6 +263,7 @@ fn scan_crate_here(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files)
         scan.sites.append(&mut w.cx.sites);
         scan.diagnostics.append(&mut w.cx.diags);
     }
+    diesel::follow_sql_names(&mut scan.sites);
     scan
 }
 
