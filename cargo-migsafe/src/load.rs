@@ -193,8 +193,9 @@ fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCach
             }
         }
         let info = CrateInfo { dir: pkg.dir.clone(), deps: Some(pkg.deps.clone()), dialect: Some(db.dialect) };
-        let scan = cache.scan(tree, &read, &info);
-        let found = migsafe_core::contract::read_crate(&read);
+        let mut scan = cache.scan(tree, &read, &info);
+        let (found, unread) = migsafe_core::contract::read_crate_and_gaps(&read);
+        unseen_contract_files(unread, &mut scan.sites, &mut scan.files);
         // The declaring files, for the snippets of the contract findings.
         let declares = |path: &str| found.iter().any(|c| c.types.values().any(|t| t.at.file == path));
         texts.extend(read.into_iter().filter(|(path, _)| scan.files.contains(path) || declares(path)));
@@ -220,8 +221,10 @@ pub fn contracts_only(tree: &Tree, project: &Project, pkg: Option<&crate::projec
             }
         }
     }
-    let contracts = migsafe_core::contract::read_crate(&read);
-    let declares = |path: &str| contracts.iter().any(|c| c.types.values().any(|t| t.at.file == path));
+    let (contracts, unread) = migsafe_core::contract::read_crate_and_gaps(&read);
+    let (mut sites, mut files) = (Vec::new(), Vec::new());
+    unseen_contract_files(unread, &mut sites, &mut files);
+    let declares = |path: &str| files.iter().any(|f| f == path) || contracts.iter().any(|c| c.types.values().any(|t| t.at.file == path));
     let texts = read.into_iter().filter(|(path, _)| declares(path)).collect();
     // No migrations: an empty history (its dialect is never read: no query is checked).
     let history = History {
@@ -230,7 +233,30 @@ pub fn contracts_only(tree: &Tree, project: &Project, pkg: Option<&crate::projec
         events: Vec::new(),
         diagnostics: Vec::new(),
     };
-    Ok(Loaded { input: RevisionInput { sha, history, sites: Vec::new(), contracts }, texts, diagnostics })
+    Ok(Loaded { input: RevisionInput { sha, history, sites, contracts }, texts, diagnostics })
+}
+
+/// A file that may declare an event or payload contract and could not be
+/// read is an unseen site (as the scan makes of a file it cannot read),
+/// unless the scan already made it one: its contracts are not checked.
+fn unseen_contract_files(unread: Vec<migsafe_core::contract::Unread>, sites: &mut Vec<migsafe_core::annotations::Site>, files: &mut Vec<String>) {
+    use migsafe_core::annotations::{Decl, Site, UnseenDecl};
+    for u in unread {
+        if sites.iter().any(|s| s.file == u.file && matches!(s.decl, Decl::Unseen(_))) {
+            continue;
+        }
+        let reason = format!("{}: the event and payload contracts it may declare are not checked", u.reason);
+        sites.push(Site {
+            file: u.file.clone(),
+            line: u.line,
+            item: String::new(),
+            source: migsafe_core::sources::SourceId::Annotation,
+            decl: Decl::Unseen(UnseenDecl { call: "this file".into(), reason }),
+        });
+        if !files.contains(&u.file) {
+            files.push(u.file);
+        }
+    }
 }
 
 /// The revision's other files (`include_str!`, `query_file!`), for the

@@ -11,5 +11,5 @@ mod serde_attr;
 pub mod shape;
 
 pub use compat::{issues, Direction, Issue, IssueKind};
-pub use read::read_crate;
+pub use read::{read_crate, read_crate_and_gaps, Unread};
 pub use shape::{At, Contract, ContractKind, Kind};

@@ -55,21 +55,79 @@ struct Root {
 /// Read every contract of a crate from its files (`(path, text)`); test,
 /// bench and example files are not the service's and are skipped.
 pub fn read_crate(files: &[(String, String)]) -> Vec<Contract> {
+    read_crate_and_gaps(files).0
+}
+
+/// A file that may declare a contract (it names migsafe and an event or a
+/// payload) and that was not read: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub file: String,
+    pub line: u32,
+    pub reason: String,
+}
+
+/// [`read_crate`], and the files that may declare a contract but could not
+/// be read (they do not parse, or nest deeper than
+/// [`crate::sources::MAX_NESTING`]): what a caller must report as unseen
+/// where nothing else reads those files.
+///
+/// Runs on a thread with a large stack, as the sources' scan does: syn's
+/// parser recurses once per nesting level.
+pub fn read_crate_and_gaps(files: &[(String, String)]) -> (Vec<Contract>, Vec<Unread>) {
     // Every form names migsafe in its file (`migsafe_runtime::event`, `use migsafe_runtime::event`,
     // `#[migsafe(payload …)]`): a crate without one is not parsed a second time.
-    let marks = |t: &str| t.contains("migsafe") && (t.contains("event") || t.contains("payload"));
     if !files.iter().any(|(p, t)| !is_test_path(p) && marks(t)) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, || read_crate_here(files));
+        match worker.map(|h| h.join()) {
+            Ok(Ok(read)) => read,
+            // No thread to be had, or the read panicked: read here, on this stack.
+            _ => read_crate_here(files),
+        }
+    })
+}
+
+fn marks(text: &str) -> bool {
+    text.contains("migsafe") && (text.contains("event") || text.contains("payload"))
+}
+
+fn read_crate_here(files: &[(String, String)]) -> (Vec<Contract>, Vec<Unread>) {
     let mut index = Index::default();
     let mut roots = Vec::new();
+    let mut unread = Vec::new();
     for (path, text) in files.iter().filter(|(p, _)| !is_test_path(p)) {
-        let Ok(file) = syn::parse_file(text) else { continue };
+        let max = crate::sources::MAX_NESTING;
+        if let Some(line) = crate::sources::attrs::nesting_beyond(text, max) {
+            if marks(text) {
+                unread.push(Unread {
+                    file: path.clone(),
+                    line: line as u32,
+                    reason: format!("its brackets nest deeper than {max} levels here, and migsafe does not read so deep"),
+                });
+            }
+            continue;
+        }
+        let file = match syn::parse_file(text) {
+            Ok(file) => file,
+            Err(e) => {
+                if marks(text) {
+                    unread.push(Unread {
+                        file: path.clone(),
+                        line: e.span().start().line as u32,
+                        reason: format!("migsafe's Rust parser cannot read this file ({e})"),
+                    });
+                }
+                continue;
+            }
+        };
         let imports_event = text.contains("migsafe");
         let mut v = Collect { path, index: &mut index, roots: &mut roots, imports_event };
         v.visit_file(&file);
     }
-    roots.into_iter().map(|r| contract(&mut index, r)).collect()
+    (roots.into_iter().map(|r| contract(&mut index, r)).collect(), unread)
 }
 
 struct Collect<'a> {

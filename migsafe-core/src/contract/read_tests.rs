@@ -136,3 +136,26 @@ fn test_code_and_unmarked_types_are_no_contracts() {
     // A bare `#[event]` counts only where the file names migsafe.
     assert!(read_crate(&[("src/a.rs".into(), "#[event(\"x\")] #[derive(Serialize)] struct E { a: i32 } // payload".into())]).is_empty());
 }
+
+/// A file that may declare a contract and cannot be read is named, with
+/// where and why, and nests of any depth are refused without a crash (a
+/// mutant with 1,335 nested parentheses overflowed the stack of a debug
+/// build when this was parsed on the caller's thread).
+#[test]
+fn files_that_cannot_be_read_are_named_not_dropped() {
+    let good = ("src/ok.rs".to_string(), "#[migsafe::event(\"x\")] #[derive(Serialize)] struct E { a: i32 }".to_string());
+    let broken = ("src/broken.rs".to_string(), "use migsafe_runtime::event;\n#[event(\"y\")]\nstruct F { a: i32,, }".to_string());
+    let deep = format!("use migsafe_runtime::event;\ntype T = {}i32{};\n", "(".repeat(1335), ")".repeat(1335));
+    let deep = ("src/deep.rs".to_string(), deep);
+    // Deep but within the limit: parsed, on a stack deep enough (this test's
+    // own thread has 2 MB).
+    let nested = format!("use migsafe_runtime::event;\ntype U = {}i32{};\n", "(".repeat(900), ")".repeat(900));
+    let nested = ("src/nested.rs".to_string(), nested);
+    // Neither names migsafe with an event or a payload: not reported.
+    let unrelated = ("src/other.rs".to_string(), "fn f( {".to_string());
+    let (contracts, unread) = read_crate_and_gaps(&[good, broken, deep, nested, unrelated]);
+    assert_eq!(contracts.len(), 1);
+    let got: Vec<(&str, u32, bool)> = unread.iter().map(|u| (u.file.as_str(), u.line, u.reason.contains("nest deeper"))).collect();
+    assert_eq!(got, [("src/broken.rs", 3, false), ("src/deep.rs", 2, true)], "{unread:?}");
+    assert!(unread[0].reason.starts_with("migsafe's Rust parser cannot read this file"), "{}", unread[0].reason);
+}

@@ -211,7 +211,7 @@ pub fn row_type_name(ty: &syn::Type) -> Option<String> {
 
 /// The line where `([{` nesting first goes deeper than `max` in Rust source
 /// text (strings, raw strings, chars, lifetimes and comments skipped), if it does.
-pub(super) fn nesting_beyond(text: &str, max: usize) -> Option<usize> {
+pub(crate) fn nesting_beyond(text: &str, max: usize) -> Option<usize> {
     let b = text.as_bytes();
     let (mut i, mut depth, mut line) = (0usize, 0usize, 1usize);
     while i < b.len() {
