@@ -275,7 +275,13 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
             let path = join(&dir, m).ok_or_else(|| ProjectError::OutsideRepo { manifest: manifest.to_string(), dir: m.clone() })?;
             Some(Folder { path, reason: "--migrations".to_string(), shown: m.clone(), own: true, exact: true })
         } else {
-            folder::from_settings(&facts(p), ws_facts.as_ref())?
+            match folder::from_settings(&facts(p), ws_facts.as_ref()) {
+                Ok(f) => f,
+                // An unselected package's folder only puts its name in a note:
+                // what cannot be told of it does not stop the selected ones.
+                Err(_) if !p.selected => None,
+                Err(e) => return Err(e.into()),
+            }
         };
         folders.push(f);
     }
@@ -396,7 +402,12 @@ fn infer_folders(tree: &Tree, project: &Project, pkgs: &[Pkg], need: &[usize], w
     for &i in need {
         let own = diesel_toml(&pkgs[i].package.dir)?;
         let read = folder::Read { embedded: &embedded[i], diesel_toml: own.as_deref(), workspace_diesel_toml: ws_diesel_toml.as_deref(), is_dir: &is_dir };
-        out.push(folder::infer(&facts(&pkgs[i]), ws, &read)?);
+        match folder::infer(&facts(&pkgs[i]), ws, &read) {
+            Ok(f) => out.push(f),
+            // As in `discover`: an unselected package's doubt is not the selected ones'.
+            Err(_) if !pkgs[i].selected => out.push(None),
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(out)
 }
@@ -516,6 +527,27 @@ mod tests {
         assert_eq!(p.databases.len(), 1, "{:?}", p.databases);
         assert_eq!(p.databases[0].migrations, "migrations/postgres");
         assert_eq!(names(&p.databases[0].packages), ["app", "cli", "models"]);
+    }
+
+    /// A member whose code names two folders (atuin-client: `migrations/`,
+    /// `record-migrations/`) stops only a run that selects it; with `-p`
+    /// another member is checked (atuin-server-postgres was refused).
+    #[test]
+    fn an_unselected_members_doubt_does_not_stop_the_selected_one() {
+        let (_d, t) = tree(&[
+            ("Cargo.toml", "[workspace]\nmembers = [\"server\", \"client\"]\n"),
+            ("server/Cargo.toml", &*format!("[package]\nname = \"server\"\n{PG}")),
+            ("server/migrations/1_a.sql", "CREATE TABLE a (id INT);"),
+            ("client/Cargo.toml", &*format!("[package]\nname = \"client\"\n{PG}")),
+            ("client/src/lib.rs", "fn m() { sqlx::migrate!(\"one\"); sqlx::migrate!(\"two\"); }\n"),
+            ("client/one/1_a.sql", "CREATE TABLE b (id INT);"),
+            ("client/two/1_a.sql", "CREATE TABLE c (id INT);"),
+        ]);
+        let p = discover(&t, "Cargo.toml", &Selection { packages: vec!["server".into()], ..Default::default() }).unwrap();
+        assert_eq!(p.databases.len(), 1);
+        assert_eq!(p.databases[0].migrations, "server/migrations");
+        let e = discover(&t, "Cargo.toml", &Selection { packages: vec!["client".into()], ..Default::default() }).unwrap_err();
+        assert!(e.to_string().contains("several migrations folders"), "{e}");
     }
 
     #[test]
