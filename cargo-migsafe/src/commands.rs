@@ -218,7 +218,7 @@ fn run_check(a: CheckArgs) -> Result<u8> {
     // snippets quote: the histories and sites are dropped as soon as the
     // report is made, not held until the last database is checked.
     let one = |db: &crate::project::Database| -> Result<Checked> {
-        let base_db = base_project.databases.iter().find(|b| b.migrations == db.migrations).cloned().unwrap_or_else(|| {
+        let base_db = base_project.same_database(db).cloned().unwrap_or_else(|| {
             // Same packages, no migrations yet: everything is pending.
             let mut d = db.clone();
             d.packages.retain(|p| base_tree.exists(&p.manifest));

@@ -413,6 +413,19 @@ fn infer_folders(tree: &Tree, project: &Project, pkgs: &[Pkg], need: &[usize], w
 }
 
 impl Project {
+    /// This project's database that is `db` (of another revision of it):
+    /// the one with `db`'s migrations folder, else, when the folder moved
+    /// with its package (`migrations/` to `crates/app/migrations/`), the one
+    /// of the same dialect that a package of `db` uses too. Migrations are
+    /// told apart by their path inside the folder, so a moved folder's
+    /// applied migrations stay applied.
+    pub fn same_database(&self, db: &Database) -> Option<&Database> {
+        self.databases
+            .iter()
+            .find(|b| b.migrations == db.migrations)
+            .or_else(|| self.databases.iter().find(|b| b.dialect == db.dialect && b.packages.iter().any(|bp| db.packages.iter().any(|p| p.name == bp.name))))
+    }
+
     /// What `check`, `schema` and `footprint` say on stderr before reading:
     /// which packages, each database's folder and dialect and why, and the
     /// workspace members that share a database but are not read.

@@ -87,7 +87,7 @@ pub fn run(a: RehearseArgs) -> Result<u8> {
     let (base_ref, base_sha) = git::default_base(&p.root, a.base.as_deref())?;
     let base_tree = Tree::git(&p.root, &base_sha)?;
     let head_migrations = read_migrations(&head_tree, &db, true, "N (working tree)")?;
-    let base_db = discover(&base_tree, &p.manifest, &a.select).ok().and_then(|bp| bp.databases.into_iter().find(|b| b.migrations == db.migrations));
+    let base_db = discover(&base_tree, &p.manifest, &a.select).ok().and_then(|bp| bp.same_database(&db).cloned());
     let base_migrations = read_migrations(&base_tree, base_db.as_ref().unwrap_or(&db), false, &format!("N-1 ({})", short_sha(&base_sha, 7)))?;
     let pending: Vec<&Migration> = head_migrations.iter().filter(|m| !base_migrations.iter().any(|b| b.id == m.id)).collect();
     eprintln!(

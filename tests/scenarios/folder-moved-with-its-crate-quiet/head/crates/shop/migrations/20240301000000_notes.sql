@@ -1,0 +1,1 @@
+CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT);
