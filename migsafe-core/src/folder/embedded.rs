@@ -15,15 +15,62 @@ pub struct Embedded {
 }
 
 /// Find `migrate!(…)` and `embed_migrations!(…)` outside comments and
-/// strings. A bare `migrate!()` means sqlx's default, `migrations`; a bare
-/// `embed_migrations!()` names no folder (diesel then searches like its CLI).
+/// strings, and outside an item marked `#[cfg(test)]` (a test module that
+/// embeds its own fixtures, or both dialects' folders as Plume's does, is
+/// not the service's). A bare `migrate!()` means sqlx's default,
+/// `migrations`; a bare `embed_migrations!()` names no folder (diesel then
+/// searches like its CLI).
 pub fn embedded_migrations(text: &str) -> Vec<Embedded> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     let mut line = 1;
+    // Brace and parenthesis depths; after `#[cfg(test)]`, the parenthesis
+    // depth it was written at until its item's body opens; inside that
+    // body, the brace depth it opened at.
+    let (mut depth, mut parens) = (0usize, 0usize);
+    let mut test_item: Option<usize> = None;
+    let mut in_test: Option<usize> = None;
     while i < b.len() {
         match b[i] {
+            b'#' if in_test.is_none() && text[i..].starts_with("#[cfg(test)]") => {
+                test_item = Some(parens);
+                i += "#[cfg(test)]".len();
+            }
+            b'{' => {
+                if test_item == Some(parens) && in_test.is_none() {
+                    in_test = Some(depth);
+                }
+                test_item = None;
+                depth += 1;
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if in_test == Some(depth) {
+                    in_test = None;
+                }
+                test_item = None;
+                i += 1;
+            }
+            b'(' => {
+                parens += 1;
+                i += 1;
+            }
+            b')' => {
+                parens = parens.saturating_sub(1);
+                // The marked parameter's list closed.
+                if test_item.is_some_and(|p| parens < p) {
+                    test_item = None;
+                }
+                i += 1;
+            }
+            // The marked item ended without a body (`#[cfg(test)] mod tests;`,
+            // a field, a parameter).
+            b';' | b',' if test_item == Some(parens) => {
+                test_item = None;
+                i += 1;
+            }
             b'\n' => {
                 line += 1;
                 i += 1;
@@ -90,7 +137,7 @@ pub fn embedded_migrations(text: &str) -> Vec<Embedded> {
                         Some(b'"') | Some(b'r') => string_at(b, j).0,
                         _ => None,
                     };
-                    if let Some(folder) = folder {
+                    if let (Some(folder), None) = (folder, in_test) {
                         let call = if b.get(j) == Some(&b'"') || b.get(j) == Some(&b'r') {
                             format!("{prefix}{word}!(\"{folder}\")")
                         } else {
@@ -207,6 +254,31 @@ fn h() { my_migrate!("x"); }
         // A quote in a char literal opens no string; a lifetime is no char literal.
         let src = "fn q<'a>(s: &'a str) -> bool { s == \"'\" || s.starts_with('\"') || s.ends_with('\\'') }\nstatic M: Migrator = migrate!(\"db\");\n";
         assert_eq!(embedded_migrations(src).into_iter().map(|e| (e.folder, e.line)).collect::<Vec<_>>(), [("db".to_string(), 2)]);
+    }
+
+    /// Plume's lib.rs embeds both dialects' folders in `#[cfg(test)] mod
+    /// tests`: those are not the service's, and what follows the module is.
+    #[test]
+    fn test_items_are_not_the_services() {
+        let src = r#"
+#[cfg(test)]
+#[macro_use]
+mod tests {
+    #[cfg(feature = "sqlite")]
+    embed_migrations!("../migrations/sqlite");
+    fn inner() { let s = "}"; if true { embed_migrations!("nested"); } }
+    #[cfg(feature = "postgres")]
+    embed_migrations!("../migrations/postgres");
+}
+#[cfg(test)]
+mod more;
+#[cfg(test)]
+fn fixture() { sqlx::migrate!("tests/fixtures"); }
+struct S { #[cfg(test)] a: i32, b: i32 }
+fn run() { sqlx::migrate!("db/migrations"); }
+"#;
+        let found: Vec<(String, usize)> = embedded_migrations(src).into_iter().map(|e| (e.folder, e.line)).collect();
+        assert_eq!(found, [("db/migrations".to_string(), 16)]);
     }
 
     #[test]
