@@ -21,6 +21,13 @@ pub struct Loaded {
 pub fn migrations(tree: &Tree, db: &Database, must_exist: bool) -> Result<(MigrationSource, Vec<Diagnostic>), String> {
     let mut diags = Vec::new();
     if !tree.is_dir(&db.migrations) {
+        if must_exist && db.folder_reason == "--migrations" {
+            // The flag's path is the manifest's directory's, not the selected package's.
+            return Err(format!(
+                "--migrations: the folder `{}` (from the repository's root) does not exist (or holds no files); the flag's path is relative to the directory of the manifest cargo migsafe runs on",
+                db.migrations
+            ));
+        }
         if must_exist {
             return Err(format!("{}: the migrations folder `{}` does not exist (or holds no files)", db.configured_by, db.migrations));
         }

@@ -342,6 +342,7 @@ fn missing_empty_and_escaping_migration_folders() {
     let r = base_repo();
     r.write("Cargo.toml", MANIFEST.replace("migrations = \"migrations\"", "migrations = \"db/none\"")).commit("head");
     expect_exit_2(&r, &["schema"], &["db/none", "does not exist"]);
+    expect_exit_2(&r, &["schema", "--migrations", "db/nowhere"], &["--migrations: the folder `db/nowhere`", "relative to the directory of the manifest"]);
     r.write("Cargo.toml", MANIFEST.replace("migrations = \"migrations\"", "migrations = \"../../etc\""));
     expect_exit_2(&r, &["schema"], &["Cargo.toml", "outside the repository"]);
     r.write("Cargo.toml", MANIFEST.replace("migrations = \"migrations\"", "migrations = \"empty\"")).write("empty/README.md", "nothing yet");
