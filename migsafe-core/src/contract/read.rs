@@ -72,22 +72,15 @@ pub struct Unread {
 /// [`crate::sources::MAX_NESTING`]): what a caller must report as unseen
 /// where nothing else reads those files.
 ///
-/// Runs on a thread with a large stack, as the sources' scan does: syn's
-/// parser recurses once per nesting level.
+/// Runs on a deep stack, as the sources' scan does: syn's parser recurses
+/// once per nesting level.
 pub fn read_crate_and_gaps(files: &[(String, String)]) -> (Vec<Contract>, Vec<Unread>) {
     // Every form names migsafe in its file (`migsafe_runtime::event`, `use migsafe_runtime::event`,
     // `#[migsafe(payload …)]`): a crate without one is not parsed a second time.
     if !files.iter().any(|(p, t)| !is_test_path(p) && marks(t)) {
         return (Vec::new(), Vec::new());
     }
-    std::thread::scope(|s| {
-        let worker = std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, || read_crate_here(files));
-        match worker.map(|h| h.join()) {
-            Ok(Ok(read)) => read,
-            // No thread to be had, or the read panicked: read here, on this stack.
-            _ => read_crate_here(files),
-        }
-    })
+    crate::sources::on_deep_stack(|| read_crate_here(files))
 }
 
 fn marks(text: &str) -> bool {

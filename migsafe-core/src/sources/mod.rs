@@ -185,13 +185,16 @@ pub const MAX_NESTING: usize = 1000;
 /// Runs on a thread with a large stack: syn's parser and the walk recurse
 /// once per nesting level, and code that rustc accepts may nest deeply.
 pub fn scan_crate(files: &[(String, String)], info: &CrateInfo, fs: &dyn Files) -> Scan {
-    std::thread::scope(|s| {
-        let worker = std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, || scan_crate_here(files, info, fs));
-        match worker.map(|h| h.join()) {
-            Ok(Ok(scan)) => scan,
-            // No thread to be had, or the walk panicked: scan here, on this stack.
-            _ => scan_crate_here(files, info, fs),
-        }
+    on_deep_stack(|| scan_crate_here(files, info, fs))
+}
+
+/// Run `f` on a thread with a 256 MB stack, for what recurses once per
+/// nesting level of Rust source (syn's parser, the walks over its trees);
+/// without a thread to be had, or when `f` panicked there, run it here.
+pub(crate) fn on_deep_stack<R: Send>(f: impl Fn() -> R + Sync) -> R {
+    std::thread::scope(|s| match std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, &f).map(|h| h.join()) {
+        Ok(Ok(r)) => r,
+        _ => f(),
     })
 }
 
