@@ -21,7 +21,7 @@ pub struct Loaded {
 pub fn migrations(tree: &Tree, db: &Database, must_exist: bool) -> Result<(MigrationSource, Vec<Diagnostic>), String> {
     let mut diags = Vec::new();
     if !tree.is_dir(&db.migrations) {
-        if must_exist && db.folder_reason == "--migrations" {
+        if must_exist && db.folder_reason == crate::project::FROM_FLAG {
             // The flag's path is the manifest's directory's, not the selected package's.
             return Err(format!(
                 "--migrations: the folder `{}` (from the repository's root) does not exist (or holds no files); the flag's path is relative to the directory of the manifest cargo migsafe runs on",
@@ -191,21 +191,13 @@ struct Scanned {
 fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCache) -> Result<Scanned, String> {
     let Scanned { mut sites, mut texts, mut diagnostics, mut contracts } = Scanned::default();
     for pkg in &db.packages {
-        let paths = project.sources(tree, pkg);
-        let mut read = Vec::new();
-        for (path, text) in tree.read_lossy(&paths).map_err(|e| e.to_string())? {
-            match text {
-                Some(t) => read.push((path, t)),
-                None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
-            }
-        }
+        let read = read_sources(tree, project, pkg, &mut diagnostics)?;
         let info = CrateInfo { dir: pkg.dir.clone(), deps: Some(pkg.deps.clone()), dialect: Some(db.dialect) };
         let mut scan = cache.scan(tree, &read, &info);
         let (found, unread) = migsafe_core::contract::read_crate_and_gaps(&read);
         unseen_contract_files(unread, &mut scan.sites, &mut scan.files);
         // The declaring files, for the snippets of the contract findings.
-        let declares = |path: &str| found.iter().any(|c| c.types.values().any(|t| t.at.file == path));
-        texts.extend(read.into_iter().filter(|(path, _)| scan.files.contains(path) || declares(path)));
+        texts.extend(read.into_iter().filter(|(path, _)| scan.files.contains(path) || declares(&found, path)));
         contracts.extend(found);
         sites.extend(scan.sites);
         diagnostics.extend(scan.diagnostics);
@@ -219,20 +211,14 @@ fn scan_packages(tree: &Tree, project: &Project, db: &Database, cache: &ScanCach
 /// schema to read them against.
 pub fn contracts_only(tree: &Tree, project: &Project, pkg: Option<&crate::project::Package>, sha: Option<String>) -> Result<Loaded, String> {
     let mut diagnostics = Vec::new();
-    let mut read = Vec::new();
-    if let Some(pkg) = pkg {
-        for (path, text) in tree.read_lossy(&project.sources(tree, pkg)).map_err(|e| e.to_string())? {
-            match text {
-                Some(t) => read.push((path, t)),
-                None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
-            }
-        }
-    }
+    let read = match pkg {
+        Some(pkg) => read_sources(tree, project, pkg, &mut diagnostics)?,
+        None => Vec::new(),
+    };
     let (contracts, unread) = migsafe_core::contract::read_crate_and_gaps(&read);
     let (mut sites, mut files) = (Vec::new(), Vec::new());
     unseen_contract_files(unread, &mut sites, &mut files);
-    let declares = |path: &str| files.iter().any(|f| f == path) || contracts.iter().any(|c| c.types.values().any(|t| t.at.file == path));
-    let texts = read.into_iter().filter(|(path, _)| declares(path)).collect();
+    let texts = read.into_iter().filter(|(path, _)| files.contains(path) || declares(&contracts, path)).collect();
     // No migrations: an empty history (its dialect is never read: no query is checked).
     let history = History {
         migrations: Vec::new(),
@@ -241,6 +227,25 @@ pub fn contracts_only(tree: &Tree, project: &Project, pkg: Option<&crate::projec
         diagnostics: Vec::new(),
     };
     Ok(Loaded { input: RevisionInput { sha, history, sites, contracts }, texts, diagnostics })
+}
+
+/// A package's Rust sources in `tree`, with their text; a file that is not
+/// UTF-8 is an error diagnostic.
+fn read_sources(tree: &Tree, project: &Project, pkg: &crate::project::Package, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<(String, String)>, String> {
+    let mut read = Vec::new();
+    for (path, text) in tree.read_lossy(&project.sources(tree, pkg)).map_err(|e| e.to_string())? {
+        match text {
+            Some(t) => read.push((path, t)),
+            None => diagnostics.push(Diagnostic::error(migsafe_core::Location::new(path, 1, 1), "not UTF-8 text")),
+        }
+    }
+    Ok(read)
+}
+
+/// Whether `path` declares a type of one of `contracts` (its text is kept
+/// for the snippets of the contract findings).
+fn declares(contracts: &[migsafe_core::contract::Contract], path: &str) -> bool {
+    contracts.iter().any(|c| c.types.values().any(|t| t.at.file == path))
 }
 
 /// A file that may declare an event or payload contract and could not be
