@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::load::{load, load_both, migrations, Side};
+use crate::load::{load, load_both, migrations, Loaded, Side};
 use crate::project::{discover, Project, Selection};
 use crate::render::{self, Sources};
 use crate::report::{merge, Outcome};
@@ -211,12 +211,32 @@ fn run_check(a: CheckArgs) -> Result<u8> {
 
     let deny = Deny { warnings: a.deny.iter().any(|d| d == "warnings"), unseen: a.deny.iter().any(|d| d == "unseen") };
     let scans = crate::load::ScanCache::default();
+    // Both revisions' loads judged: N's problems first, then loading N-1,
+    // then N-1's problems; the report, the warnings and the texts its
+    // snippets quote are kept, the histories and sites dropped as soon as the
+    // report is made, not held until the last database is checked.
+    let judge = |head: Loaded, base: Result<Loaded, String>, allow: &[String]| -> Result<Checked> {
+        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
+        let base = base.map_err(|e| anyhow!(e))?;
+        fail_on_errors(
+            &base.diagnostics,
+            &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),
+        )?;
+        // `allow = [...]` in the packages' config, `--deny` from the command line.
+        let report = check_with(&base.input, &head.input, &Policy { allow: allow.to_vec(), deny });
+        // What is read on regardless (a test file that does not parse, …) is said, not dropped.
+        let warnings = [("N", &head), ("N-1", &base)]
+            .into_iter()
+            .flat_map(|(who, l)| {
+                l.diagnostics.iter().filter(|d| d.severity == Severity::Warning).map(move |w| format!("warning: {who}: {}: {}", w.location, w.message))
+            })
+            .collect();
+        let (head_texts, base_texts) = render::quoted(&report.findings, head.texts, base.texts);
+        Ok(Checked { report, warnings, head_texts, base_texts })
+    };
     // Each database is loaded and checked on its own; a workspace's
     // databases are spread over the cores (results kept in order, so output
     // and the first error are the same as one after the other).
-    // Each database's result is its report, its warnings and the texts its
-    // snippets quote: the histories and sites are dropped as soon as the
-    // report is made, not held until the last database is checked.
     let one = |db: &crate::project::Database| -> Result<Checked> {
         let base_db = base_project.same_database(db).cloned().unwrap_or_else(|| {
             // Same packages, no migrations yet: everything is pending.
@@ -230,54 +250,28 @@ fn run_check(a: CheckArgs) -> Result<u8> {
             &scans,
         )
         .map_err(|e| anyhow!(e))?;
-        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
-        let base = base.map_err(|e| anyhow!(e))?;
-        fail_on_errors(
-            &base.diagnostics,
-            &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),
-        )?;
-        // `allow = [...]` in this database's packages' config, `--deny` from the command line.
-        let policy = Policy { allow: db.allow.clone(), deny };
-        let report = check_with(&base.input, &head.input, &policy);
-        // What is read on regardless (a test file that does not parse, …) is said, not dropped.
-        let warnings = [("N", &head), ("N-1", &base)]
-            .into_iter()
-            .flat_map(|(who, l)| {
-                l.diagnostics.iter().filter(|d| d.severity == Severity::Warning).map(move |w| format!("warning: {who}: {}: {}", w.location, w.message))
-            })
-            .collect();
-        let (head_texts, base_texts) = render::quoted(&report.findings, head.texts, base.texts);
-        Ok(Checked { report, warnings, head_texts, base_texts })
+        judge(head, base, &db.allow)
+    };
+    // Packages without migrations: their event and payload contracts, which
+    // other services decode (a field renamed there breaks a consumer on
+    // N-1 as surely as a column renamed here); none declared, nothing to judge.
+    let standalone = |s: &crate::project::Standalone| -> Result<Option<Checked>> {
+        let head = crate::load::contracts_only(&head_tree, &head_project, Some(&s.package), None).map_err(|e| anyhow!(e))?;
+        let base_pkg = base_project.members.iter().find(|b| b.name == s.package.name);
+        let base = crate::load::contracts_only(&base_tree, &base_project, base_pkg, Some(base_sha.clone())).map_err(|e| anyhow!(e))?;
+        if head.input.contracts.is_empty() && base.input.contracts.is_empty() {
+            return Ok(None);
+        }
+        judge(head, Ok(base), &s.allow).map(Some)
     };
     let mut reports = Vec::new();
     let mut sources = Sources::default();
-    for result in crate::par::map_in_order(&head_project.databases, one) {
+    let databases = crate::par::map_in_order(&head_project.databases, one);
+    for result in databases.into_iter().chain(head_project.without_migrations.iter().filter_map(|s| standalone(s).transpose())) {
         let Checked { report, warnings, head_texts, base_texts } = result?;
         for w in warnings {
             eprintln!("{w}");
         }
-        reports.push(report);
-        sources.head.extend(head_texts);
-        sources.base.extend(base_texts);
-    }
-    // Packages without migrations: their event and payload contracts, which
-    // other services decode (a field renamed there breaks a consumer on
-    // N-1 as surely as a column renamed here).
-    for standalone in &head_project.without_migrations {
-        let pkg = &standalone.package;
-        let head = crate::load::contracts_only(&head_tree, &head_project, Some(pkg), None).map_err(|e| anyhow!(e))?;
-        let base_pkg = base_project.members.iter().find(|b| b.name == pkg.name);
-        let base = crate::load::contracts_only(&base_tree, &base_project, base_pkg, Some(base_sha.clone())).map_err(|e| anyhow!(e))?;
-        if head.input.contracts.is_empty() && base.input.contracts.is_empty() {
-            continue;
-        }
-        fail_on_errors(&head.diagnostics, "the check could not be made: N (working tree) has input migsafe cannot read")?;
-        fail_on_errors(
-            &base.diagnostics,
-            &format!("the check could not be made: N-1 ({}) has input migsafe cannot read", migsafe_core::short_sha(&base_sha, 7)),
-        )?;
-        let report = check_with(&base.input, &head.input, &Policy { allow: standalone.allow.clone(), deny });
-        let (head_texts, base_texts) = render::quoted(&report.findings, head.texts, base.texts);
         reports.push(report);
         sources.head.extend(head_texts);
         sources.base.extend(base_texts);

@@ -151,6 +151,9 @@ pub struct Project {
     pub without_migrations: Vec<Standalone>,
 }
 
+/// The `folder_reason` of a database whose folder `--migrations` names.
+pub const FROM_FLAG: &str = "--migrations";
+
 /// A selected package with no migrations folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standalone {
@@ -273,7 +276,7 @@ pub fn discover(tree: &Tree, manifest: &str, selection: &Selection) -> Result<Pr
     for p in &pkgs {
         let f = if let (true, Some(m)) = (p.selected, &selection.migrations) {
             let path = join(&dir, m).ok_or_else(|| ProjectError::OutsideRepo { manifest: manifest.to_string(), dir: m.clone() })?;
-            Some(Folder { path, reason: "--migrations".to_string(), shown: m.clone(), own: true, exact: true })
+            Some(Folder { path, reason: FROM_FLAG.to_string(), shown: m.clone(), own: true, exact: true })
         } else {
             match folder::from_settings(&facts(p), ws_facts.as_ref()) {
                 Ok(f) => f,
